@@ -1,0 +1,5 @@
+import sys
+
+from jlclient.cli import main
+
+sys.exit(main())

@@ -1,0 +1,268 @@
+"""SQLAlchemy 2 models. Changes go through Alembic migrations (store/migrations).
+
+Rows that the audit chain covers expose ``canonical()``; the hash of that dict is
+the ``subject_hash`` of the row's newest audit entry (see store/audit.py).
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (Boolean, DateTime, Float, ForeignKey, Index, Integer, MetaData, String, Text,
+                        UniqueConstraint, event)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from jlclient.domain.audit import content_hash
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Audited:
+    """Mixin for rows whose content the audit chain vouches for."""
+
+    # columns left out of the hash: counters that change without a state change
+    _volatile: frozenset[str] = frozenset()
+
+    def canonical(self) -> dict:
+        return {c.name: getattr(self, c.key) for c in self.__table__.columns if c.name not in self._volatile}
+
+    def row_hash(self) -> str:
+        return content_hash(self.canonical())
+
+    @property
+    def audit_id(self) -> str:
+        return str(self.id)
+
+
+class AppendOnly:
+    """Rows that are written once and never changed or deleted (seed 000 Art. 29)."""
+
+
+class Agency(Audited, Base):
+    __tablename__ = "agency"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    short_name: Mapped[str] = mapped_column(String(40))
+    profile_key: Mapped[str] = mapped_column(String(80))
+
+
+class Setting(Audited, Base):
+    __tablename__ = "setting"
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+    @property
+    def audit_id(self) -> str:
+        return self.key
+
+
+class Officer(Audited, Base):
+    __tablename__ = "officer"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    cert_no: Mapped[str] = mapped_column(String(40), unique=True)  # 执法证号
+    unit: Mapped[str] = mapped_column(String(200), default="")
+
+
+class User(Audited, Base):
+    __tablename__ = "app_user"
+    _volatile = frozenset({"failed_logins", "locked_until", "last_login_at"})
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    display_name: Mapped[str] = mapped_column(String(80))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("officer.id"))
+    roles: Mapped[str] = mapped_column(String(200), default="")  # comma-separated Role values, sorted
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    officer: Mapped[Officer | None] = relationship()
+
+
+class Party(Audited, Base):
+    __tablename__ = "party"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # PERSON | ORGANISATION
+    name: Mapped[str] = mapped_column(String(200))
+    id_number: Mapped[str | None] = mapped_column(String(18))      # 居民身份证号码
+    credit_code: Mapped[str | None] = mapped_column(String(18))    # 统一社会信用代码
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    address: Mapped[str] = mapped_column(String(300), default="")
+
+
+class Case(Audited, Base):
+    __tablename__ = "case_file"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(60), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    procedure: Mapped[str] = mapped_column(String(20))
+    start_mode: Mapped[str] = mapped_column(String(20))
+    matter: Mapped[str] = mapped_column(String(200))
+    stage: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20))
+    handling_unit: Mapped[str] = mapped_column(String(200))
+    party_name: Mapped[str] = mapped_column(String(200), default="")  # main party, for lists
+    opened_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_by: Mapped[str] = mapped_column(String(80))
+    # lower-cased number + title + matter + party, for the list filter
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class CaseParty(Audited, Base):
+    __tablename__ = "case_party"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"), index=True)
+    party_id: Mapped[int] = mapped_column(ForeignKey("party.id"))
+    role: Mapped[str] = mapped_column(String(20))  # 当事人 / 申请人
+    party: Mapped[Party] = relationship()
+
+
+class CaseOfficer(Audited, Base):
+    __tablename__ = "case_officer"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"), index=True)
+    officer_id: Mapped[int] = mapped_column(ForeignKey("officer.id"))
+    officer: Mapped[Officer] = relationship()
+
+
+class StageEvent(AppendOnly, Audited, Base):
+    """One case entering one stage."""
+    __tablename__ = "stage_event"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"), index=True)
+    stage: Mapped[str] = mapped_column(String(20))
+    at: Mapped[datetime] = mapped_column(DateTime)
+    by: Mapped[str] = mapped_column(String(80))
+
+
+class TextRecord(Audited, Base):
+    """文字记录: a document of a case; its content lives in revisions."""
+    __tablename__ = "text_record"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"), index=True)
+    stage: Mapped[str] = mapped_column(String(20))
+    form: Mapped[str] = mapped_column(String(60))
+    title: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[str] = mapped_column(String(80))
+    revisions: Mapped[list["TextRecordRevision"]] = relationship(order_by="TextRecordRevision.revision")
+
+
+class TextRecordRevision(AppendOnly, Audited, Base):
+    """One immutable revision; a correction is a new revision (seed 000 Art. 29)."""
+    __tablename__ = "text_record_revision"
+    __table_args__ = (UniqueConstraint("record_id", "revision"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("text_record.id"), index=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    content: Mapped[str] = mapped_column(Text)  # canonical JSON of the form's fields
+    content_hash: Mapped[str] = mapped_column(String(64))
+    author: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    note: Mapped[str] = mapped_column(String(300), default="")
+
+
+class BodyCamera(Audited, Base):
+    """执法记录仪"""
+    __tablename__ = "body_camera"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    serial: Mapped[str] = mapped_column(String(40), unique=True)
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("officer.id"))
+    custodian: Mapped[str] = mapped_column(String(80), default="")
+    status: Mapped[str] = mapped_column(String(20), default="IN_SERVICE")
+    registered_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class AvRecord(Audited, Base):
+    """音像记录: one file of footage in the evidence store."""
+    __tablename__ = "av_record"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("case_file.id"), index=True)
+    stage: Mapped[str | None] = mapped_column(String(20))
+    camera_id: Mapped[int | None] = mapped_column(ForeignKey("body_camera.id"))
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("officer.id"))
+    file_hash: Mapped[str] = mapped_column(String(64), index=True)
+    file_name: Mapped[str] = mapped_column(String(300))
+    size: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime)
+    duration_s: Mapped[float | None] = mapped_column(Float)
+    container: Mapped[str] = mapped_column(String(40), default="")
+    codec: Mapped[str] = mapped_column(String(40), default="")
+    resolution: Mapped[str] = mapped_column(String(20), default="")
+    important: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class ElectronicRecord(Audited, Base):
+    """电子数据: a file of a case (scans, printed PDFs, platform exports)."""
+    __tablename__ = "electronic_record"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("case_file.id"), index=True)
+    stage: Mapped[str | None] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(40))
+    file_hash: Mapped[str] = mapped_column(String(64), index=True)
+    file_name: Mapped[str] = mapped_column(String(300))
+    size: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[str] = mapped_column(String(80))
+
+
+class AuditEntry(AppendOnly, Base):
+    __tablename__ = "audit_entry"
+    __table_args__ = (Index("ix_audit_entry_entity", "entity_type", "entity_id"),)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    ts: Mapped[str] = mapped_column(String(32))
+    actor: Mapped[str] = mapped_column(String(120))
+    action: Mapped[str] = mapped_column(String(60))
+    entity_type: Mapped[str] = mapped_column(String(60))
+    entity_id: Mapped[str] = mapped_column(String(80))
+    subject_hash: Mapped[str] = mapped_column(String(64))
+    detail: Mapped[str] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    entry_hash: Mapped[str] = mapped_column(String(64))
+
+
+class ChainHead(Base):
+    """The newest audit entry, updated in the same transaction: catches a cut-off tail."""
+    __tablename__ = "chain_head"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+AUDITED_MODELS: tuple[type[Audited], ...] = (
+    Agency, Setting, Officer, User, Party, Case, CaseParty, CaseOfficer, StageEvent,
+    TextRecord, TextRecordRevision, BodyCamera, AvRecord, ElectronicRecord,
+)
+MODEL_BY_TABLE = {m.__tablename__: m for m in AUDITED_MODELS}
+
+
+class AppendOnlyViolation(RuntimeError):
+    pass
+
+
+def _refuse(mapper, connection, target):
+    raise AppendOnlyViolation(f"{type(target).__name__} 只能追加，不能修改或删除（seed 000 Art. 29）")
+
+
+for _cls in (StageEvent, TextRecordRevision, AuditEntry):
+    event.listen(_cls, "before_update", _refuse)
+    event.listen(_cls, "before_delete", _refuse)
