@@ -85,4 +85,3 @@ class Database:
     def read(self) -> Iterator[Session]:
         with sessionmaker(self.reader)() as session:
             yield session
-            session.rollback()

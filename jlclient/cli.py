@@ -1,0 +1,174 @@
+"""`jlclient`: the headless twin of the UI. With no arguments it starts the GUI."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from jlclient.domain.profile import ProfileError
+from jlclient.services.context import AppContext, ServiceError, cli_actor
+
+
+def _password(args, prompt: str = "密码：") -> str:
+    """From standard input with --password-stdin (automation), else asked twice on the terminal."""
+    if getattr(args, "password_stdin", False) or not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\n")
+    import getpass
+    first = getpass.getpass(prompt)
+    if getpass.getpass("再输入一次：") != first:
+        raise ServiceError("两次输入的密码不一致")
+    return first
+
+
+def cmd_init(args, ctx: AppContext) -> int:
+    from jlclient.services import setup
+    if setup.is_initialised(ctx):
+        if not args.demo:
+            print("数据库已初始化。")
+            return 0
+    else:
+        setup.initialise(ctx, cli_actor(), args.profile)
+        print(f"已初始化：{ctx.paths.database_url}（规则配置 {args.profile}）")
+    if args.demo:
+        if setup.has_users(ctx):
+            raise ServiceError("已有用户，不能再写入演示数据；请使用新的数据目录（JL_HOME）")
+        setup.seed_demo(ctx, cli_actor())
+        print(f"已写入演示数据：{len(setup.DEMO_USERS)} 个用户（密码均为 {setup.DEMO_PASSWORD}）和演示案件")
+    elif not setup.has_users(ctx):
+        from jlclient.domain.model import Role
+        from jlclient.services import users
+        print("创建系统管理员 admin。")
+        users.add_user(ctx, cli_actor(), "admin", "系统管理员", _password(args), frozenset({Role.ADMIN}))
+        print("已创建系统管理员 admin")
+    return 0
+
+
+def cmd_verify(args, ctx: AppContext) -> int:
+    from jlclient.services.verify import verify
+    report = verify(ctx)
+    if args.json:
+        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    elif report.ok:
+        print(f"校验通过：审计记录 {report.entries} 条，数据行 {report.records} 行，证据文件 {report.files} 个")
+    else:
+        print(f"校验失败：{report.problem}", file=sys.stderr)
+    return 0 if report.ok else 1
+
+
+def cmd_users(args, ctx: AppContext) -> int:
+    from jlclient.services import users
+    actor = cli_actor()
+    if args.action == "list":
+        rows = users.list_users(ctx)
+        if args.json:
+            print(json.dumps([{"username": u.username, "name": u.display_name, "roles": sorted(r.value for r in u.roles),
+                               "active": u.active, "cert_no": u.cert_no} for u in rows], ensure_ascii=False, indent=2))
+        for u in rows if not args.json else ():
+            state = "" if u.active else "（已停用）"
+            print(f"{u.username:<12} {u.display_name:<12} {u.role_labels}{state}")
+    elif args.action == "add":
+        roles = users.parse_roles(args.roles)
+        users.add_user(ctx, actor, args.username, args.name or args.username, _password(args), roles,
+                       cert_no=args.cert_no or "", unit=args.unit or "")
+        print(f"已添加用户 {args.username}")
+    elif args.action == "passwd":
+        users.set_password(ctx, actor, args.username, _password(args, "新密码："))
+        print(f"已修改 {args.username} 的密码")
+    elif args.action == "roles":
+        users.set_roles(ctx, actor, args.username, users.parse_roles(args.roles))
+        print(f"已修改 {args.username} 的角色")
+    elif args.action in ("disable", "enable"):
+        users.set_active(ctx, actor, args.username, args.action == "enable")
+        print(f"已{'启用' if args.action == 'enable' else '停用'} {args.username}")
+    elif args.action == "unlock":
+        users.unlock(ctx, actor, args.username)
+        print(f"已解锁 {args.username}")
+    return 0
+
+
+def cmd_profile(args, ctx: AppContext) -> int:
+    from jlclient.services import setup
+    from jlclient.services.profiles import list_profiles
+    if args.action == "list":
+        for p in list_profiles():
+            print(f"{p.key:<22} {p.agency.name}")
+        return 0
+    setup.set_profile(ctx, cli_actor(), args.key)
+    print(f"已选用规则配置 {args.key}")
+    return 0
+
+
+def cmd_db_password(args) -> int:
+    """Keep the PostgreSQL password in the OS keyring, never in a file."""
+    import keyring
+    from sqlalchemy.engine import make_url
+
+    from jlclient.config import resolve
+    from jlclient.store.db import KEYRING_SERVICE, keyring_user
+    url = make_url(resolve().database_url)
+    if url.get_backend_name() != "postgresql":
+        raise ServiceError("JL_DATABASE_URL 未指向 PostgreSQL，无需保存数据库密码")
+    keyring.set_password(KEYRING_SERVICE, keyring_user(url), _password(args, "数据库密码："))
+    print(f"已将 {keyring_user(url)} 的密码保存到系统密钥环")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="jlclient", description="行政执法全过程记录客户端。不带参数时启动图形界面。")
+    sub = p.add_subparsers(dest="command", metavar="命令")
+    sub.add_parser("gui", help="启动图形界面（默认）")
+    init = sub.add_parser("init", help="初始化数据库（首次使用）")
+    init.add_argument("--demo", action="store_true", help="写入演示用户和案件")
+    init.add_argument("--profile", default="lingshou-approval", help="本机构的规则配置（见 jlclient profile list）")
+    init.add_argument("--password-stdin", action="store_true", help="从标准输入读取管理员密码")
+    verify = sub.add_parser("verify", help="校验审计链、每条记录和每个证据文件")
+    verify.add_argument("--json", action="store_true", help="以 JSON 输出")
+
+    users = sub.add_parser("users", help="用户管理")
+    us = users.add_subparsers(dest="action", required=True, metavar="操作")
+    ls = us.add_parser("list", help="列出用户")
+    ls.add_argument("--json", action="store_true")
+    add = us.add_parser("add", help="添加用户")
+    add.add_argument("username")
+    add.add_argument("--name", help="姓名")
+    add.add_argument("--roles", required=True, help="角色，逗号分隔：CLERK,OFFICER,REVIEWER,ARCHIVIST,APPROVER,ADMIN")
+    add.add_argument("--cert-no", help="执法证号（执法人员必填）")
+    add.add_argument("--unit", help="所在单位")
+    add.add_argument("--password-stdin", action="store_true")
+    pw = us.add_parser("passwd", help="修改密码")
+    pw.add_argument("username")
+    pw.add_argument("--password-stdin", action="store_true")
+    roles = us.add_parser("roles", help="修改角色")
+    roles.add_argument("username")
+    roles.add_argument("roles")
+    for name, text in (("disable", "停用用户"), ("enable", "启用用户"), ("unlock", "解除锁定")):
+        us.add_parser(name, help=text).add_argument("username")
+
+    prof = sub.add_parser("profile", help="规则配置")
+    ps = prof.add_subparsers(dest="action", required=True, metavar="操作")
+    ps.add_parser("list", help="列出可用的规则配置")
+    ps.add_parser("set", help="选用规则配置").add_argument("key")
+    dbp = sub.add_parser("db-password", help="把 PostgreSQL 密码保存到系统密钥环")
+    dbp.add_argument("--password-stdin", action="store_true")
+    return p
+
+
+_COMMANDS = {"init": cmd_init, "verify": cmd_verify, "users": cmd_users, "profile": cmd_profile}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command in (None, "gui"):
+        from jlclient.ui.app import run
+        return run()
+    try:
+        if args.command == "db-password":
+            return cmd_db_password(args)
+        ctx = AppContext.open()
+        try:
+            return _COMMANDS[args.command](args, ctx)
+        finally:
+            ctx.close()
+    except (ServiceError, ProfileError) as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2

@@ -1,0 +1,277 @@
+"""Cases: opening, listing (paged, sorted, filtered in SQL), detail, stages and text records."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from jlclient.domain.audit import canonical_json, content_hash
+from jlclient.domain.model import CaseStatus, Procedure, Stage, StartMode, next_stage, stages_for
+from jlclient.services.context import AppContext, ServiceError
+from jlclient.services.parties import PartyInput, find_or_add
+from jlclient.store import audit
+from jlclient.store.audit import utcnow
+from jlclient.store.models import (Agency, AvRecord, Case, CaseOfficer, CaseParty, ElectronicRecord, Officer,
+                                   StageEvent, TextRecord, TextRecordRevision)
+
+# 文书编号 kind character per procedure: 〔year〕 and a sequence follow.
+_KIND = {Procedure.PERMIT: "许", Procedure.PENALTY: "罚", Procedure.INSPECTION: "检",
+         Procedure.COERCION: "强", Procedure.CONFIRMATION: "确", Procedure.BENEFIT: "给"}
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    id: int
+    number: str
+    title: str
+    procedure: Procedure
+    stage: Stage
+    status: CaseStatus
+    party_name: str
+    matter: str
+    handling_unit: str
+    opened_at: datetime
+
+
+# list columns that may be sorted on, by CaseRow field
+SORTABLE = {"number": Case.number, "title": Case.title, "procedure": Case.procedure, "stage": Case.stage,
+            "status": Case.status, "party_name": Case.party_name, "matter": Case.matter,
+            "handling_unit": Case.handling_unit, "opened_at": Case.opened_at}
+
+
+@dataclass(frozen=True)
+class CaseQuery:
+    text: str = ""
+    sort: str = "opened_at"
+    descending: bool = True
+
+
+@dataclass(frozen=True)
+class NewCase:
+    procedure: Procedure
+    start_mode: StartMode
+    matter: str
+    party: PartyInput
+    handling_unit: str
+    officer_ids: tuple[int, ...] = ()
+    opened_at: datetime | None = None
+
+
+def _row(c: Case) -> CaseRow:
+    return CaseRow(c.id, c.number, c.title, Procedure(c.procedure), Stage(c.stage), CaseStatus(c.status),
+                   c.party_name, c.matter, c.handling_unit, c.opened_at)
+
+
+def _where(stmt, q: CaseQuery):
+    text = q.text.strip().lower()
+    if text:
+        stmt = stmt.where(Case.search_text.contains(text, autoescape=True))
+    return stmt
+
+
+def fetch_cases(s: Session, q: CaseQuery, offset: int, limit: int) -> list[CaseRow]:
+    column = SORTABLE[q.sort]
+    order = (column.desc(), Case.id.desc()) if q.descending else (column.asc(), Case.id.asc())
+    stmt = _where(select(Case), q).order_by(*order).offset(offset).limit(limit)
+    return [_row(c) for c in s.scalars(stmt)]
+
+
+def count_cases(s: Session, q: CaseQuery) -> int:
+    return s.scalar(_where(select(func.count(Case.id)), q))
+
+
+def search_text(*parts: str) -> str:
+    return " ".join(p for p in parts if p).lower()
+
+
+def next_number(s: Session, procedure: Procedure, year: int) -> str:
+    agency = s.scalar(select(Agency))
+    prefix = f"{agency.short_name if agency else ''}{_KIND[procedure]}〔{year}〕"
+    used = s.scalar(select(func.count(Case.id)).where(Case.number.startswith(prefix)))
+    return f"{prefix}{used + 1}号"
+
+
+def open_case(ctx: AppContext, actor: str, new: NewCase) -> CaseRow:
+    """Start a case in its first stage (程序启动); the party is validated and registered once."""
+    stages_for(new.procedure, new.start_mode)  # refuses a start mode the procedure does not allow
+    if not new.matter.strip():
+        raise ServiceError("请填写执法事项")
+    if new.procedure is Procedure.PENALTY and len(new.officer_ids) < 2:
+        raise ServiceError("行政处罚应当由两名以上执法人员办理（《行政处罚法》第四十二条）")
+    with ctx.db.write() as s:
+        return _row(add_case(s, actor, new))
+
+
+def add_case(s: Session, actor: str, new: NewCase) -> Case:
+    party = find_or_add(s, actor, new.party)
+    opened = new.opened_at or utcnow()
+    title = f"{party.name}{new.matter}案" if new.procedure is not Procedure.PERMIT else f"{party.name}申请{new.matter}"
+    case = Case(number=next_number(s, new.procedure, opened.year), title=title, procedure=new.procedure.value,
+                start_mode=new.start_mode.value, matter=new.matter.strip(), stage=Stage.INITIATION.value,
+                status=CaseStatus.OPEN.value, handling_unit=new.handling_unit, party_name=party.name,
+                opened_at=opened, created_by=actor)
+    case.search_text = search_text(case.number, case.title, case.matter, party.name)
+    s.add(case)
+    audit.append(s, actor, "case.open", case)
+    link = CaseParty(case_id=case.id, party_id=party.id,
+                     role="申请人" if new.start_mode is StartMode.ON_APPLICATION else "当事人")
+    s.add(link)
+    audit.append(s, actor, "case.party", link)
+    for officer_id in new.officer_ids:
+        assigned = CaseOfficer(case_id=case.id, officer_id=officer_id)
+        s.add(assigned)
+        audit.append(s, actor, "case.officer", assigned)
+    _enter(s, actor, case, Stage.INITIATION, opened)
+    return case
+
+
+def _enter(s: Session, actor: str, case: Case, stage: Stage, at: datetime) -> None:
+    event = StageEvent(case_id=case.id, stage=stage.value, at=at, by=actor)
+    s.add(event)
+    audit.append(s, actor, "case.stage", event)
+
+
+def advance(s: Session, actor: str, case: Case, at: datetime | None = None) -> Stage | None:
+    """Move a case to its next stage; after the last stage the case is closed."""
+    target = next_stage(Procedure(case.procedure), StartMode(case.start_mode), Stage(case.stage))
+    at = at or utcnow()
+    if target is None:
+        case.status, case.closed_at = CaseStatus.CLOSED.value, at
+        audit.append(s, actor, "case.close", case)
+        return None
+    case.stage = target.value
+    audit.append(s, actor, "case.advance", case)
+    _enter(s, actor, case, target, at)
+    return target
+
+
+def advance_case(ctx: AppContext, actor: str, case_id: int, expected_version: int) -> Stage | None:
+    """Advance with optimistic locking: a case changed elsewhere since it was shown is refused."""
+    try:
+        with ctx.db.write() as s:
+            case = s.get(Case, case_id)
+            if case is None:
+                raise ServiceError("案件不存在")
+            if case.version != expected_version:
+                raise StaleDataError()
+            return advance(s, actor, case)
+    except StaleDataError as exc:
+        raise ServiceError("该案件已被其他工作站修改，请刷新后再操作") from exc
+
+
+def add_text_record(s: Session, actor: str, case: Case, stage: Stage, form: str, title: str,
+                    fields: dict, at: datetime | None = None) -> TextRecord:
+    record = TextRecord(case_id=case.id, stage=stage.value, form=form, title=title,
+                        created_at=at or utcnow(), created_by=actor)
+    s.add(record)
+    audit.append(s, actor, "record.add", record)
+    add_revision(s, actor, record, fields, "")
+    return record
+
+
+def add_revision(s: Session, actor: str, record: TextRecord, fields: dict, note: str) -> TextRecordRevision:
+    """A correction is a new revision; earlier ones stay as they were (seed 000 Art. 29)."""
+    number = 1 + (s.scalar(select(func.max(TextRecordRevision.revision))
+                           .where(TextRecordRevision.record_id == record.id)) or 0)
+    content = canonical_json(fields)
+    revision = TextRecordRevision(record_id=record.id, revision=number, content=content,
+                                  content_hash=content_hash(fields), author=actor, created_at=utcnow(), note=note)
+    s.add(revision)
+    audit.append(s, actor, "record.revise", revision)
+    return revision
+
+
+# --- detail ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class StageView:
+    stage: Stage
+    state: str          # "done" | "current" | "pending"
+    entered_at: datetime | None
+
+
+@dataclass(frozen=True)
+class RecordView:
+    kind: str           # 文字记录 / 音像记录 / 电子数据
+    stage: Stage | None
+    title: str
+    detail: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class CaseDetail:
+    row: CaseRow
+    start_mode: StartMode
+    version: int
+    parties: tuple[tuple[str, str], ...]     # (role, name)
+    officers: tuple[tuple[str, str], ...]    # (name, cert_no)
+    stages: tuple[StageView, ...]
+    records: tuple[RecordView, ...]
+
+
+def case_detail(ctx: AppContext, case_id: int) -> CaseDetail:
+    with ctx.db.read() as s:
+        case = s.get(Case, case_id)
+        if case is None:
+            raise ServiceError("案件不存在")
+        parties = tuple((cp.role, cp.party.name) for cp in
+                        s.scalars(select(CaseParty).where(CaseParty.case_id == case_id).order_by(CaseParty.id)))
+        officers = tuple((o.name, o.cert_no) for o in s.scalars(
+            select(Officer).join(CaseOfficer, CaseOfficer.officer_id == Officer.id)
+            .where(CaseOfficer.case_id == case_id).order_by(CaseOfficer.id)))
+        return CaseDetail(_row(case), StartMode(case.start_mode), case.version, parties, officers,
+                          _stages(s, case), _records(s, case_id))
+
+
+def _stages(s: Session, case: Case) -> tuple[StageView, ...]:
+    entered = {e.stage: e.at for e in s.scalars(select(StageEvent).where(StageEvent.case_id == case.id))}
+    order = stages_for(Procedure(case.procedure), StartMode(case.start_mode))
+    current = order.index(Stage(case.stage))
+    closed = case.status != CaseStatus.OPEN.value
+    views = []
+    for i, stage in enumerate(order):
+        state = "done" if i < current or (closed and i == current) else "current" if i == current else "pending"
+        views.append(StageView(stage, state, entered.get(stage.value)))
+    return tuple(views)
+
+
+def _records(s: Session, case_id: int) -> tuple[RecordView, ...]:
+    views: list[RecordView] = []
+    for r in s.scalars(select(TextRecord).where(TextRecord.case_id == case_id)):
+        last = r.revisions[-1] if r.revisions else None
+        detail = f"第 {last.revision} 版，{last.author}" if last else ""
+        views.append(RecordView("文字记录", Stage(r.stage), r.title, detail, r.created_at))
+    for a in s.scalars(select(AvRecord).where(AvRecord.case_id == case_id)):
+        minutes = f"{a.duration_s / 60:.1f} 分钟" if a.duration_s else ""
+        views.append(RecordView("音像记录", Stage(a.stage) if a.stage else None, a.file_name,
+                                " ".join(x for x in (minutes, f"SHA-256 {a.file_hash[:12]}…") if x), a.created_at))
+    for e in s.scalars(select(ElectronicRecord).where(ElectronicRecord.case_id == case_id)):
+        views.append(RecordView("电子数据", Stage(e.stage) if e.stage else None, e.title,
+                                f"{e.file_name}，SHA-256 {e.file_hash[:12]}…", e.created_at))
+    return tuple(sorted(views, key=lambda v: v.at))
+
+
+# --- figures ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CaseSummary:
+    open: int
+    closed: int
+    by_stage: dict[Stage, int]
+    by_procedure: dict[Procedure, int]
+
+
+def summary(ctx: AppContext) -> CaseSummary:
+    """Counts for the workbench and the statistics view, computed in SQL."""
+    with ctx.db.read() as s:
+        status = dict(s.execute(select(Case.status, func.count()).group_by(Case.status)).all())
+        stage = dict(s.execute(select(Case.stage, func.count()).where(Case.status == CaseStatus.OPEN.value)
+                               .group_by(Case.stage)).all())
+        procedure = dict(s.execute(select(Case.procedure, func.count()).group_by(Case.procedure)).all())
+    return CaseSummary(status.get(CaseStatus.OPEN.value, 0),
+                       sum(n for k, n in status.items() if k != CaseStatus.OPEN.value),
+                       {Stage(k): n for k, n in stage.items()}, {Procedure(k): n for k, n in procedure.items()})

@@ -1,0 +1,54 @@
+"""The application context: one database, one evidence store, who is acting and where."""
+from __future__ import annotations
+
+import getpass
+import socket
+from dataclasses import dataclass, field
+
+from sqlalchemy import inspect
+
+from jlclient.config import Paths, resolve
+from jlclient.store import migrate
+from jlclient.store.db import Database
+from jlclient.store.evidence import EvidenceStore, LocalEvidenceStore
+
+
+class ServiceError(Exception):
+    """A refusal or failure a user can act on. The message is Chinese and says what to do."""
+
+
+@dataclass
+class AppContext:
+    paths: Paths
+    db: Database
+    evidence: EvidenceStore
+    workstation: str = field(default_factory=socket.gethostname)
+
+    @classmethod
+    def open(cls, paths: Paths | None = None, *, migrate_schema: bool = True) -> "AppContext":
+        paths = paths or resolve()
+        if paths.is_embedded:
+            paths.home.mkdir(parents=True, exist_ok=True)
+        db = Database.open(paths.database_url)
+        if migrate_schema:
+            migrate.upgrade(db.writer)
+        return cls(paths, db, LocalEvidenceStore(paths.evidence))
+
+    def close(self) -> None:
+        self.db.dispose()
+
+    def has_schema(self) -> bool:
+        return inspect(self.db.reader).has_table("agency")
+
+
+def cli_actor() -> str:
+    """Who acts from the command line: the operating-system account on this workstation."""
+    try:
+        name = getpass.getuser()
+    except (KeyError, OSError):
+        name = "unknown"
+    return f"cli:{name}"
+
+
+def user_actor(username: str) -> str:
+    return f"user:{username}"

@@ -1,0 +1,1 @@
+"""PySide6 user interface: shows state and calls services; nothing else."""

@@ -1,0 +1,94 @@
+"""Starting the GUI: display check, first start (agency and demo data), log-in, idle lock."""
+from __future__ import annotations
+
+import os
+import sys
+
+NO_DISPLAY = ("jlclient: 没有可用的图形显示（未设置 DISPLAY 或 WAYLAND_DISPLAY）。\n"
+              "在没有显示器的机器上请用虚拟显示启动：xvfb-run make run\n"
+              "只用命令行功能请运行：.venv/bin/jlclient --help")
+
+
+def has_display() -> bool:
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def run() -> int:
+    if not has_display():
+        print(NO_DISPLAY, file=sys.stderr)
+        return 1
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from jlclient.services.context import AppContext, ServiceError
+
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName("jlclient")
+    app.setApplicationDisplayName("行政执法全过程记录")
+    try:
+        ctx = AppContext.open()
+        first_start(ctx)
+    except (ServiceError, OSError) as exc:
+        QMessageBox.critical(None, "无法启动", f"无法打开数据库或证据存储：{exc}")
+        return 1
+    session = Session(app, ctx)
+    if not session.login():
+        return 0
+    code = app.exec()
+    ctx.close()
+    return code
+
+
+def first_start(ctx) -> bool:
+    """A new data directory gets the demo agency (seed 000), a user per role and a few cases."""
+    from jlclient.services import setup
+    if setup.is_initialised(ctx):
+        return False
+    setup.initialise(ctx, "system:first-start")
+    setup.seed_demo(ctx, "system:first-start")
+    print(f"jlclient: 首次启动，已在 {ctx.paths.home} 建立演示数据；"
+          f"用户 admin、clerk、officer、reviewer、archivist、approver，密码均为 {setup.DEMO_PASSWORD}")
+    return True
+
+
+class Session:
+    """One logged-in user: the main window, and the lock screen when idle."""
+
+    def __init__(self, app, ctx):
+        self.app, self.ctx = app, ctx
+        self.window = None
+        self.watcher = None
+
+    def login(self) -> bool:
+        from jlclient.services import auth
+        from jlclient.ui.login import LoginDialog
+        dialog = LoginDialog(self.ctx, auth.agency_summary(self.ctx)[0])
+        if dialog.exec() != LoginDialog.Accepted:
+            return False
+        self.open_main(dialog.user)
+        return True
+
+    def open_main(self, user) -> None:
+        from jlclient.services import settings
+        from jlclient.ui.idle import IdleWatcher
+        from jlclient.ui.main_window import MainWindow
+        self.window = MainWindow(self.ctx, user)
+        self.watcher = IdleWatcher(self.app, settings.read_int(self.ctx, "idle_lock_minutes"), self.window)
+        self.watcher.idle.connect(self.lock)
+        self.window.lock_requested.connect(self.lock)
+        if "settings" in self.window.pages:
+            self.window.pages["settings"].agency.idle_minutes_changed.connect(self.watcher.set_minutes)
+        self.window.show()
+
+    def lock(self) -> None:
+        """Hide the work behind the lock dialog until the same user's password is given."""
+        from jlclient.ui.login import LoginDialog
+        self.watcher.pause()
+        self.window.centralWidget().hide()
+        dialog = LoginDialog(self.ctx, parent=self.window, locked_user=self.window.user)
+        if dialog.exec() != LoginDialog.Accepted:
+            self.window.close()
+            return
+        self.window.centralWidget().show()
+        self.watcher.resume()

@@ -1,0 +1,135 @@
+"""案件: the case list (filter, sort, lazy loading) beside a read-only case view."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QAbstractItemView, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
+                               QLineEdit, QSplitter, QTableView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+
+from jlclient.services import cases
+from jlclient.services.cases import CaseDetail
+from jlclient.services.context import AppContext
+from jlclient.ui.case_model import COL_OPENED, COL_TITLE, CaseTableModel, fetcher
+
+_STATE_STYLE = {"done": ("✔", "#2e7d32"), "current": ("▶", "#1565c0"), "pending": ("○", "#9e9e9e")}
+
+
+class CaseView(QWidget):
+    """One case: its stages with their dates, parties, officers and records. Read-only for now."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("CaseView")
+        self.heading = QLabel(self.tr("请在左侧选择一个案件"), objectName="caseHeading")
+        self.heading.setWordWrap(True)
+        self.heading.setStyleSheet("font-size: 13pt; font-weight: bold;")
+        self.facts = QFormLayout()
+        self.stages = QLabel(objectName="caseStages")
+        self.stages.setTextFormat(Qt.RichText)
+        self.stages.setWordWrap(True)
+        self.records = QTableWidget(0, 4, objectName="caseRecords")
+        self.records.setHorizontalHeaderLabels([self.tr("形式"), self.tr("环节"), self.tr("名称"), self.tr("说明")])
+        self.records.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.records.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.records.horizontalHeader().setStretchLastSection(True)
+        self.records.verticalHeader().hide()
+        facts_box = QGroupBox(self.tr("基本情况"))
+        facts_box.setLayout(self.facts)
+        stage_box = QGroupBox(self.tr("执法环节"))
+        QVBoxLayout(stage_box).addWidget(self.stages)
+        record_box = QGroupBox(self.tr("记录（文字、音像、电子数据）"))
+        QVBoxLayout(record_box).addWidget(self.records)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(facts_box)
+        layout.addWidget(stage_box)
+        layout.addWidget(record_box, 1)
+        self.detail: CaseDetail | None = None
+
+    def show_case(self, detail: CaseDetail) -> None:
+        self.detail = detail
+        row = detail.row
+        self.heading.setText(f"{row.number}　{row.title}")
+        while self.facts.rowCount():
+            self.facts.removeRow(0)
+        for label, value in (
+            (self.tr("类别"), f"{row.procedure.label}（{detail.start_mode.label}）"),
+            (self.tr("执法事项"), row.matter),
+            (self.tr("状态"), row.status.label),
+            (self.tr("承办单位"), row.handling_unit),
+            (self.tr("立案日期"), row.opened_at.strftime("%Y-%m-%d %H:%M")),
+            (self.tr("当事人"), "；".join(f"{name}（{role}）" for role, name in detail.parties)),
+            (self.tr("执法人员"), "；".join(f"{name}（执法证号 {cert}）" for name, cert in detail.officers) or "—"),
+        ):
+            value_label = QLabel(value)
+            value_label.setWordWrap(True)
+            value_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+            self.facts.addRow(label + "：", value_label)
+        self.stages.setText(self._stage_html(detail))
+        self.records.setRowCount(len(detail.records))
+        for i, r in enumerate(detail.records):
+            for j, text in enumerate((r.kind, r.stage.label if r.stage else "—", r.title, r.detail)):
+                self.records.setItem(i, j, QTableWidgetItem(text))
+
+    @staticmethod
+    def _stage_html(detail: CaseDetail) -> str:
+        parts = []
+        for view in detail.stages:
+            mark, colour = _STATE_STYLE[view.state]
+            when = view.entered_at.strftime("%m-%d") if view.entered_at else ""
+            parts.append(f'<span style="color:{colour}">{mark} {view.stage.label}'
+                         f'{" " + when if when else ""}</span>')
+        return "　→　".join(parts)
+
+
+class CasesPage(QWidget):
+    def __init__(self, ctx: AppContext, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("CasesPage")
+        self.filter = QLineEdit(objectName="caseFilter")
+        self.filter.setPlaceholderText(self.tr("按案号、案件名称、事项或当事人筛选（Ctrl+F）"))
+        self.filter.setClearButtonEnabled(True)
+        self.model = CaseTableModel(fetcher(ctx), self)
+        self.table = QTableView(objectName="caseTable")
+        self.table.setModel(self.model)
+        self.table.horizontalHeader().setSortIndicator(COL_OPENED, Qt.DescendingOrder)  # the model's own order
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setColumnWidth(COL_TITLE, 260)
+        self.table.setColumnWidth(0, 150)
+        self.view = CaseView()
+        self.filter.textChanged.connect(self.model.set_filter)
+        self.table.selectionModel().currentRowChanged.connect(self._show_current)
+        self.model.modelReset.connect(self._after_reset)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.filter)
+        left_layout.addWidget(self.table)
+        splitter = QSplitter(Qt.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(self.view)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout = QHBoxLayout(self)
+        layout.addWidget(splitter)
+
+    def _show_current(self, current, _previous) -> None:
+        case_id = self.model.case_id(current.row())
+        if case_id is not None:
+            self.view.show_case(cases.case_detail(self.ctx, case_id))
+
+    def _after_reset(self) -> None:
+        if self.model.rowCount():
+            self.table.selectRow(0)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self.table.currentIndex().isValid() and self.model.rowCount():
+            self.table.selectRow(0)

@@ -1,0 +1,67 @@
+"""Log-in and idle-lock dialogs."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout)
+
+from jlclient.services import auth
+from jlclient.services.auth import CurrentUser
+from jlclient.services.context import AppContext, ServiceError
+
+
+class LoginDialog(QDialog):
+    """Asks for a user name and password; ``user`` is set when it is accepted."""
+
+    def __init__(self, ctx: AppContext, agency: str = "", parent=None, *, locked_user: CurrentUser | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.user: CurrentUser | None = None
+        self._locked_user = locked_user
+        self.setObjectName("LoginDialog")
+        self.setWindowTitle(self.tr("屏幕已锁定") if locked_user else self.tr("登录 — 行政执法全过程记录"))
+        self.title = QLabel(self.tr("行政执法全过程记录系统"))
+        self.title.setObjectName("loginTitle")
+        self.title.setStyleSheet("font-size: 18pt; font-weight: bold;")
+        self.agency = QLabel(agency)
+        self.username = QLineEdit(objectName="username")
+        self.username.setPlaceholderText(self.tr("用户名"))
+        self.password = QLineEdit(objectName="password")
+        self.password.setEchoMode(QLineEdit.Password)
+        self.password.setPlaceholderText(self.tr("密码"))
+        self.error = QLabel(objectName="loginError")
+        self.error.setStyleSheet("color: #c0392b;")
+        self.error.setWordWrap(True)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        self.buttons.button(QDialogButtonBox.Ok).setText(self.tr("解锁") if locked_user else self.tr("登录"))
+        self.buttons.button(QDialogButtonBox.Cancel).setText(self.tr("退出") if not locked_user else self.tr("退出程序"))
+        self.buttons.accepted.connect(self._try_login)
+        self.buttons.rejected.connect(self.reject)
+
+        form = QFormLayout()
+        form.addRow(self.tr("用户名："), self.username)
+        form.addRow(self.tr("密码："), self.password)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title, alignment=Qt.AlignHCenter)
+        layout.addWidget(self.agency, alignment=Qt.AlignHCenter)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(420)
+        if locked_user:
+            self.username.setText(locked_user.username)
+            self.username.setReadOnly(True)
+            self.password.setFocus()
+
+    def _try_login(self) -> None:
+        if not self.username.text().strip() or not self.password.text():
+            self.error.setText(self.tr("请输入用户名和密码"))
+            return
+        try:
+            user = auth.login(self.ctx, self.username.text(), self.password.text())
+        except ServiceError as exc:
+            self.error.setText(str(exc))
+            self.password.clear()
+            self.password.setFocus()
+            return
+        self.user = user
+        self.accept()

@@ -1,0 +1,71 @@
+"""工作台, 统计 and the places later issues fill in."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+
+from jlclient.domain.model import Procedure, Role, Stage
+from jlclient.services import cases
+from jlclient.services.auth import CurrentUser
+from jlclient.services.context import AppContext
+
+
+def _figure(title: str, value: int, name: str) -> QGroupBox:
+    box = QGroupBox(title)
+    number = QLabel(str(value), objectName=name)
+    number.setStyleSheet("font-size: 22pt; font-weight: bold; color: #1565c0;")
+    number.setAlignment(Qt.AlignCenter)
+    QVBoxLayout(box).addWidget(number)
+    return box
+
+
+class WorkbenchPage(QWidget):
+    def __init__(self, ctx: AppContext, user: CurrentUser, parent=None):
+        super().__init__(parent)
+        self.setObjectName("WorkbenchPage")
+        figures = cases.summary(ctx)
+        roles = "、".join(r.label for r in Role if r in user.roles)
+        greeting = QLabel(self.tr("您好，{name}（{roles}）").format(name=user.display_name, roles=roles))
+        greeting.setStyleSheet("font-size: 14pt;")
+        grid = QGridLayout()
+        grid.addWidget(_figure(self.tr("办理中的案件"), figures.open, "openCases"), 0, 0)
+        grid.addWidget(_figure(self.tr("已结案"), figures.closed, "closedCases"), 0, 1)
+        for i, stage in enumerate(s for s in Stage if s in figures.by_stage):
+            grid.addWidget(_figure(self.tr("处于“{stage}”环节").format(stage=stage.label),
+                                   figures.by_stage[stage], f"stage_{stage.value}"), 1 + i // 3, i % 3)
+        layout = QVBoxLayout(self)
+        layout.addWidget(greeting)
+        layout.addLayout(grid)
+        layout.addStretch(1)
+
+
+class StatsPage(QWidget):
+    """Case counts by procedure, for case review and supervision (seed 000 Art. 30)."""
+
+    def __init__(self, ctx: AppContext, parent=None):
+        super().__init__(parent)
+        self.setObjectName("StatsPage")
+        figures = cases.summary(ctx)
+        table = QTableWidget(len(Procedure), 2, objectName="statsTable")
+        table.setHorizontalHeaderLabels([self.tr("执法类别"), self.tr("案件数")])
+        for i, procedure in enumerate(Procedure):
+            table.setItem(i, 0, QTableWidgetItem(procedure.label))
+            table.setItem(i, 1, QTableWidgetItem(str(figures.by_procedure.get(procedure, 0))))
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(self.tr("按执法类别统计")))
+        layout.addWidget(table)
+
+
+class ComingPage(QWidget):
+    """A place whose work arrives with a later release; says so plainly instead of showing nothing."""
+
+    def __init__(self, title: str, text: str, parent=None):
+        super().__init__(parent)
+        heading = QLabel(title)
+        heading.setStyleSheet("font-size: 14pt; font-weight: bold;")
+        body = QLabel(text)
+        body.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addWidget(body)
+        layout.addStretch(1)

@@ -1,0 +1,103 @@
+"""The CLI as an operator uses it: a real subprocess for the entry point, in-process for the rest."""
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from jlclient.cli import main
+from tests.support.tamper import raw_sql
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    monkeypatch.setenv("JL_HOME", str(tmp_path / "jl"))
+    monkeypatch.delenv("JL_DATABASE_URL", raising=False)
+    return tmp_path / "jl"
+
+
+def _stdin(monkeypatch, text):
+    import io
+    monkeypatch.setattr(sys, "stdin", io.StringIO(text))
+
+
+def test_help_runs_as_a_command(home):
+    out = subprocess.run([sys.executable, "-m", "jlclient", "--help"], capture_output=True, text=True,
+                         env={**os.environ, "JL_HOME": str(home)})
+    assert out.returncode == 0
+    for word in ("init", "verify", "users"):
+        assert word in out.stdout
+
+
+def test_init_demo_then_verify_json(home, capsys):
+    assert main(["init", "--demo"]) == 0
+    assert (home / "jlclient.db").exists()
+    capsys.readouterr()
+    assert main(["verify", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["ok"] is True and report["entries"] > 50 and report["problem"] is None
+
+
+def test_verify_exits_non_zero_naming_the_problem(home, capsys):
+    main(["init", "--demo"])
+    from jlclient.services.context import AppContext
+    ctx = AppContext.open()
+    raw_sql(ctx, "UPDATE party SET name = '张三' WHERE id = 1")
+    ctx.close()
+    capsys.readouterr()
+    assert main(["verify"]) == 1
+    assert "party #1" in capsys.readouterr().err
+    assert main(["verify", "--json"]) == 1
+    assert json.loads(capsys.readouterr().out)["problem"]["where"] == "party #1"
+
+
+def test_users_add_list_passwd(home, capsys, monkeypatch):
+    _stdin(monkeypatch, "admin-pass-1\n")
+    assert main(["init"]) == 0
+    _stdin(monkeypatch, "officer-pass\n")
+    assert main(["users", "add", "lina", "--name", "李娜", "--roles", "OFFICER,REVIEWER", "--cert-no", "13010001",
+                 "--password-stdin"]) == 0
+    capsys.readouterr()
+    assert main(["users", "list", "--json"]) == 0
+    listed = {u["username"]: u for u in json.loads(capsys.readouterr().out)}
+    assert listed["lina"]["roles"] == ["OFFICER", "REVIEWER"] and listed["admin"]["roles"] == ["ADMIN"]
+    _stdin(monkeypatch, "new-password\n")
+    assert main(["users", "passwd", "lina", "--password-stdin"]) == 0
+    from jlclient.services import auth
+    from jlclient.services.context import AppContext
+    ctx = AppContext.open()
+    assert auth.login(ctx, "lina", "new-password").username == "lina"
+    ctx.close()
+
+
+def test_bad_input_gets_a_chinese_message_and_exit_2(home, capsys, monkeypatch):
+    _stdin(monkeypatch, "admin-pass-1\n")
+    main(["init"])
+    _stdin(monkeypatch, "x\n")
+    assert main(["users", "add", "bob", "--roles", "janitor", "--password-stdin"]) == 2
+    assert "错误" in capsys.readouterr().err
+    assert main(["users", "passwd", "nobody", "--password-stdin"]) == 2
+
+
+def test_profile_list_and_set(home, capsys, monkeypatch):
+    main(["init", "--demo"])
+    capsys.readouterr()
+    assert main(["profile", "list"]) == 0
+    keys = [line.split()[0] for line in capsys.readouterr().out.splitlines()]
+    assert len(keys) == 5
+    assert main(["profile", "set", keys[-1]]) == 0
+    assert main(["profile", "set", "no-such-profile"]) == 2
+    assert main(["verify"]) == 0
+
+
+def test_postgres_password_lives_in_the_keyring(home, monkeypatch, capsys):
+    import keyring
+    monkeypatch.setenv("JL_DATABASE_URL", "postgresql+psycopg://jl@db.example:5433/bureau")
+    _stdin(monkeypatch, "s3cret\n")
+    assert main(["db-password", "--password-stdin"]) == 0
+    assert keyring.get_password("jlclient-database", "jl@db.example:5433/bureau") == "s3cret"
+    from sqlalchemy.engine import make_url
+
+    from jlclient.store.db import with_keyring_password
+    assert with_keyring_password(make_url(os.environ["JL_DATABASE_URL"])).password == "s3cret"

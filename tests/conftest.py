@@ -1,0 +1,51 @@
+"""Every test gets a fresh database and evidence store (Vorta's rule)."""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["PYTHON_KEYRING_BACKEND"] = "tests.support.memory_keyring.MemoryKeyring"
+
+from jlclient.config import Paths  # noqa: E402
+from jlclient.services.context import AppContext  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    from tests.support.postgres import Cluster
+    cluster = Cluster().start()
+    yield cluster
+    cluster.stop()
+
+
+def _paths(tmp_path, url: str | None = None) -> Paths:
+    home = tmp_path / "home"
+    home.mkdir(exist_ok=True)
+    return Paths(home, url or f"sqlite:///{home / 'jlclient.db'}", home / "evidence")
+
+
+@pytest.fixture
+def ctx(tmp_path):
+    """A migrated, empty SQLite context."""
+    context = AppContext.open(_paths(tmp_path))
+    yield context
+    context.close()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def any_ctx(request, tmp_path):
+    """The same test on SQLite and on a real PostgreSQL database."""
+    url = request.getfixturevalue("pg_cluster").new_database() if request.param == "postgresql" else None
+    context = AppContext.open(_paths(tmp_path, url))
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def demo_ctx(ctx):
+    from jlclient.services import setup
+    setup.initialise(ctx, "cli:test")
+    setup.seed_demo(ctx, "cli:test")
+    return ctx
