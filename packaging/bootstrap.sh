@@ -46,14 +46,20 @@ make_venv() {
   .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
 }
 
+# Run a noisy installer; show its output only when it fails.
+quiet() {
+  local log=.venv/install.log
+  "$@" > "$log" 2>&1 || { cat "$log" >&2; echo "jlclient: 安装失败（见上方输出）" >&2; return 1; }
+}
+
 install_lock() {
   local lock=requirements/$1.lock stamp=.venv/.stamp-$1
   local want
   want=$(cat "$lock" pyproject.toml | sha256sum | cut -d' ' -f1)
   [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && return 0
   echo "jlclient: installing Python packages from $lock"
-  .venv/bin/python -m pip install -q --disable-pip-version-check -r "$lock"
-  .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
+  quiet .venv/bin/python -m pip install --disable-pip-version-check -r "$lock"
+  quiet .venv/bin/python -m pip install --disable-pip-version-check --no-deps --no-build-isolation -e .
   echo "$want" > "$stamp"
 }
 

@@ -20,12 +20,12 @@ DEMO_PASSWORD = "demo1234"
 # username, display name, roles, 执法证号
 DEMO_USERS = (
     ("admin", "系统管理员", (Role.ADMIN,), ""),
-    ("clerk", "张伟（窗口）", (Role.CLERK,), ""),
+    ("clerk", "张伟", (Role.CLERK,), ""),
     ("officer", "李娜", (Role.OFFICER,), "13012601001"),
     ("officer2", "王强", (Role.OFFICER,), "13012601002"),
-    ("reviewer", "赵敏（法制审核）", (Role.REVIEWER,), ""),
-    ("archivist", "孙丽（档案）", (Role.ARCHIVIST,), ""),
-    ("approver", "周杰（负责人）", (Role.APPROVER,), ""),
+    ("reviewer", "赵敏", (Role.REVIEWER,), ""),
+    ("archivist", "孙丽", (Role.ARCHIVIST,), ""),
+    ("approver", "周杰", (Role.APPROVER,), ""),
 )
 
 
@@ -91,8 +91,8 @@ def seed_demo(ctx: AppContext, actor: str) -> None:
             cases.add_text_record(s, actor, case, Stage.INITIATION, "intake" if mode is StartMode.ON_APPLICATION
                                   else "case_approval", "申请登记" if mode is StartMode.ON_APPLICATION else "立案审批表",
                                   {"事项": matter, "当事人": party.name})
-            for _ in range(steps):
-                cases.advance(s, actor, case)
+            for step in range(steps):  # one stage every two days, so the dates read like a real case
+                cases.advance(s, actor, case, new.opened_at + timedelta(days=2 * step + 1))
         _demo_attachment(ctx, s, actor)
 
 
