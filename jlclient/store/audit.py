@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jlclient.domain.audit import GENESIS, canonical_json, entry_hash
+from jlclient.domain.audit import canonical_json, entry_hash
 from jlclient.store.models import Audited, AuditEntry, ChainHead
 
 
@@ -15,13 +15,9 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
-def ensure_head(session: Session) -> ChainHead:
-    head = session.get(ChainHead, 1, with_for_update=True)
-    if head is None:
-        head = ChainHead(id=1, seq=0, hash=GENESIS)
-        session.add(head)
-        session.flush()
-    return head
+def locked_head(session: Session) -> ChainHead:
+    """The chain's anchor row, locked until commit so appends from many workstations queue."""
+    return session.get(ChainHead, 1, with_for_update=True)
 
 
 def append(session: Session, actor: str, action: str, subject: Audited | None = None, *,
@@ -33,7 +29,7 @@ def append(session: Session, actor: str, action: str, subject: Audited | None = 
         entity_type = subject.__tablename__
         entity_id = subject.audit_id
         subject_hash = subject.row_hash()
-    head = ensure_head(session)
+    head = locked_head(session)
     seq = head.seq + 1
     ts = utcnow().isoformat(timespec="microseconds")
     detail_text = canonical_json(detail or {})

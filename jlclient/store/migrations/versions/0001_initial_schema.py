@@ -61,12 +61,14 @@ def upgrade() -> None:
     with op.batch_alter_table('case_file', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_case_file_opened_at'), ['opened_at'], unique=False)
 
-    op.create_table('chain_head',
+    chain_head = op.create_table('chain_head',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('seq', sa.Integer(), nullable=False),
     sa.Column('hash', sa.String(length=64), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_chain_head'))
     )
+    # the one anchor row exists from the start, so concurrent first writers lock it instead of racing to insert it
+    op.bulk_insert(chain_head, [{"id": 1, "seq": 0, "hash": "0" * 64}])
     op.create_table('officer',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=80), nullable=False),
