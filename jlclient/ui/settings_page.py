@@ -10,7 +10,8 @@ from jlclient.domain.model import Role
 from jlclient.services import auth, settings, setup, users
 from jlclient.services.auth import CurrentUser
 from jlclient.services.context import AppContext, ServiceError
-from jlclient.services.profiles import list_profiles
+from jlclient.domain.profile_summary import summary
+from jlclient.services.profiles import list_profiles, load_profile
 
 
 class UserDialog(QDialog):
@@ -147,8 +148,18 @@ class AgencyTab(QWidget):
         for p in list_profiles():
             self.profile.addItem(f"{p.agency.name}（{p.key}）", p.key)
         self.profile.setCurrentIndex(max(0, self.profile.findData(current)))
+        self.rules = QTableWidget(0, 3, objectName="profileRules")
+        self.rules.setHorizontalHeaderLabels([self.tr("规则"), self.tr("内容"), self.tr("依据")])
+        self.rules.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.rules.verticalHeader().hide()
+        self.rules.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.rules.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
+        self.rules.setWordWrap(True)
+        self.profile.currentIndexChanged.connect(self._show_rules)
+        self._show_rules()
         self.spins = {}
         form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldsStayAtSizeHint)
         form.addRow(self.tr("规则配置："), self.profile)
         for key, spec in settings.SPECS.items():
             spin = QSpinBox(objectName=f"setting_{key}")
@@ -161,9 +172,20 @@ class AgencyTab(QWidget):
         self.status = QLabel(objectName="settingsStatus")
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(save)
-        layout.addWidget(self.status)
-        layout.addStretch(1)
+        layout.addWidget(QLabel(self.tr("所选规则配置的主要规定：")))
+        layout.addWidget(self.rules, 1)
+        row = QHBoxLayout()
+        row.addWidget(save)
+        row.addWidget(self.status, 1)
+        layout.addLayout(row)
+
+    def _show_rules(self) -> None:
+        rows = summary(load_profile(self.profile.currentData()))
+        self.rules.setRowCount(len(rows))
+        for i, cells in enumerate(rows):
+            for j, text in enumerate(cells):
+                self.rules.setItem(i, j, QTableWidgetItem(text))
+        self.rules.resizeRowsToContents()
 
     def save(self) -> None:
         try:
