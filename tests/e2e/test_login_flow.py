@@ -1,0 +1,42 @@
+"""The application's own start path: log-in dialog typed into, then the main window of that role."""
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication
+
+from jlclient.domain.places import places_for
+from jlclient.services.setup import DEMO_PASSWORD, DEMO_USERS
+from jlclient.ui.app import Session
+from jlclient.ui.login import LoginDialog
+
+
+def _answer_login(qtbot, username, password, seen):
+    dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, LoginDialog) and w.isVisible())
+    qtbot.keyClicks(dialog.username, username)
+    qtbot.keyClick(dialog.username, Qt.Key_Tab)
+    qtbot.keyClicks(dialog.password, password)
+    qtbot.keyClick(dialog.password, Qt.Key_Return)
+    seen["error"] = dialog.error.text()
+    if dialog.isVisible():
+        dialog.reject()
+
+
+@pytest.mark.parametrize("username,roles", [(u, roles) for u, _, roles, _ in DEMO_USERS], ids=[u[0] for u in DEMO_USERS])
+def test_each_demo_user_logs_in_and_sees_their_places(qtbot, demo_ctx, username, roles):
+    session = Session(QApplication.instance(), demo_ctx)
+    seen = {}
+    QTimer.singleShot(0, lambda: _answer_login(qtbot, username, DEMO_PASSWORD, seen))
+    assert session.login() is True
+    qtbot.addWidget(session.window)
+    expected = [p.label for p in places_for(frozenset(roles))]
+    assert [session.window.nav.item(i).text() for i in range(session.window.nav.count())] == expected
+    assert session.window.isVisible()
+    session.watcher.pause()
+
+
+def test_wrong_password_then_cancel_leaves_no_window(qtbot, demo_ctx):
+    session = Session(QApplication.instance(), demo_ctx)
+    seen = {}
+    QTimer.singleShot(0, lambda: _answer_login(qtbot, "clerk", "wrong-password", seen))
+    assert session.login() is False
+    assert "用户名或密码错误" in seen["error"]
+    assert session.window is None
