@@ -163,22 +163,24 @@ def advance_case(ctx: AppContext, actor: str, case_id: int, expected_version: in
 
 
 def add_text_record(s: Session, actor: str, case: Case, stage: Stage, form: str, title: str,
-                    fields: dict, at: datetime | None = None) -> TextRecord:
+                    fields: dict, at: datetime | None = None, *, final: bool = True) -> TextRecord:
     record = TextRecord(case_id=case.id, stage=stage.value, form=form, title=title,
                         created_at=at or utcnow(), created_by=actor)
     s.add(record)
     audit.append(s, actor, "record.add", record)
-    add_revision(s, actor, record, fields, "")
+    add_revision(s, actor, record, fields, "", final=final)
     return record
 
 
-def add_revision(s: Session, actor: str, record: TextRecord, fields: dict, note: str) -> TextRecordRevision:
+def add_revision(s: Session, actor: str, record: TextRecord, fields: dict, note: str, *,
+                 final: bool = True) -> TextRecordRevision:
     """A correction is a new revision; earlier ones stay as they were (seed 000 Art. 29)."""
     number = 1 + (s.scalar(select(func.max(TextRecordRevision.revision))
                            .where(TextRecordRevision.record_id == record.id)) or 0)
     content = canonical_json(fields)
     revision = TextRecordRevision(record_id=record.id, revision=number, content=content,
-                                  content_hash=content_hash(fields), author=actor, created_at=utcnow(), note=note)
+                                  content_hash=content_hash(fields), author=actor, created_at=utcnow(), note=note,
+                                  final=final)
     s.add(revision)
     audit.append(s, actor, "record.revise", revision)
     return revision
@@ -243,7 +245,7 @@ def _records(s: Session, case_id: int) -> tuple[RecordView, ...]:
     views: list[RecordView] = []
     for r in s.scalars(select(TextRecord).where(TextRecord.case_id == case_id)):
         last = r.revisions[-1] if r.revisions else None
-        detail = f"第 {last.revision} 版，{last.author}" if last else ""
+        detail = f"第 {last.revision} 版{'' if last.final else '（草稿）'}，{last.author}" if last else ""
         views.append(RecordView("文字记录", Stage(r.stage), r.title, detail, r.created_at))
     for a in s.scalars(select(AvRecord).where(AvRecord.case_id == case_id)):
         minutes = f"{a.duration_s / 60:.1f} 分钟" if a.duration_s else ""

@@ -5,10 +5,10 @@ the ``subject_hash`` of the row's newest audit entry (see store/audit.py).
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import (Boolean, DateTime, Float, ForeignKey, Index, Integer, MetaData, String, Text,
-                        UniqueConstraint, event)
+from sqlalchemy import (Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, MetaData, String, Text,
+                        UniqueConstraint, event, true)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from jlclient.domain.audit import content_hash
@@ -176,6 +176,35 @@ class TextRecordRevision(AppendOnly, Audited, Base):
     author: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(DateTime)
     note: Mapped[str] = mapped_column(String(300), default="")
+    # False for a saved draft; a finished page is checked before its final revision is written
+    final: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+
+
+class DeadlineAdjustment(AppendOnly, Audited, Base):
+    """A suspension (time not counted, 行政许可法 Art. 45) or an approved extension of one deadline."""
+    __tablename__ = "deadline_adjustment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"), index=True)
+    rule: Mapped[str] = mapped_column(String(60))
+    kind: Mapped[str] = mapped_column(String(20))  # SUSPENSION | EXTENSION
+    start: Mapped[date | None] = mapped_column(Date)
+    end: Mapped[date | None] = mapped_column(Date)
+    days: Mapped[int | None] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text)
+    approved_by: Mapped[str] = mapped_column(String(80), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[str] = mapped_column(String(80))
+
+
+class ComplianceOverride(AppendOnly, Audited, Base):
+    """An approver closing a case despite blocking findings, with the written reason."""
+    __tablename__ = "compliance_override"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    findings: Mapped[str] = mapped_column(Text)  # canonical JSON of the findings overridden
+    approver: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
 
 
 class BodyCamera(Audited, Base):
@@ -250,7 +279,7 @@ class ChainHead(Base):
 
 AUDITED_MODELS: tuple[type[Audited], ...] = (
     Agency, Setting, Officer, User, Party, Case, CaseParty, CaseOfficer, StageEvent,
-    TextRecord, TextRecordRevision, BodyCamera, AvRecord, ElectronicRecord,
+    TextRecord, TextRecordRevision, DeadlineAdjustment, ComplianceOverride, BodyCamera, AvRecord, ElectronicRecord,
 )
 MODEL_BY_TABLE = {m.__tablename__: m for m in AUDITED_MODELS}
 
@@ -263,6 +292,6 @@ def _refuse(mapper, connection, target):
     raise AppendOnlyViolation(f"{type(target).__name__} 只能追加，不能修改或删除（seed 000 Art. 29）")
 
 
-for _cls in (StageEvent, TextRecordRevision, AuditEntry):
+for _cls in (StageEvent, TextRecordRevision, DeadlineAdjustment, ComplianceOverride, AuditEntry):
     event.listen(_cls, "before_update", _refuse)
     event.listen(_cls, "before_delete", _refuse)
