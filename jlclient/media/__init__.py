@@ -1,0 +1,1 @@
+"""Media: document-camera capture, probing, thumbnails (OpenCV); the libvlc player adapter."""
