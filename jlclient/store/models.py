@@ -187,6 +187,7 @@ class DeadlineAdjustment(AppendOnly, Audited, Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"), index=True)
     rule: Mapped[str] = mapped_column(String(60))
     kind: Mapped[str] = mapped_column(String(20))  # SUSPENSION | EXTENSION
+    cause: Mapped[str] = mapped_column(String(30), default="")  # SuspensionReason value for a suspension
     start: Mapped[date | None] = mapped_column(Date)
     end: Mapped[date | None] = mapped_column(Date)
     days: Mapped[int | None] = mapped_column(Integer)

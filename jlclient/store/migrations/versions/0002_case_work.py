@@ -34,6 +34,7 @@ def upgrade() -> None:
     sa.Column('case_id', sa.Integer(), nullable=False),
     sa.Column('rule', sa.String(length=60), nullable=False),
     sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('cause', sa.String(length=30), nullable=False),
     sa.Column('start', sa.Date(), nullable=True),
     sa.Column('end', sa.Date(), nullable=True),
     sa.Column('days', sa.Integer(), nullable=True),
