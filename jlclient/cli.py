@@ -98,6 +98,27 @@ def cmd_profile(args, ctx: AppContext) -> int:
     return 0
 
 
+def cmd_deadlines(args, ctx: AppContext) -> int:
+    """Running deadlines of one user's cases (default: every user), most urgent first."""
+    from jlclient.services import deadlines, users
+    names = [args.user] if args.user else [u.username for u in users.list_users(ctx)]
+    seen, views = set(), []
+    for name in names:
+        for v in deadlines.my_deadlines(ctx, name):
+            if (v.case_id, v.rule_code) not in seen:
+                seen.add((v.case_id, v.rule_code))
+                views.append(v)
+    views.sort(key=lambda v: (v.due, v.case_number))
+    if args.json:
+        print(json.dumps([{"case": v.case_number, "deadline": v.rule_code, "label": v.label, "start": v.start.isoformat(),
+                           "due": v.due.isoformat(), "status": v.status.value, "basis": v.basis, "note": v.note}
+                          for v in views], ensure_ascii=False, indent=2))
+        return 0
+    for v in views:
+        print(f"{v.due.isoformat()}  {v.status.label:<4}  {v.case_number}  {v.label}  （{v.basis}）")
+    return 0
+
+
 def cmd_db_password(args) -> int:
     """Keep the PostgreSQL password in the OS keyring, never in a file."""
     import keyring
@@ -148,12 +169,16 @@ def build_parser() -> argparse.ArgumentParser:
     ps = prof.add_subparsers(dest="action", required=True, metavar="操作")
     ps.add_parser("list", help="列出可用的规则配置")
     ps.add_parser("set", help="选用规则配置").add_argument("key")
+    dl = sub.add_parser("deadlines", help="列出办理中案件的法定期限（黄色即将到期，红色已超期）")
+    dl.add_argument("--user", help="只看此用户经办的案件")
+    dl.add_argument("--json", action="store_true")
     dbp = sub.add_parser("db-password", help="把 PostgreSQL 密码保存到系统密钥环")
     dbp.add_argument("--password-stdin", action="store_true")
     return p
 
 
-_COMMANDS = {"init": cmd_init, "verify": cmd_verify, "users": cmd_users, "profile": cmd_profile}
+_COMMANDS = {"init": cmd_init, "verify": cmd_verify, "users": cmd_users, "profile": cmd_profile,
+             "deadlines": cmd_deadlines}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -108,7 +108,7 @@ class DeadlineStatus(str, Enum):
 
     @property
     def label(self) -> str:
-        return {"ok": "正常", "warning": "即将到期", "overdue": "已逾期", "done": "已完成"}[self.value]
+        return {"ok": "计时中", "warning": "即将到期", "overdue": "已超期", "done": "已完成"}[self.value]
 
 
 @dataclass(frozen=True)

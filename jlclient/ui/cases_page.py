@@ -8,6 +8,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QFormLayout, QGroupBox, QHBoxL
 from jlclient.services import cases
 from jlclient.services.cases import CaseDetail
 from jlclient.services.context import AppContext
+from jlclient.services.deadlines import DeadlineView, case_deadlines
+from jlclient.ui.deadline_table import DeadlineTable
 from jlclient.ui.case_model import COL_OPENED, COL_TITLE, CaseTableModel, fetcher
 
 _STATE_STYLE = {"done": ("✔", "#2e7d32"), "current": ("▶", "#1565c0"), "pending": ("○", "#9e9e9e")}
@@ -38,15 +40,20 @@ class CaseView(QWidget):
         QVBoxLayout(stage_box).addWidget(self.stages)
         record_box = QGroupBox(self.tr("记录（文字、音像、电子数据）"))
         QVBoxLayout(record_box).addWidget(self.records)
+        self.deadlines = DeadlineTable(objectName="caseDeadlines")
+        deadline_box = QGroupBox(self.tr("法定期限"))
+        QVBoxLayout(deadline_box).addWidget(self.deadlines)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(facts_box)
         layout.addWidget(stage_box)
+        layout.addWidget(deadline_box)
         layout.addWidget(record_box, 1)
         self.detail: CaseDetail | None = None
 
-    def show_case(self, detail: CaseDetail) -> None:
+    def show_case(self, detail: CaseDetail, deadlines: list[DeadlineView] = ()) -> None:
         self.detail = detail
+        self.deadlines.show_deadlines(deadlines)
         row = detail.row
         self.heading.setText(f"{row.number}　{row.title}")
         while self.facts.rowCount():
@@ -123,7 +130,7 @@ class CasesPage(QWidget):
     def _show_current(self, current, _previous) -> None:
         case_id = self.model.case_id(current.row())
         if case_id is not None:
-            self.view.show_case(cases.case_detail(self.ctx, case_id))
+            self.view.show_case(cases.case_detail(self.ctx, case_id), case_deadlines(self.ctx, case_id))
 
     def _after_reset(self) -> None:
         if self.model.rowCount():

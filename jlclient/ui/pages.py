@@ -8,6 +8,8 @@ from jlclient.domain.model import Procedure, Role, Stage
 from jlclient.services import cases
 from jlclient.services.auth import CurrentUser
 from jlclient.services.context import AppContext
+from jlclient.services.deadlines import my_deadlines
+from jlclient.ui.deadline_table import DeadlineTable
 
 
 def _figure(title: str, value: int, name: str) -> QGroupBox:
@@ -33,9 +35,13 @@ class WorkbenchPage(QWidget):
         for i, stage in enumerate(s for s in Stage if s in figures.by_stage):
             grid.addWidget(_figure(self.tr("处于“{stage}”环节").format(stage=stage.label),
                                    figures.by_stage[stage], f"stage_{stage.value}"), 1 + i // 3, i % 3)
+        self.deadlines = DeadlineTable(with_case=True, objectName="myDeadlines")
+        self.deadlines.show_deadlines(my_deadlines(ctx, user.username))
         layout = QVBoxLayout(self)
         layout.addWidget(greeting)
         layout.addLayout(grid)
+        layout.addWidget(QLabel(self.tr("我的期限（黄色：即将到期；红色：已超期）")))
+        layout.addWidget(self.deadlines)
         layout.addStretch(1)
 
 

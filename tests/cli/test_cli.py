@@ -101,3 +101,14 @@ def test_postgres_password_lives_in_the_keyring(home, monkeypatch, capsys):
 
     from jlclient.store.db import with_keyring_password
     assert with_keyring_password(make_url(os.environ["JL_DATABASE_URL"])).password == "s3cret"
+
+
+def test_deadlines_lists_running_deadlines(home, capsys):
+    main(["init", "--demo"])
+    capsys.readouterr()
+    assert main(["deadlines", "--user", "officer", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert any(r["deadline"] == "penalty_decision" and r["basis"].endswith("行政处罚法 Art. 60）") for r in rows)
+    assert main(["deadlines"]) == 0
+    assert "作出行政处罚决定" in capsys.readouterr().out
+    assert main(["deadlines", "--user", "nobody"]) == 2

@@ -294,7 +294,7 @@ def test_status_with_no_warning_days_and_when_done():
     done = complete(MARCH, D(2025, 4, 2))
     assert status(done, D(2025, 5, 1), calendar=CAL) == "done" and done.done_late
     assert not complete(MARCH, D(2025, 3, 31)).done_late
-    assert DeadlineStatus.OVERDUE.label == "已逾期"
+    assert DeadlineStatus.OVERDUE.label == "已超期"
     with pytest.raises(ValueError):
         status(MARCH, D(2025, 3, 28), warn_days=-1, calendar=CAL)
 

@@ -124,3 +124,16 @@ def test_admin_changes_profile_and_idle_time(qtbot, window_for, demo_ctx):
     assert signal.args == [3]
     assert auth.agency_summary(demo_ctx)[1] == "lingchuan-approval"
     assert settings.read_int(demo_ctx, "idle_lock_minutes") == 3
+
+
+def test_deadlines_show_on_the_case_and_the_workbench(window_for):
+    window = window_for("officer")
+    table = window.pages["workbench"].deadlines
+    rows = {table.item(r, 1).text(): table.item(r, 4).text() for r in range(table.rowCount())}
+    # the demo penalty case was opened 11 days before the demo's first start: its 90-day decision deadline runs
+    assert rows.get("作出行政处罚决定") == "计时中"
+    page = window.go("cases")
+    row = next(r for r in range(page.model.rowCount()) if "罚" in page.model.index(r, 0).data())
+    page.table.selectRow(row)
+    labels = [page.view.deadlines.item(r, 0).text() for r in range(page.view.deadlines.rowCount())]
+    assert "作出行政处罚决定" in labels

@@ -1,0 +1,38 @@
+"""A table of running deadlines: yellow before, red after (national supervision-platform practice)."""
+from __future__ import annotations
+
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
+
+from jlclient.domain.deadlines import DeadlineStatus
+from jlclient.services.deadlines import DeadlineView
+
+STATUS_COLOUR = {DeadlineStatus.OK: None, DeadlineStatus.DONE: None,
+                 DeadlineStatus.WARNING: QColor("#fff3b0"), DeadlineStatus.OVERDUE: QColor("#f8c4c4")}
+
+
+class DeadlineTable(QTableWidget):
+    def __init__(self, with_case: bool = False, **kwargs):
+        super().__init__(0, 5 + with_case, **kwargs)
+        self.with_case = with_case
+        headers = ["期限", "起算", "届满", "状态", "依据与说明"]
+        self.setHorizontalHeaderLabels(([self.tr("案号")] if with_case else []) + [self.tr(h) for h in headers])
+        self.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.verticalHeader().hide()
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.horizontalHeader().setStretchLastSection(True)
+
+    def show_deadlines(self, views: list[DeadlineView]) -> None:
+        self.setRowCount(len(views))
+        for i, v in enumerate(views):
+            cells = ([v.case_number] if self.with_case else []) + [
+                v.label, v.start.isoformat(), v.due.isoformat(), self.tr(v.status.label),
+                "；".join(x for x in (v.basis, v.note) if x)]
+            colour = STATUS_COLOUR[v.status]
+            for j, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if colour is not None:
+                    item.setBackground(QBrush(colour))
+                self.setItem(i, j, item)
+        self.setFixedHeight(min(200, 30 + 26 * max(1, len(views))))
