@@ -1,0 +1,126 @@
+"""Text records made through legal forms: drafts, finished pages, revisions and their history.
+
+Saving a draft is always possible; finishing a page checks it against its form (forms/).
+Changing a finished record writes a new revision; earlier ones stay (seed 000 Art. 29).
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from jlclient.domain.forms import FieldProblem, FormSpec, validate_values
+from jlclient.domain.model import Procedure, Stage
+from jlclient.services import cases
+from jlclient.services.context import AppContext, ServiceError
+from jlclient.services.forms import load_form
+from jlclient.store.models import Case, TextRecord, TextRecordRevision
+
+
+class FormIncomplete(ServiceError):
+    """A page that cannot be finished yet; ``problems`` name each field."""
+
+    def __init__(self, problems: list[FieldProblem]):
+        self.problems = problems
+        super().__init__("；".join(f"{p.label}：{p.message}" for p in problems[:5])
+                         + (f"；等共 {len(problems)} 处" if len(problems) > 5 else ""))
+
+
+def to_json_value(value: Any) -> Any:
+    """Form values as JSON: dates ISO, money as text, enums by value."""
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if hasattr(value, "value") and isinstance(getattr(value, "value"), str):
+        return value.value
+    if isinstance(value, dict):
+        return {k: to_json_value(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_json_value(v) for v in value]
+    return value
+
+
+@dataclass(frozen=True)
+class RevisionView:
+    revision: int
+    final: bool
+    author: str
+    created_at: datetime
+    note: str
+    values: dict
+
+
+@dataclass(frozen=True)
+class RecordSummary:
+    id: int
+    form: str
+    title: str
+    stage: Stage
+    final: bool
+    revisions: int
+
+
+def save_form(ctx: AppContext, actor: str, case_id: int, form_code: str, values: dict, *, final: bool,
+              record_id: int | None = None, note: str = "") -> RecordSummary:
+    """Save one form of a case as a new revision (draft or final) of its record."""
+    spec = load_form(form_code)
+    with ctx.db.write() as s:
+        case = s.get(Case, case_id)
+        if case is None:
+            raise ServiceError("案件不存在")
+        problems = validate_values(spec, values, final=final, procedure=Procedure(case.procedure))
+        if final and problems:
+            raise FormIncomplete(problems)
+        data = to_json_value(values)
+        if record_id is None:
+            record = cases.add_text_record(s, actor, case, _stage_for(spec, case), spec.code, spec.title, data,
+                                           final=final)
+        else:
+            record = _record_of(s, case_id, record_id)
+            cases.add_revision(s, actor, record, data, note, final=final)
+        return _summary(s, record)
+
+
+def _stage_for(spec: FormSpec, case: Case) -> Stage:
+    """The case's current stage when the form belongs there, else the form's own stage."""
+    current = Stage(case.stage)
+    return current if current in spec.stages else spec.stage
+
+
+def _record_of(s: Session, case_id: int, record_id: int) -> TextRecord:
+    record = s.get(TextRecord, record_id)
+    if record is None or record.case_id != case_id:
+        raise ServiceError("记录不存在")
+    return record
+
+
+def _summary(s: Session, record: TextRecord) -> RecordSummary:
+    revisions = list(s.scalars(select(TextRecordRevision).where(TextRecordRevision.record_id == record.id)
+                               .order_by(TextRecordRevision.revision)))
+    return RecordSummary(record.id, record.form, record.title, Stage(record.stage), revisions[-1].final,
+                         len(revisions))
+
+
+def records_of(ctx: AppContext, case_id: int) -> list[RecordSummary]:
+    with ctx.db.read() as s:
+        return [_summary(s, r) for r in s.scalars(select(TextRecord).where(TextRecord.case_id == case_id)
+                                                  .order_by(TextRecord.id))]
+
+
+def history(ctx: AppContext, record_id: int) -> list[RevisionView]:
+    """Every revision of a record with who and when, oldest first."""
+    with ctx.db.read() as s:
+        return [RevisionView(r.revision, r.final, r.author, r.created_at, r.note, json.loads(r.content))
+                for r in s.scalars(select(TextRecordRevision).where(TextRecordRevision.record_id == record_id)
+                                   .order_by(TextRecordRevision.revision))]
+
+
+def latest_values(ctx: AppContext, record_id: int) -> dict:
+    revisions = history(ctx, record_id)
+    return revisions[-1].values if revisions else {}
