@@ -20,8 +20,8 @@ def pg_cluster():
     cluster.stop()
 
 
-def _paths(tmp_path, url: str | None = None) -> Paths:
-    home = tmp_path / "home"
+def _paths(tmp_path, url: str | None = None, name: str = "home") -> Paths:
+    home = tmp_path / name
     home.mkdir(exist_ok=True)
     return Paths(home, url or f"sqlite:///{home / 'jlclient.db'}", home / "evidence")
 
@@ -38,7 +38,7 @@ def ctx(tmp_path):
 def any_ctx(request, tmp_path):
     """The same test on SQLite and on a real PostgreSQL database."""
     url = request.getfixturevalue("pg_cluster").new_database() if request.param == "postgresql" else None
-    context = AppContext.open(_paths(tmp_path, url))
+    context = AppContext.open(_paths(tmp_path, url, f"home-{request.param}"))
     yield context
     context.close()
 

@@ -1,6 +1,7 @@
 """Cases: opening, listing (paged, sorted, filtered in SQL), detail, stages and text records."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -60,7 +61,7 @@ class NewCase:
     opened_at: datetime | None = None
 
 
-def _row(c: Case) -> CaseRow:
+def case_row(c: Case) -> CaseRow:
     return CaseRow(c.id, c.number, c.title, Procedure(c.procedure), Stage(c.stage), CaseStatus(c.status),
                    c.party_name, c.matter, c.handling_unit, c.opened_at)
 
@@ -76,7 +77,7 @@ def fetch_cases(s: Session, q: CaseQuery, offset: int, limit: int) -> list[CaseR
     column = SORTABLE[q.sort]
     order = (column.desc(), Case.id.desc()) if q.descending else (column.asc(), Case.id.asc())
     stmt = _where(select(Case), q).order_by(*order).offset(offset).limit(limit)
-    return [_row(c) for c in s.scalars(stmt)]
+    return [case_row(c) for c in s.scalars(stmt)]
 
 
 def count_cases(s: Session, q: CaseQuery) -> int:
@@ -88,10 +89,12 @@ def search_text(*parts: str) -> str:
 
 
 def next_number(s: Session, procedure: Procedure, year: int) -> str:
+    """The next free number of the year: one above the highest in use (imports may leave gaps)."""
     agency = s.scalar(select(Agency))
     prefix = f"{agency.short_name if agency else ''}{_KIND[procedure]}〔{year}〕"
-    used = s.scalar(select(func.count(Case.id)).where(Case.number.startswith(prefix)))
-    return f"{prefix}{used + 1}号"
+    used = s.scalars(select(Case.number).where(Case.number.startswith(prefix, autoescape=True)))
+    sequences = [int(m.group(1)) for n in used if (m := re.fullmatch(r"(\d+)号", n[len(prefix):]))]
+    return f"{prefix}{max(sequences, default=0) + 1}号"
 
 
 def open_case(ctx: AppContext, actor: str, new: NewCase) -> CaseRow:
@@ -102,7 +105,7 @@ def open_case(ctx: AppContext, actor: str, new: NewCase) -> CaseRow:
     if new.procedure is Procedure.PENALTY and len(new.officer_ids) < 2:
         raise ServiceError("行政处罚应当由两名以上执法人员办理（《行政处罚法》第四十二条）")
     with ctx.db.write() as s:
-        return _row(add_case(s, actor, new))
+        return case_row(add_case(s, actor, new))
 
 
 def add_case(s: Session, actor: str, new: NewCase) -> Case:
@@ -124,11 +127,11 @@ def add_case(s: Session, actor: str, new: NewCase) -> Case:
         assigned = CaseOfficer(case_id=case.id, officer_id=officer_id)
         s.add(assigned)
         audit.append(s, actor, "case.officer", assigned)
-    _enter(s, actor, case, Stage.INITIATION, opened)
+    enter_stage(s, actor, case, Stage.INITIATION, opened)
     return case
 
 
-def _enter(s: Session, actor: str, case: Case, stage: Stage, at: datetime) -> None:
+def enter_stage(s: Session, actor: str, case: Case, stage: Stage, at: datetime) -> None:
     event = StageEvent(case_id=case.id, stage=stage.value, at=at, by=actor)
     s.add(event)
     audit.append(s, actor, "case.stage", event)
@@ -144,7 +147,7 @@ def advance(s: Session, actor: str, case: Case, at: datetime | None = None) -> S
         return None
     case.stage = target.value
     audit.append(s, actor, "case.advance", case)
-    _enter(s, actor, case, target, at)
+    enter_stage(s, actor, case, target, at)
     return target
 
 
@@ -162,12 +165,19 @@ def advance_case(ctx: AppContext, actor: str, case_id: int, expected_version: in
         raise ServiceError("该案件已被其他工作站修改，请刷新后再操作") from exc
 
 
-def add_text_record(s: Session, actor: str, case: Case, stage: Stage, form: str, title: str,
-                    fields: dict, at: datetime | None = None, *, final: bool = True) -> TextRecord:
+def new_text_record(s: Session, actor: str, case: Case, stage: Stage, form: str, title: str,
+                    at: datetime | None = None) -> TextRecord:
+    """The record itself; its content arrives as revisions."""
     record = TextRecord(case_id=case.id, stage=stage.value, form=form, title=title,
                         created_at=at or utcnow(), created_by=actor)
     s.add(record)
     audit.append(s, actor, "record.add", record)
+    return record
+
+
+def add_text_record(s: Session, actor: str, case: Case, stage: Stage, form: str, title: str,
+                    fields: dict, at: datetime | None = None, *, final: bool = True) -> TextRecord:
+    record = new_text_record(s, actor, case, stage, form, title, at)
     add_revision(s, actor, record, fields, "", final=final)
     return record
 
@@ -225,7 +235,7 @@ def case_detail(ctx: AppContext, case_id: int) -> CaseDetail:
         officers = tuple((o.name, o.cert_no) for o in s.scalars(
             select(Officer).join(CaseOfficer, CaseOfficer.officer_id == Officer.id)
             .where(CaseOfficer.case_id == case_id).order_by(CaseOfficer.id)))
-        return CaseDetail(_row(case), StartMode(case.start_mode), case.version, parties, officers,
+        return CaseDetail(case_row(case), StartMode(case.start_mode), case.version, parties, officers,
                           _stages(s, case), _records(s, case_id))
 
 

@@ -76,7 +76,7 @@ def add_user(ctx: AppContext, actor: str, username: str, display_name: str, pass
     with ctx.db.write() as s:
         if s.scalar(select(User).where(User.username == username)):
             raise ServiceError(f"用户名“{username}”已存在")
-        officer = _officer_for(s, actor, display_name, cert_no.strip(), unit) if cert_no.strip() else None
+        officer = officer_for(s, actor, display_name, cert_no.strip(), unit) if cert_no.strip() else None
         user = User(username=username, display_name=display_name.strip(), password_hash=hash_password(password),
                     active=True, roles=_roles_text(roles), created_at=utcnow(), failed_logins=0,
                     officer=officer)
@@ -85,7 +85,7 @@ def add_user(ctx: AppContext, actor: str, username: str, display_name: str, pass
         return _row(user)
 
 
-def _officer_for(s: Session, actor: str, name: str, cert_no: str, unit: str) -> Officer:
+def officer_for(s: Session, actor: str, name: str, cert_no: str, unit: str) -> Officer:
     officer = s.scalar(select(Officer).where(Officer.cert_no == cert_no))
     if officer is None:
         officer = Officer(name=name, cert_no=cert_no, unit=unit)

@@ -61,3 +61,14 @@ def test_advance_refuses_a_stale_version(demo_ctx):
     with pytest.raises(ServiceError, match="其他工作站"):
         cases.advance_case(demo_ctx, "user:clerk", case.id, case.version)
     assert verify(demo_ctx).ok
+
+
+def test_numbers_continue_above_the_highest_in_use(demo_ctx):
+    from jlclient.store.audit import utcnow
+    year = utcnow().year
+    with demo_ctx.db.write() as s:
+        assert cases.next_number(s, Procedure.PENALTY, year).endswith(f"〔{year}〕2号")
+        s.scalar(select(Case).where(Case.procedure == "PENALTY")).number = f"灵行审罚〔{year}〕7号"
+        s.flush()
+        assert cases.next_number(s, Procedure.PENALTY, year) == f"灵行审罚〔{year}〕8号"
+        s.rollback()
