@@ -119,6 +119,25 @@ def cmd_deadlines(args, ctx: AppContext) -> int:
     return 0
 
 
+def cmd_case(args, ctx: AppContext) -> int:
+    """Data exchange with provincial platforms: one case as jlclient.case/1 JSON (docs/case-json.md)."""
+    from jlclient.services import exchange
+    if args.action == "import":
+        row = exchange.import_case(ctx, cli_actor(), exchange.load_json(args.file))
+        print(f"已导入案件 {row.number}（{row.title}）")
+        return 0
+    doc = exchange.export_case(ctx, args.case)
+    if args.json:
+        print(exchange.dumps(doc))
+        return 0
+    c = doc["case"]
+    print(f"{c['number']}  {c['title']}")
+    for key, label in (("procedure", "类别"), ("stage", "当前环节"), ("status", "状态"), ("opened_at", "立案时间")):
+        print(f"  {label}：{c[key]}")
+    print(f"  记录：文字记录 {len(doc['records'])} 件，电子数据 {len(doc['electronic_records'])} 件")
+    return 0
+
+
 def cmd_db_password(args) -> int:
     """Keep the PostgreSQL password in the OS keyring, never in a file."""
     import keyring
@@ -169,6 +188,13 @@ def build_parser() -> argparse.ArgumentParser:
     ps = prof.add_subparsers(dest="action", required=True, metavar="操作")
     ps.add_parser("list", help="列出可用的规则配置")
     ps.add_parser("set", help="选用规则配置").add_argument("key")
+    case = sub.add_parser("case", help="案件数据交换（JSON，格式见 docs/case-json.md）")
+    cs = case.add_subparsers(dest="action", required=True, metavar="操作")
+    imp = cs.add_parser("import", help="从 JSON 文件导入一个案件（全部校验通过才写入）")
+    imp.add_argument("file")
+    show = cs.add_parser("show", help="显示一个案件（案号或编号）")
+    show.add_argument("case")
+    show.add_argument("--json", action="store_true", help="以 jlclient.case/1 JSON 输出")
     dl = sub.add_parser("deadlines", help="列出办理中案件的法定期限（黄色即将到期，红色已超期）")
     dl.add_argument("--user", help="只看此用户经办的案件")
     dl.add_argument("--json", action="store_true")
@@ -178,7 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 _COMMANDS = {"init": cmd_init, "verify": cmd_verify, "users": cmd_users, "profile": cmd_profile,
-             "deadlines": cmd_deadlines}
+             "deadlines": cmd_deadlines, "case": cmd_case}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -112,3 +112,22 @@ def test_deadlines_lists_running_deadlines(home, capsys):
     assert main(["deadlines"]) == 0
     assert "作出行政处罚决定" in capsys.readouterr().out
     assert main(["deadlines", "--user", "nobody"]) == 2
+
+
+def test_case_show_and_import_round_trip(home, tmp_path, capsys, monkeypatch):
+    main(["init", "--demo"])
+    capsys.readouterr()
+    assert main(["case", "show", "1", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["format"] == "jlclient.case/1"
+    doc["case"]["number"] = "灵行审许〔2026〕99号"
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    assert main(["case", "import", str(path)]) == 0
+    assert "99号" in capsys.readouterr().out
+    assert main(["case", "import", str(path)]) == 2            # the number is taken now
+    assert "case.number" in capsys.readouterr().err
+    path.write_text('{"format": ', encoding="utf-8")
+    assert main(["case", "import", str(path)]) == 2
+    assert "第 1 行" in capsys.readouterr().err
+    assert main(["verify"]) == 0
