@@ -19,7 +19,8 @@ from jlclient.domain.model import Procedure, Stage
 from jlclient.services import cases
 from jlclient.services.context import AppContext, ServiceError
 from jlclient.services.forms import load_form
-from jlclient.store.models import Case, TextRecord, TextRecordRevision
+from jlclient.store.models import (AvRecord, Case, CaseOfficer, CaseParty, ElectronicRecord, Officer, TextRecord,
+                                   TextRecordRevision)
 
 
 class FormIncomplete(ServiceError):
@@ -44,6 +45,42 @@ def to_json_value(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [to_json_value(v) for v in value]
     return value
+
+
+@dataclass(frozen=True)
+class FormContext:
+    """What a form page may offer for choice: the case's parties, officers and files, and
+    values to start a new record with."""
+    parties: tuple[tuple[int, str], ...] = ()          # (party id, name)
+    officers: tuple[tuple[str, str], ...] = ()         # (name, 执法证号) of the agency
+    assigned: frozenset[str] = frozenset()             # 执法证号 of the case's officers
+    files: tuple[tuple[str, str], ...] = ()            # (reference, title)
+    defaults: dict | None = None                       # field key -> value
+
+
+# Field keys every form understands the same way, filled from the case.
+_CASE_DEFAULTS = {"case_number": "number", "case_cause": "title", "matter": "matter"}
+_PARTY_KEYS = ("applicant", "party", "recipient")
+
+
+def form_context(ctx: AppContext, case_id: int) -> FormContext:
+    with ctx.db.read() as s:
+        case = s.get(Case, case_id)
+        if case is None:
+            raise ServiceError("案件不存在")
+        parties = tuple((cp.party_id, cp.party.name) for cp in
+                        s.scalars(select(CaseParty).where(CaseParty.case_id == case_id).order_by(CaseParty.id)))
+        officers = tuple((o.name, o.cert_no) for o in s.scalars(select(Officer).order_by(Officer.id)))
+        assigned = frozenset(s.scalars(select(Officer.cert_no).join(CaseOfficer, CaseOfficer.officer_id == Officer.id)
+                                       .where(CaseOfficer.case_id == case_id)))
+        files = tuple((f"electronic:{e.id}", e.title) for e in
+                      s.scalars(select(ElectronicRecord).where(ElectronicRecord.case_id == case_id)))
+        files += tuple((f"av:{a.id}", a.file_name) for a in s.scalars(select(AvRecord).where(AvRecord.case_id == case_id)))
+        defaults = {key: getattr(case, attr) for key, attr in _CASE_DEFAULTS.items()}
+        if parties:
+            defaults.update({key: str(parties[0][0]) for key in _PARTY_KEYS})
+        defaults["officers"] = [{"name": n, "cert_no": c} for n, c in officers if c in assigned]
+        return FormContext(parties, officers, assigned, files, defaults)
 
 
 @dataclass(frozen=True)

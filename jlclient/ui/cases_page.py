@@ -3,13 +3,19 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QAbstractItemView, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
-                               QLineEdit, QSplitter, QTableView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+                               QLineEdit, QMessageBox, QPushButton, QSplitter, QTableView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
+from jlclient.domain.model import CaseStatus, Role
 from jlclient.services import cases
+from jlclient.services.auth import CurrentUser
 from jlclient.services.cases import CaseDetail
 from jlclient.services.context import AppContext
 from jlclient.services.deadlines import DeadlineView, case_deadlines
 from jlclient.ui.deadline_table import DeadlineTable
+from jlclient.ui.stage_wizard import StageWizard
+
+# roles that record a case's stages; archivists look on
+CASE_WORKERS = (Role.CLERK, Role.OFFICER, Role.REVIEWER, Role.APPROVER)
 from jlclient.ui.case_model import COL_OPENED, COL_TITLE, CaseTableModel, fetcher
 
 _STATE_STYLE = {"done": ("✔", "#2e7d32"), "current": ("▶", "#1565c0"), "pending": ("○", "#9e9e9e")}
@@ -89,9 +95,9 @@ class CaseView(QWidget):
 
 
 class CasesPage(QWidget):
-    def __init__(self, ctx: AppContext, parent=None):
+    def __init__(self, ctx: AppContext, user: CurrentUser, parent=None):
         super().__init__(parent)
-        self.ctx = ctx
+        self.ctx, self.user = ctx, user
         self.setObjectName("CasesPage")
         self.filter = QLineEdit(objectName="caseFilter")
         self.filter.setPlaceholderText(self.tr("按案号、案件名称、事项或当事人筛选（Ctrl+F）"))
@@ -114,10 +120,17 @@ class CasesPage(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._show_current)
         self.model.modelReset.connect(self._after_reset)
 
+        self.work_button = QPushButton(self.tr("办理本环节… (Enter)"), objectName="workStage")
+        self.work_button.setEnabled(user.has(*CASE_WORKERS))
+        self.work_button.clicked.connect(self.work_on_stage)
+        self.table.activated.connect(lambda _index: self.work_on_stage())
+        top = QHBoxLayout()
+        top.addWidget(self.filter, 1)
+        top.addWidget(self.work_button)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.filter)
+        left_layout.addLayout(top)
         left_layout.addWidget(self.table)
         splitter = QSplitter(Qt.Horizontal)
         splitter.addWidget(left)
@@ -126,6 +139,26 @@ class CasesPage(QWidget):
         splitter.setStretchFactor(1, 2)
         layout = QHBoxLayout(self)
         layout.addWidget(splitter)
+
+    def current_case_id(self) -> int | None:
+        return self.model.case_id(self.table.currentIndex().row())
+
+    def work_on_stage(self) -> None:
+        case_id = self.current_case_id()
+        if case_id is None or not self.user.has(*CASE_WORKERS):
+            return
+        if self.view.detail and self.view.detail.row.status is not CaseStatus.OPEN:
+            QMessageBox.information(self, self.tr("已结案"), self.tr("该案件已结案，记录只能查看。"))
+            return
+        wizard = StageWizard(self.ctx, self.user, case_id, self)
+        wizard.case_changed.connect(lambda: self._refresh(case_id))
+        wizard.exec()
+
+    def _refresh(self, case_id: int) -> None:
+        row = self.table.currentIndex().row()
+        self.model.refresh()
+        self.table.selectRow(row)
+        self.view.show_case(cases.case_detail(self.ctx, case_id), case_deadlines(self.ctx, case_id))
 
     def _show_current(self, current, _previous) -> None:
         case_id = self.model.case_id(current.row())

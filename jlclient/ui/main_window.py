@@ -62,7 +62,7 @@ class MainWindow(QMainWindow):
         if key == "workbench":
             return WorkbenchPage(self.ctx, self.user)
         if key == "cases":
-            return CasesPage(self.ctx)
+            return CasesPage(self.ctx, self.user)
         if key == "stats":
             return StatsPage(self.ctx)
         if key == "settings":

@@ -1,0 +1,68 @@
+"""The stage wizard as an officer drives it: problems named, drafts saved, history side by side."""
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+from sqlalchemy import select
+
+from jlclient.services import records
+from jlclient.store.models import Case
+from jlclient.ui.stage_wizard import HistoryDialog, StageWizard
+from tests.support.typing import type_text
+
+
+def _penalty_id(ctx):
+    with ctx.db.read() as s:
+        return s.scalar(select(Case.id).where(Case.procedure == "PENALTY"))
+
+
+def test_finishing_an_empty_page_names_each_gap_and_writes_nothing(qtbot, demo_ctx, login_as):
+    wizard = StageWizard(demo_ctx, login_as("officer"), _penalty_id(demo_ctx))
+    qtbot.addWidget(wizard)
+    wizard.show()
+    assert wizard.page().spec.code == "inspection_record"
+    qtbot.mouseClick(wizard.buttons["finishPage"], Qt.LeftButton)
+    problems = wizard.page().problem_label.text()
+    assert "检查（勘验）地点" in problems and "seed 000 Art. 14" in problems
+    assert records.records_of(demo_ctx, _penalty_id(demo_ctx))[-1].form != "inspection_record"
+
+
+def test_draft_then_revision_shows_in_history(qtbot, demo_ctx, login_as):
+    case_id = _penalty_id(demo_ctx)
+    wizard = StageWizard(demo_ctx, login_as("officer"), case_id)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.activateWindow()
+    qtbot.waitUntil(wizard.isActiveWindow)
+    place = wizard.page().editors["place"].widget
+    type_text(qtbot, place, "灵寿县慈峪镇顺发超市")
+    qtbot.keyClick(wizard, Qt.Key_S, Qt.ControlModifier)
+    assert "草稿" in wizard.nav.item(0).text()
+    place.clear()
+    type_text(qtbot, place, "灵寿县慈峪镇顺发超市仓库")
+    qtbot.mouseClick(wizard.buttons["saveDraft"], Qt.LeftButton)
+    assert "第 2 版" in wizard.status.text()
+    seen = {}
+
+    def read_history():
+        dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, HistoryDialog) and w.isVisible())
+        row = next(r for r in range(dialog.table.rowCount()) if "地点" in dialog.table.verticalHeaderItem(r).text())
+        seen["cells"] = [dialog.table.item(row, c).text() for c in range(dialog.table.columnCount())]
+        seen["headers"] = [dialog.table.horizontalHeaderItem(c).text() for c in range(dialog.table.columnCount())]
+        dialog.accept()
+    QTimer.singleShot(0, read_history)
+    qtbot.mouseClick(wizard.buttons["history"], Qt.LeftButton)
+    assert seen["cells"] == ["灵寿县慈峪镇顺发超市", "灵寿县慈峪镇顺发超市仓库"]
+    assert all("user:officer" in h for h in seen["headers"])
+
+
+def test_advancing_asks_first_and_moves_the_case(qtbot, demo_ctx, login_as, monkeypatch):
+    case_id = _penalty_id(demo_ctx)
+    wizard = StageWizard(demo_ctx, login_as("officer"), case_id)
+    qtbot.addWidget(wizard)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.No)
+    qtbot.mouseClick(wizard.buttons["advance"], Qt.LeftButton)
+    with demo_ctx.db.read() as s:
+        assert s.get(Case, case_id).stage == "INVESTIGATION"
+    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.Yes)
+    qtbot.mouseClick(wizard.buttons["advance"], Qt.LeftButton)
+    with demo_ctx.db.read() as s:
+        assert s.get(Case, case_id).stage == "DECISION"
