@@ -38,6 +38,7 @@ class MaterialCheck:
     copies: int = 1
     original: bool = True
     file_hash: str = ""  # the captured scan in the evidence store, if any
+    size: int = 0
 
 
 _MATTER_KEYS = {"code", "name", "procedure", "basis", "promised_days", "materials"}

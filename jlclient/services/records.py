@@ -11,7 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from jlclient.domain.forms import FieldProblem, FormSpec, validate_values
@@ -19,7 +19,7 @@ from jlclient.domain.model import Procedure, Stage
 from jlclient.services import cases
 from jlclient.services.context import AppContext, ServiceError
 from jlclient.services.forms import load_form
-from jlclient.store.models import (AvRecord, Case, CaseOfficer, CaseParty, ElectronicRecord, Officer, TextRecord,
+from jlclient.store.models import (Agency, AvRecord, Case, CaseOfficer, CaseParty, ElectronicRecord, Officer, TextRecord,
                                    TextRecordRevision)
 
 
@@ -106,22 +106,36 @@ class RecordSummary:
 def save_form(ctx: AppContext, actor: str, case_id: int, form_code: str, values: dict, *, final: bool,
               record_id: int | None = None, note: str = "") -> RecordSummary:
     """Save one form of a case as a new revision (draft or final) of its record."""
-    spec = load_form(form_code)
     with ctx.db.write() as s:
         case = s.get(Case, case_id)
         if case is None:
             raise ServiceError("案件不存在")
-        problems = validate_values(spec, values, final=final, procedure=Procedure(case.procedure))
-        if final and problems:
-            raise FormIncomplete(problems)
-        data = to_json_value(values)
-        if record_id is None:
-            record = cases.add_text_record(s, actor, case, _stage_for(spec, case), spec.code, spec.title, data,
-                                           final=final)
-        else:
-            record = _record_of(s, case_id, record_id)
-            cases.add_revision(s, actor, record, data, note, final=final)
-        return _summary(s, record)
+        return _summary(s, save_form_in(s, actor, case, form_code, values, final=final, record_id=record_id,
+                                        note=note))
+
+
+def save_form_in(s: Session, actor: str, case: Case, form_code: str, values: dict, *, final: bool,
+                 record_id: int | None = None, note: str = "") -> TextRecord:
+    """The same inside a caller's unit of work (intake writes several records at once)."""
+    spec = load_form(form_code)
+    problems = validate_values(spec, values, final=final, procedure=Procedure(case.procedure))
+    if final and problems:
+        raise FormIncomplete(problems)
+    data = to_json_value(values)
+    if record_id is None:
+        return cases.add_text_record(s, actor, case, _stage_for(spec, case), spec.code, spec.title, data, final=final)
+    record = _record_of(s, case.id, record_id)
+    cases.add_revision(s, actor, record, data, note, final=final)
+    return record
+
+
+def next_doc_number(s: Session, form_code: str, kind: str, year: int) -> str:
+    """文号: agency abbreviation + kind + 〔year〕 + sequence of that form in the year."""
+    short = s.scalar(select(Agency.short_name)) or ""
+    used = s.scalar(select(func.count(TextRecord.id)).where(
+        TextRecord.form == form_code, TextRecord.created_at >= datetime(year, 1, 1),
+        TextRecord.created_at < datetime(year + 1, 1, 1)))
+    return f"{short}{kind}〔{year}〕{used + 1}号"
 
 
 def _stage_for(spec: FormSpec, case: Case) -> Stage:
