@@ -287,3 +287,16 @@ def summary(ctx: AppContext) -> CaseSummary:
     return CaseSummary(status.get(CaseStatus.OPEN.value, 0),
                        sum(n for k, n in status.items() if k != CaseStatus.OPEN.value),
                        {Stage(k): n for k, n in stage.items()}, {Procedure(k): n for k, n in procedure.items()})
+
+
+@dataclass(frozen=True)
+class OfficerRow:
+    id: int
+    name: str
+    cert_no: str
+    unit: str
+
+
+def agency_officers(ctx: AppContext) -> list[OfficerRow]:
+    with ctx.db.read() as s:
+        return [OfficerRow(o.id, o.name, o.cert_no, o.unit) for o in s.scalars(select(Officer).order_by(Officer.id))]

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QAbstractItemView, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
-                               QLineEdit, QMessageBox, QPushButton, QSplitter, QTableView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (QAbstractItemView, QDialog, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
+                               QLineEdit, QMessageBox, QPushButton, QSplitter, QTableView, QTableWidget,
+                               QTableWidgetItem, QVBoxLayout, QWidget)
 
 from jlclient.domain.model import CaseStatus, Role
 from jlclient.services import cases
@@ -12,6 +14,8 @@ from jlclient.services.cases import CaseDetail
 from jlclient.services.context import AppContext
 from jlclient.services.deadlines import DeadlineView, case_deadlines
 from jlclient.ui.deadline_table import DeadlineTable
+from jlclient.ui.initiation_dialog import InitiationDialog
+from jlclient.ui.intake_dialog import IntakeDialog
 from jlclient.ui.stage_wizard import StageWizard
 
 # roles that record a case's stages; archivists look on
@@ -124,9 +128,19 @@ class CasesPage(QWidget):
         self.work_button.setEnabled(user.has(*CASE_WORKERS))
         self.work_button.clicked.connect(self.work_on_stage)
         self.table.activated.connect(lambda _index: self.work_on_stage())
+        self.intake_button = QPushButton(self.tr("窗口收件… (Ctrl+N)"), objectName="intake")
+        self.intake_button.setVisible(user.has(Role.CLERK))
+        self.intake_button.clicked.connect(self.take_in)
+        self.initiate_button = QPushButton(self.tr("依职权立案…"), objectName="initiate")
+        self.initiate_button.setVisible(user.has(Role.OFFICER))
+        self.initiate_button.clicked.connect(self.initiate)
+        if user.has(Role.CLERK):
+            QShortcut(QKeySequence.New, self, self.take_in)
         top = QHBoxLayout()
         top.addWidget(self.filter, 1)
         top.addWidget(self.work_button)
+        top.addWidget(self.intake_button)
+        top.addWidget(self.initiate_button)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -142,6 +156,24 @@ class CasesPage(QWidget):
 
     def current_case_id(self) -> int | None:
         return self.model.case_id(self.table.currentIndex().row())
+
+    def take_in(self) -> None:
+        dialog = IntakeDialog(self.ctx, self.user, self)
+        if dialog.exec() == QDialog.Accepted and dialog.result_:
+            self._select_new(dialog.result_.case_id)
+
+    def initiate(self) -> None:
+        dialog = InitiationDialog(self.ctx, self.user, self)
+        if dialog.exec() == QDialog.Accepted and dialog.case:
+            self._select_new(dialog.case.id)
+            self.work_on_stage()
+
+    def _select_new(self, case_id: int) -> None:
+        """Show the new case at the top of an unfiltered list, newest first."""
+        self.filter.clear()
+        self.model.refresh()
+        row = next((r for r in range(self.model.rowCount()) if self.model.case_id(r) == case_id), 0)
+        self.table.selectRow(row)
 
     def work_on_stage(self) -> None:
         case_id = self.current_case_id()
