@@ -13,6 +13,7 @@ from jlclient.services.auth import CurrentUser
 from jlclient.services.cases import CaseDetail
 from jlclient.services.context import AppContext
 from jlclient.services.deadlines import DeadlineView, case_deadlines
+from jlclient.ui.deadline_dialog import DeadlineDialog
 from jlclient.ui.deadline_table import DeadlineTable
 from jlclient.ui.initiation_dialog import InitiationDialog
 from jlclient.ui.intake_dialog import IntakeDialog
@@ -51,8 +52,11 @@ class CaseView(QWidget):
         record_box = QGroupBox(self.tr("记录（文字、音像、电子数据）"))
         QVBoxLayout(record_box).addWidget(self.records)
         self.deadlines = DeadlineTable(objectName="caseDeadlines")
+        self.adjust_button = QPushButton(self.tr("期限中止或延长…"), objectName="adjustDeadline")
         deadline_box = QGroupBox(self.tr("法定期限"))
-        QVBoxLayout(deadline_box).addWidget(self.deadlines)
+        deadline_layout = QVBoxLayout(deadline_box)
+        deadline_layout.addWidget(self.deadlines)
+        deadline_layout.addWidget(self.adjust_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(facts_box)
@@ -63,6 +67,7 @@ class CaseView(QWidget):
 
     def show_case(self, detail: CaseDetail, deadlines: list[DeadlineView] = ()) -> None:
         self.detail = detail
+        self.deadline_views = list(deadlines)
         self.deadlines.show_deadlines(deadlines)
         row = detail.row
         self.heading.setText(f"{row.number}　{row.title}")
@@ -128,6 +133,8 @@ class CasesPage(QWidget):
         self.work_button.setEnabled(user.has(*CASE_WORKERS))
         self.work_button.clicked.connect(self.work_on_stage)
         self.table.activated.connect(lambda _index: self.work_on_stage())
+        self.view.adjust_button.setEnabled(user.has(*CASE_WORKERS))
+        self.view.adjust_button.clicked.connect(self.adjust_deadline)
         self.intake_button = QPushButton(self.tr("窗口收件… (Ctrl+N)"), objectName="intake")
         self.intake_button.setVisible(user.has(Role.CLERK))
         self.intake_button.clicked.connect(self.take_in)
@@ -185,6 +192,14 @@ class CasesPage(QWidget):
         wizard = StageWizard(self.ctx, self.user, case_id, self)
         wizard.case_changed.connect(lambda: self._refresh(case_id))
         wizard.exec()
+
+    def adjust_deadline(self) -> None:
+        case_id = self.current_case_id()
+        if case_id is None:
+            return
+        dialog = DeadlineDialog(self.ctx, self.user, case_id, self.view.deadline_views, self)
+        if dialog.exec() == QDialog.Accepted:
+            self._refresh(case_id)
 
     def _refresh(self, case_id: int) -> None:
         row = self.table.currentIndex().row()

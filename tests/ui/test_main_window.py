@@ -137,3 +137,31 @@ def test_deadlines_show_on_the_case_and_the_workbench(window_for):
     page.table.selectRow(row)
     labels = [page.view.deadlines.item(r, 0).text() for r in range(page.view.deadlines.rowCount())]
     assert "作出行政处罚决定" in labels
+
+
+def test_deadline_extension_from_the_case_view(qtbot, window_for, monkeypatch):
+    from jlclient.ui.deadline_dialog import DeadlineDialog
+    page = window_for("clerk").go("cases")
+    row = next(r for r in range(page.model.rowCount()) if page.model.index(r, 3).data() == "调查取证/审查"
+               and "许" in page.model.index(r, 0).data())
+    page.table.selectRow(row)
+
+    def due(label):
+        table = page.view.deadlines
+        return next(table.item(r, 2).text() for r in range(table.rowCount()) if table.item(r, 0).text() == label)
+    before = due("作出行政许可决定")
+    errors = []
+
+    def fill(dialog):
+        dialog.rule.setCurrentIndex(dialog.rule.findData("permit_decision"))
+        dialog.kind.setCurrentIndex(dialog.kind.findData("EXTENSION"))
+        dialog.reason.setText("需组织专家评审")
+        dialog.save()                       # no approver yet: refused, the reason shown, nothing written
+        errors.append(dialog.error.text())
+        dialog.approver.setText("周杰")
+        dialog.save()
+        return dialog.result()
+    monkeypatch.setattr(DeadlineDialog, "exec", fill)
+    qtbot.mouseClick(page.view.adjust_button, Qt.LeftButton)
+    assert "批准人" in errors[0]
+    assert due("作出行政许可决定") > before
