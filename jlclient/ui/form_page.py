@@ -76,6 +76,12 @@ class FormPage(QScrollArea):
         for key, box in self.boxes.items():
             box.setVisible(self.spec.is_active(key, method))
 
+    def offer_file(self, reference: str, title: str) -> None:
+        """A file added while the page is open becomes a choice of its file fields."""
+        for f in self.spec.fields:
+            if f.type is FieldType.FILE:
+                self.editors[f.key].widget.addItem(title, reference)
+
     def values(self) -> dict:
         values = {key: editor.value() for key, editor in self.editors.items()}
         return {k: v for k, v in values.items() if v is not None}

@@ -2,9 +2,11 @@
 then the case moves on. Pages are listed in one place; each saves its own record."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QDialog, QHBoxLayout, QHeaderView, QLabel, QListWidget, QListWidgetItem, QMessageBox,
+from PySide6.QtWidgets import (QDialog, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QListWidget, QListWidgetItem, QMessageBox,
                                QPushButton, QStackedWidget, QTableWidget, QTableWidgetItem, QVBoxLayout)
 
 from jlclient.domain.forms import validate_values
@@ -12,6 +14,7 @@ from jlclient.domain.model import Procedure, Stage
 from jlclient.services import cases, records
 from jlclient.services.auth import CurrentUser
 from jlclient.services.context import AppContext, ServiceError
+from jlclient.services.av import import_av_file
 from jlclient.services.forms import forms_for
 from jlclient.ui.form_page import FormPage
 
@@ -89,6 +92,7 @@ class StageWizard(QDialog):
         for name, text, slot in (("saveDraft", self.tr("保存草稿 (Ctrl+S)"), self.save_draft),
                                  ("finishPage", self.tr("完成本页 (Ctrl+Enter)"), self.finish_page),
                                  ("history", self.tr("修订历史"), self.show_history),
+                                 ("addAv", self.tr("添加音像记录…"), self.add_av),
                                  ("advance", self.tr("进入下一环节…"), self.advance),
                                  ("close", self.tr("关闭"), self.accept)):
             button = QPushButton(text, objectName=name)
@@ -153,6 +157,22 @@ class StageWizard(QDialog):
             self.status.setText(self.tr("本页还没有保存过"))
             return
         HistoryDialog(self.page().spec, records.history(self.ctx, record_id), self).exec()
+
+    def add_av(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("选择音像记录文件"), "",
+                                              self.tr("音视频 (*.mp4 *.mov *.avi *.mkv *.wav *.mp3);;所有文件 (*)"))
+        if not path:
+            return
+        try:
+            av_id = import_av_file(self.ctx, self.user.actor, self.case_id, self.detail.row.stage, path,
+                                   officer_id=self.user.officer_id)
+        except ServiceError as exc:
+            QMessageBox.warning(self, self.tr("无法添加"), str(exc))
+            return
+        for i in range(self.pages.count()):
+            self.pages.widget(i).offer_file(f"av:{av_id}", Path(path).name)
+        self.status.setText(self.tr("已添加音像记录：{n}").format(n=Path(path).name))
+        self.case_changed.emit()
 
     def advance(self) -> None:
         stage = self.detail.row.stage
