@@ -58,7 +58,12 @@ def verify(ctx: AppContext) -> VerifyReport:
     latest = _Latest()
     with ctx.db.reader.connect() as conn:
         head_row = conn.execute(select(ChainHead.seq, ChainHead.hash).where(ChainHead.id == 1)).first()
-        rows = conn.execution_options(stream_results=True, yield_per=20000).execute(_ENTRY_SQL)
+        if conn.dialect.name == "sqlite":
+            # plain tuples straight from sqlite3, in this connection's transaction: ~0.5 µs less per entry
+            rows = conn.connection.driver_connection.cursor()
+            rows.execute(_ENTRY_SQL.text)
+        else:
+            rows = conn.execution_options(stream_results=True, yield_per=20000).execute(_ENTRY_SQL)
         try:
             report.entries, problem = check_chain(latest.watch(rows), tuple(head_row) if head_row else (0, GENESIS))
         finally:

@@ -19,25 +19,27 @@ def run() -> int:
     if not has_display():
         print(NO_DISPLAY, file=sys.stderr)
         return 1
-    from PySide6.QtWidgets import QApplication, QMessageBox
-
-    from jlclient.services.context import AppContext, ServiceError
+    from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("jlclient")
     app.setApplicationDisplayName("行政执法全过程记录")
-    try:
-        ctx = AppContext.open()
-        first_start(ctx)
-    except (ServiceError, OSError) as exc:
-        QMessageBox.critical(None, "无法启动", f"无法打开数据库或证据存储：{exc}")
-        return 1
-    session = Session(app, ctx)
+    session = Session(app, None)
     if not session.login():
-        return 0
+        if session.ctx is not None:
+            session.ctx.close()
+        return 1 if session.failed else 0
     code = app.exec()
-    ctx.close()
+    session.ctx.close()
     return code
+
+
+def open_context():
+    """AppContext.open() and first_start(); ServiceError/OSError when the store cannot be opened."""
+    from jlclient.services.context import AppContext
+    ctx = AppContext.open()
+    first_start(ctx)
+    return ctx
 
 
 def first_start(ctx) -> bool:
@@ -59,15 +61,36 @@ class Session:
         self.app, self.ctx = app, ctx
         self.window = None
         self.watcher = None
+        self.failed = False
 
     def login(self) -> bool:
-        from jlclient.services import auth
         from jlclient.ui.login import LoginDialog
-        dialog = LoginDialog(self.ctx, auth.agency_summary(self.ctx)[0])
+        dialog = LoginDialog(self.ctx)
+        if self.ctx is None:
+            # Show the window first; open the database (SQLAlchemy, Alembic: most of the start-up)
+            # once it has been painted, while the user types.
+            dialog.after_first_paint = lambda: self._open(dialog)
+        else:
+            from jlclient.services import auth
+            dialog.agency.setText(auth.agency_summary(self.ctx)[0])
         if dialog.exec() != LoginDialog.Accepted:
             return False
         self.open_main(dialog.user)
         return True
+
+    def _open(self, dialog) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        from jlclient.services import auth
+        from jlclient.services.context import ServiceError
+        try:
+            self.ctx = open_context()
+        except (ServiceError, OSError) as exc:
+            self.failed = True
+            QMessageBox.critical(dialog, "无法启动", f"无法打开数据库或证据存储：{exc}")
+            dialog.reject()
+            return
+        dialog.attach(self.ctx, auth.agency_summary(self.ctx)[0])
 
     def open_main(self, user) -> None:
         from jlclient.services import settings

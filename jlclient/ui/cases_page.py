@@ -1,7 +1,7 @@
 """案件: the case list (filter, sort, lazy loading) beside a read-only case view."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
                                QLineEdit, QMessageBox, QPushButton, QSplitter, QTableView, QTableWidget,
@@ -126,6 +126,9 @@ class CasesPage(QWidget):
         self.table.setColumnWidth(0, 150)
         self.view = CaseView()
         self.filter.textChanged.connect(self.model.set_filter)
+        self._detail_timer = QTimer(self, singleShot=True, interval=150)
+        self._detail_timer.timeout.connect(self._show_row)
+        self._defer_detail = False
         self.table.selectionModel().currentRowChanged.connect(self._show_current)
         self.model.modelReset.connect(self._after_reset)
 
@@ -181,6 +184,8 @@ class CasesPage(QWidget):
         self.model.refresh()
         row = next((r for r in range(self.model.rowCount()) if self.model.case_id(r) == case_id), 0)
         self.table.selectRow(row)
+        self._detail_timer.stop()
+        self._show_row()
 
     def work_on_stage(self) -> None:
         case_id = self.current_case_id()
@@ -208,13 +213,24 @@ class CasesPage(QWidget):
         self.view.show_case(cases.case_detail(self.ctx, case_id), case_deadlines(self.ctx, case_id))
 
     def _show_current(self, current, _previous) -> None:
-        case_id = self.model.case_id(current.row())
+        if self._defer_detail:  # row 0 after a requery: wait until typing in the filter pauses
+            self._detail_timer.start()
+        else:
+            self._detail_timer.stop()
+            self._show_row()
+
+    def _show_row(self) -> None:
+        case_id = self.model.case_id(self.table.currentIndex().row())
         if case_id is not None:
             self.view.show_case(cases.case_detail(self.ctx, case_id), case_deadlines(self.ctx, case_id))
 
     def _after_reset(self) -> None:
         if self.model.rowCount():
-            self.table.selectRow(0)
+            self._defer_detail = True
+            try:
+                self.table.selectRow(0)
+            finally:
+                self._defer_detail = False
 
     def showEvent(self, event) -> None:
         super().showEvent(event)

@@ -1,21 +1,25 @@
 """Log-in and idle-lock dialogs."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout)
 
-from jlclient.services import auth
-from jlclient.services.auth import CurrentUser
-from jlclient.services.context import AppContext, ServiceError
+if TYPE_CHECKING:  # the dialog is shown before SQLAlchemy is even imported (start-up time)
+    from jlclient.services.auth import CurrentUser
+    from jlclient.services.context import AppContext
 
 
 class LoginDialog(QDialog):
     """Asks for a user name and password; ``user`` is set when it is accepted."""
 
-    def __init__(self, ctx: AppContext, agency: str = "", parent=None, *, locked_user: CurrentUser | None = None):
+    def __init__(self, ctx: AppContext | None, agency: str = "", parent=None, *,
+                 locked_user: CurrentUser | None = None):
         super().__init__(parent)
         self.ctx = ctx
         self.user: CurrentUser | None = None
+        self.after_first_paint = None  # called once the dialog has been painted (start-up: open the database)
         self._locked_user = locked_user
         self.setObjectName("LoginDialog")
         self.setWindowTitle(self.tr("屏幕已锁定") if locked_user else self.tr("登录 — 行政执法全过程记录"))
@@ -51,8 +55,26 @@ class LoginDialog(QDialog):
             self.username.setText(locked_user.username)
             self.username.setReadOnly(True)
             self.password.setFocus()
+        if ctx is None:  # the database is still being opened: see attach()
+            self.buttons.button(QDialogButtonBox.Ok).setEnabled(False)
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().paintEvent(event)
+        if self.after_first_paint is not None:
+            callback, self.after_first_paint = self.after_first_paint, None
+            QTimer.singleShot(0, callback)  # after this paint has been flushed to the screen
+
+    def attach(self, ctx: AppContext, agency: str) -> None:
+        """The database is open: logging in becomes possible."""
+        self.ctx = ctx
+        self.agency.setText(agency)
+        self.buttons.button(QDialogButtonBox.Ok).setEnabled(True)
 
     def _try_login(self) -> None:
+        from jlclient.services import auth
+        from jlclient.services.context import ServiceError
+        if self.ctx is None:
+            return
         if not self.username.text().strip() or not self.password.text():
             self.error.setText(self.tr("请输入用户名和密码"))
             return

@@ -40,3 +40,27 @@ def test_wrong_password_then_cancel_leaves_no_window(qtbot, demo_ctx):
     assert session.login() is False
     assert "用户名或密码错误" in seen["error"]
     assert session.window is None
+
+
+def test_login_window_shows_before_the_database_opens(qtbot, tmp_path, monkeypatch):
+    """Start-up as `make run` does it: the window first, the database behind it, then log-in."""
+    from PySide6.QtWidgets import QDialogButtonBox
+    monkeypatch.setenv("JL_HOME", str(tmp_path / "home"))
+    session = Session(QApplication.instance(), None)
+    seen = {}
+
+    def answer():
+        dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, LoginDialog) and w.isVisible())
+        ok = dialog.buttons.button(QDialogButtonBox.Ok)
+        seen["enabled_at_first"] = seen.get("enabled_at_first", ok.isEnabled())
+        if not ok.isEnabled():          # still opening the database: look again shortly
+            QTimer.singleShot(50, answer)
+            return
+        seen["agency"] = dialog.agency.text()
+        _answer_login(qtbot, "clerk", DEMO_PASSWORD, seen)
+    QTimer.singleShot(0, answer)
+    assert session.login() is True
+    qtbot.addWidget(session.window)
+    assert seen["enabled_at_first"] is False and seen["agency"] == "灵寿县行政审批局"
+    session.watcher.pause()
+    session.ctx.close()

@@ -72,3 +72,13 @@ def test_concurrent_writers_keep_one_unbroken_chain(any_ctx):
     report = verify(any_ctx)
     assert report.ok, report.problem
     assert report.entries == 50
+
+
+def test_head_constant_is_the_newest_migration():
+    from alembic.script import ScriptDirectory
+    assert migrate.HEAD == ScriptDirectory.from_config(migrate.alembic_config()).get_current_head()
+
+
+def test_fast_path_skips_alembic_on_a_current_database(ctx):
+    assert migrate.current_revision(ctx.db.writer) == migrate.HEAD
+    migrate.upgrade(ctx.db.writer)  # nothing to do, and no error
