@@ -94,6 +94,11 @@ class DeadlineView:
     due: date
     status: DeadlineStatus
     note: str            # suspensions, extension, uncovered-year warning
+    done_on: date | None = None
+
+    @property
+    def met_late(self) -> bool:
+        return self.done_on is not None and self.done_on > self.due
 
 
 def _rules(profile_key: str, procedure: Procedure) -> tuple[law.DeadlineRule, ...]:
@@ -131,7 +136,7 @@ def deadlines_of(s: Session, case: Case, today: date, cal: WorkCalendar | None =
         if done is not None:
             running = law.complete(running, done)
         views.append(DeadlineView(case.id, case.number, rule.code, rule.label, rule.describe(), start, running.due,
-                                  law.status(running, today, calendar=cal), _note(running)))
+                                  law.status(running, today, calendar=cal), _note(running), running.done_on))
     return views
 
 

@@ -1,0 +1,165 @@
+"""Compliance check of a case (issue 3) and closing a case only when it passes.
+
+:func:`snapshot` reads what the pure check (:mod:`jlclient.domain.compliance`) needs from the
+store; :func:`check_case` runs it; :func:`close_case` closes a case in its last stage when no
+BLOCKING finding remains — or when an approver overrides them with a written reason, which is
+kept (``ComplianceOverride``) and audited in the same transaction as the closing.
+"""
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from jlclient.domain import deadlines as law
+from jlclient.domain.audit import canonical_json
+from jlclient.domain.compliance import (AvFact, CaseSnapshot, DeadlineFact, Finding, RecordFact, blocking, check)
+from jlclient.domain.forms import FormSpec
+from jlclient.domain.matters import MaterialCheck, missing_materials
+from jlclient.domain.model import CaseStatus, Procedure, Role, Stage, StartMode, next_stage
+from jlclient.domain.profile import RuleProfile
+from jlclient.services import cases
+from jlclient.services.auth import CurrentUser
+from jlclient.services.context import AppContext, ServiceError
+from jlclient.services.deadlines import deadlines_of
+from jlclient.services.forms import list_forms
+from jlclient.services.matters import load_matters
+from jlclient.services.profiles import load_profile
+from jlclient.store import audit
+from jlclient.store.audit import utcnow
+from jlclient.store.models import (Agency, AvRecord, BodyCamera, Case, CaseOfficer, ComplianceOverride, TextRecord,
+                                   TextRecordRevision)
+
+
+class ComplianceBlocked(ServiceError):
+    """Closing refused: ``findings`` are the BLOCKING findings that stand in the way."""
+
+    def __init__(self, findings: list[Finding], hint: str):
+        self.findings = findings
+        listed = "；".join(f"{i}. {f}" for i, f in enumerate(findings, 1))
+        super().__init__(f"不能结案：有 {len(findings)} 项阻断性问题：{listed}。{hint}")
+
+
+# ---------------------------------------------------------------------------- reading a case
+
+
+def agency_profile(s: Session) -> RuleProfile:
+    return load_profile(s.scalar(select(Agency)).profile_key)
+
+
+def form_specs() -> dict[str, FormSpec]:
+    return {spec.code: spec for spec in list_forms()}
+
+
+def _records(s: Session, case_id: int) -> tuple[RecordFact, ...]:
+    """Each text record with the values of its newest final revision; drafts-only records are left out."""
+    rows = s.execute(select(TextRecord, TextRecordRevision)
+                     .join(TextRecordRevision, TextRecordRevision.record_id == TextRecord.id)
+                     .where(TextRecord.case_id == case_id, TextRecordRevision.final.is_(True))
+                     .order_by(TextRecord.id, TextRecordRevision.revision))
+    latest = {record.id: RecordFact(record.id, record.form, Stage(record.stage), json.loads(revision.content))
+              for record, revision in rows}
+    return tuple(latest.values())
+
+
+def _av_records(s: Session, case_id: int) -> tuple[AvFact, ...]:
+    rows = s.execute(select(AvRecord, BodyCamera.serial).outerjoin(BodyCamera, BodyCamera.id == AvRecord.camera_id)
+                     .where(AvRecord.case_id == case_id).order_by(AvRecord.id))
+    return tuple(AvFact(a.id, Stage(a.stage) if a.stage else None, serial, a.started_at, a.ended_at)
+                 for a, serial in rows)
+
+
+def _deadlines(s: Session, case: Case, today: date, profile: RuleProfile) -> tuple[DeadlineFact, ...]:
+    """The case's deadlines with their legal basis and whether a met one was met late."""
+    rules = {r.code: r for r in law.rules_for(Procedure(case.procedure), profile)}
+    return tuple(DeadlineFact(v.rule_code, v.label, str(rules[v.rule_code].basis), v.due, v.status, v.met_late)
+                 for v in deadlines_of(s, case, today))
+
+
+def _missing_materials(matter_name: str, records: tuple[RecordFact, ...]) -> tuple[str, ...]:
+    """Required materials of the matter (catalogue) not on the first materials receipt."""
+    receipt = next((r for r in records if r.form == "materials_receipt"), None)
+    matter = next((m for m in load_matters() if matter_name in (m.name, m.code)), None)
+    if receipt is None or matter is None:
+        return ()
+    rows = receipt.values.get("materials") or []
+    checks = [MaterialCheck(str(row.get("name", "")), received=True) for row in rows if isinstance(row, dict)]
+    return tuple(m.name for m in missing_materials(matter, checks))
+
+
+def snapshot(s: Session, case: Case, today: date, profile: RuleProfile | None = None) -> CaseSnapshot:
+    """The plain picture of one case the compliance check needs."""
+    profile = profile or agency_profile(s)
+    records = _records(s, case.id)
+    officers = s.scalar(select(func.count(CaseOfficer.id)).where(CaseOfficer.case_id == case.id))
+    return CaseSnapshot(Procedure(case.procedure), StartMode(case.start_mode), Stage(case.stage),
+                        CaseStatus(case.status), records, _av_records(s, case.id), officers,
+                        _deadlines(s, case, today, profile), _missing_materials(case.matter, records))
+
+
+def _findings(s: Session, case: Case, today: date, closing: bool) -> list[Finding]:
+    profile = agency_profile(s)
+    return check(snapshot(s, case, today, profile), profile, form_specs(), closing=closing)
+
+
+def _case(s: Session, case_id: int) -> Case:
+    case = s.get(Case, case_id)
+    if case is None:
+        raise ServiceError("案件不存在")
+    return case
+
+
+def check_case(ctx: AppContext, case_id: int, today: date | None = None, closing: bool = False) -> list[Finding]:
+    """Findings of one case; ``closing=True``: as if it were being closed (every stage complete)."""
+    with ctx.db.read() as s:
+        return _findings(s, _case(s, case_id), today or date.today(), closing)
+
+
+# ---------------------------------------------------------------------------- closing
+
+
+def _ready_to_close(case: Case) -> None:
+    if case.status != CaseStatus.OPEN.value:
+        raise ServiceError("案件已结案")
+    stage = Stage(case.stage)
+    if next_stage(Procedure(case.procedure), StartMode(case.start_mode), stage) is not None:
+        raise ServiceError(f"案件尚在“{stage.label}”环节，进入“{Stage.ARCHIVING.label}”环节后才能结案")
+
+
+def _override(s: Session, user: CurrentUser, case: Case, findings: list[Finding], reason: str | None) -> None:
+    """Keep an approver's written reason for closing despite ``findings``; refuse anyone else."""
+    reason = (reason or "").strip()
+    if not user.has(Role.APPROVER):
+        raise ComplianceBlocked(findings, "请先整改；确需结案的，由负责人填写书面理由后批准。")
+    if not reason:
+        raise ComplianceBlocked(findings, "请先整改，或填写书面理由后批准结案。")
+    row = ComplianceOverride(case_id=case.id, reason=reason, approver=user.actor, created_at=utcnow(),
+                             findings=canonical_json([f.as_dict() for f in findings]))
+    s.add(row)
+    audit.append(s, user.actor, "case.compliance_override", row)
+
+
+def close_case(ctx: AppContext, user: CurrentUser, case_id: int, expected_version: int,
+               override_reason: str | None = None) -> list[Finding]:
+    """Close a case in its last stage when no BLOCKING finding stands (checked for closing).
+
+    With BLOCKING findings only an approver closes it, and only with a written reason; the
+    override and its audit entry are written in the same transaction as the closing. Returns
+    the findings of the closing check (warnings, and any findings overridden).
+    """
+    try:
+        with ctx.db.write() as s:
+            case = _case(s, case_id)
+            if case.version != expected_version:
+                raise StaleDataError()
+            _ready_to_close(case)
+            findings = _findings(s, case, date.today(), closing=True)
+            if blocking(findings):
+                _override(s, user, case, blocking(findings), override_reason)
+            cases.advance(s, user.actor, case)
+            return findings
+    except StaleDataError as exc:
+        raise ServiceError("该案件已被其他工作站修改，请刷新后再操作") from exc
