@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -73,10 +74,12 @@ def _where(stmt, q: CaseQuery):
     return stmt
 
 
-def fetch_cases(s: Session, q: CaseQuery, offset: int, limit: int) -> list[CaseRow]:
+def fetch_cases(s: Session, q: CaseQuery, offset: int, limit: int, index: "SearchIndex | None" = None) -> list[CaseRow]:
     column = SORTABLE[q.sort]
     order = (column.desc(), Case.id.desc()) if q.descending else (column.asc(), Case.id.asc())
-    stmt = _where(select(*_LIST), q).order_by(*order).offset(offset).limit(limit)
+    ids = index.matching(s, q.text) if index is not None and q.text.strip() else None
+    stmt = select(*_LIST).where(Case.id.in_(ids)) if ids is not None else _where(select(*_LIST), q)
+    stmt = stmt.order_by(*order).offset(offset).limit(limit)
     return [CaseRow(i, n, t, Procedure(p), Stage(st), CaseStatus(cs), pn, m, u, at)
             for i, n, t, p, st, cs, pn, m, u, at in s.execute(stmt)]
 
@@ -84,6 +87,48 @@ def fetch_cases(s: Session, q: CaseQuery, offset: int, limit: int) -> list[CaseR
 # the list's columns only: whole Case objects cost more than the query itself
 _LIST = (Case.id, Case.number, Case.title, Case.procedure, Case.stage, Case.status, Case.party_name, Case.matter,
          Case.handling_unit, Case.opened_at)
+
+
+class SearchIndex:
+    """Every case's search text in memory, so a rare filter term is found without SQL scanning
+    the whole table (a LIKE over 100,000 rows costs tens of milliseconds). Dense terms keep the
+    SQL path, which stops after one page. Search text is written once when a case opens; new
+    cases are picked up by id on every use."""
+    DENSE = 2000
+
+    def __init__(self):
+        self._ids: list[int] = []
+        self._texts: list[str] = []
+        self._lock = threading.Lock()  # loaded by a worker thread while the list is already in use
+
+    @property
+    def loaded(self) -> bool:
+        return bool(self._ids)
+
+    def sync(self, s: Session) -> None:
+        with self._lock:
+            self._sync_locked(s)
+
+    def _sync_locked(self, s: Session) -> None:
+        last = self._ids[-1] if self._ids else 0
+        for case_id, text in s.execute(select(Case.id, Case.search_text).where(Case.id > last).order_by(Case.id)):
+            self._ids.append(case_id)
+            self._texts.append(text)
+
+    def matching(self, s: Session, text: str) -> list[int] | None:
+        """Ids of the cases whose search text holds ``text``; None when there are too many to list,
+        or while the index is still being loaded (the SQL path answers then, nobody waits)."""
+        if not self._lock.acquire(blocking=False):
+            return None
+        try:
+            if not self._ids:
+                return None
+            self._sync_locked(s)
+            needle = text.strip().lower()
+            hits = [i for i, t in zip(self._ids, self._texts) if needle in t]
+        finally:
+            self._lock.release()
+        return hits if len(hits) <= self.DENSE else None
 
 
 def count_cases(s: Session, q: CaseQuery) -> int:

@@ -22,11 +22,21 @@ CaseIdRole = Qt.UserRole + 1
 Fetch = Callable[[CaseQuery, int, int], list[CaseRow]]
 
 
-def fetcher(ctx: AppContext) -> Fetch:
-    def fetch(q: CaseQuery, offset: int, limit: int) -> list[CaseRow]:
-        with ctx.db.read() as s:
-            return cases.fetch_cases(s, q, offset, limit)
-    return fetch
+class fetcher:
+    """Pages of cases from the database, with an in-memory search index for rare filter terms."""
+
+    def __init__(self, ctx: AppContext):
+        self.ctx = ctx
+        self.index = cases.SearchIndex()
+
+    def __call__(self, q: CaseQuery, offset: int, limit: int) -> list[CaseRow]:
+        with self.ctx.db.read() as s:
+            return cases.fetch_cases(s, q, offset, limit, self.index)
+
+    def warm_up(self) -> None:
+        """Load the search index once, after the list has been painted, not on the first keystroke."""
+        with self.ctx.db.read() as s:
+            self.index.sync(s)
 
 
 def _display(row: CaseRow, column: int) -> str:

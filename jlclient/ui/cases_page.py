@@ -1,7 +1,7 @@
 """案件: the case list (filter, sort, lazy loading) beside a read-only case view."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QThreadPool, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
                                QLineEdit, QMessageBox, QPushButton, QSplitter, QTableView, QTableWidget,
@@ -111,7 +111,8 @@ class CasesPage(QWidget):
         self.filter = QLineEdit(objectName="caseFilter")
         self.filter.setPlaceholderText(self.tr("按案号、案件名称、事项或当事人筛选（Ctrl+F）"))
         self.filter.setClearButtonEnabled(True)
-        self.model = CaseTableModel(fetcher(ctx), self)
+        self.fetch = fetcher(ctx)
+        self.model = CaseTableModel(self.fetch, self)
         self.table = QTableView(objectName="caseTable")
         self.table.setModel(self.model)
         self.table.horizontalHeader().setSortIndicator(COL_OPENED, Qt.DescendingOrder)  # the model's own order
@@ -234,5 +235,7 @@ class CasesPage(QWidget):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
+        if not self.fetch.index.loaded:  # off the GUI thread: 100,000 rows take a moment
+            QThreadPool.globalInstance().start(self.fetch.warm_up)
         if not self.table.currentIndex().isValid() and self.model.rowCount():
             self.table.selectRow(0)

@@ -72,3 +72,22 @@ def test_numbers_continue_above_the_highest_in_use(demo_ctx):
         s.flush()
         assert cases.next_number(s, Procedure.PENALTY, year) == f"灵行审罚〔{year}〕8号"
         s.rollback()
+
+
+def test_search_index_finds_rare_terms_and_new_cases(demo_ctx):
+    index = cases.SearchIndex()
+    with demo_ctx.db.read() as s:
+        assert index.matching(s, "通达运输") is None      # not loaded yet: the SQL path answers
+        index.sync(s)
+        rare = cases.fetch_cases(s, cases.CaseQuery("通达运输"), 0, 50, index)
+        assert [r.party_name for r in rare] == ["灵寿县通达运输有限公司"]
+        assert rare == cases.fetch_cases(s, cases.CaseQuery("通达运输"), 0, 50)   # same as the SQL path
+    cases.open_case(demo_ctx, "user:clerk", cases.NewCase(Procedure.PERMIT, StartMode.ON_APPLICATION, "食品经营许可",
+                                                          PartyInput(ORGANISATION, "通达运输新公司", "91110000600037341L"),
+                                                          "审批服务科"))
+    with demo_ctx.db.read() as s:
+        assert len(cases.fetch_cases(s, cases.CaseQuery("通达运输"), 0, 50, index)) == 2
+    index.DENSE = 1
+    with demo_ctx.db.read() as s:       # too many hits for the index: the SQL path answers
+        assert index.matching(s, "许可") is None
+        assert len(cases.fetch_cases(s, cases.CaseQuery("许可"), 0, 50, index)) >= 5
