@@ -138,6 +138,29 @@ def cmd_case(args, ctx: AppContext) -> int:
     return 0
 
 
+def cmd_check(args, ctx: AppContext) -> int:
+    """The compliance check of one case; exit 1 when a blocking finding stands (automation can gate on it)."""
+    from jlclient.services import cases, compliance
+    with ctx.db.read() as s:
+        case = cases.find_case(s, args.case)
+        number, title, stage, case_id = case.number, case.title, case.stage, case.id
+        profile = compliance.agency_profile(s)
+    findings = compliance.check_case(ctx, case_id, closing=args.closing)
+    blocking = [f for f in findings if f.blocking]
+    if args.json:
+        print(json.dumps({"case": number, "stage": stage, "profile": profile.key, "closing": args.closing,
+                          "blocking": len(blocking), "warnings": len(findings) - len(blocking),
+                          "findings": [f.as_dict() for f in findings]}, ensure_ascii=False, indent=2))
+    else:
+        print(f"{number}  {title}  当前环节：{stage}  规则配置：{profile.key}（seed {profile.seed}）")
+        for f in findings:
+            ref = f"  记录 #{f.record_id}" if f.record_id else f"  音像 #{f.av_record_id}" if f.av_record_id else ""
+            print(f"  {'阻断' if f.blocking else '提醒'}  {f}{ref}")
+        print(f"共 {len(findings)} 项：阻断 {len(blocking)} 项，提醒 {len(findings) - len(blocking)} 项"
+              if findings else "未发现问题")
+    return 1 if blocking else 0
+
+
 def cmd_db_password(args) -> int:
     """Keep the PostgreSQL password in the OS keyring, never in a file."""
     import keyring
@@ -195,6 +218,10 @@ def build_parser() -> argparse.ArgumentParser:
     show = cs.add_parser("show", help="显示一个案件（案号或编号）")
     show.add_argument("case")
     show.add_argument("--json", action="store_true", help="以 jlclient.case/1 JSON 输出")
+    chk = sub.add_parser("check", help="按本机构规则配置检查一个案件的记录是否齐全（有阻断性问题时退出码为 1）")
+    chk.add_argument("case", help="案号或编号")
+    chk.add_argument("--closing", action="store_true", help="按结案要求检查全部环节")
+    chk.add_argument("--json", action="store_true")
     dl = sub.add_parser("deadlines", help="列出办理中案件的法定期限（黄色即将到期，红色已超期）")
     dl.add_argument("--user", help="只看此用户经办的案件")
     dl.add_argument("--json", action="store_true")
@@ -204,7 +231,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 _COMMANDS = {"init": cmd_init, "verify": cmd_verify, "users": cmd_users, "profile": cmd_profile,
-             "deadlines": cmd_deadlines, "case": cmd_case}
+             "deadlines": cmd_deadlines, "case": cmd_case, "check": cmd_check}
 
 
 def main(argv: list[str] | None = None) -> int:

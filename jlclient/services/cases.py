@@ -148,6 +148,17 @@ def next_number(s: Session, procedure: Procedure, year: int) -> str:
     return f"{prefix}{max(sequences, default=0) + 1}号"
 
 
+def find_case(s: Session, case_ref: str) -> Case:
+    """A case by its number (``灵行审许〔2026〕1号``) or, failing that, by its numeric id."""
+    ref = case_ref.strip()
+    case = s.scalar(select(Case).where(Case.number == ref))
+    if case is None and ref.isascii() and ref.isdigit():
+        case = s.get(Case, int(ref))
+    if case is None:
+        raise ServiceError(f"没有案件“{ref}”：请填写案件编号（如 灵行审许〔2026〕1号）或案件序号")
+    return case
+
+
 def open_case(ctx: AppContext, actor: str, new: NewCase) -> CaseRow:
     """Start a case in its first stage (程序启动); the party is validated and registered once."""
     stages_for(new.procedure, new.start_mode)  # refuses a start mode the procedure does not allow

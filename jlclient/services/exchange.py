@@ -227,21 +227,10 @@ def _iso(value: datetime | date | None) -> str | None:
     return value.isoformat() + "Z" if isinstance(value, datetime) else value.isoformat()
 
 
-def find_case(s: Session, case_ref: str) -> Case:
-    """A case by its number (``灵行审许〔2026〕1号``) or, failing that, by its numeric id."""
-    ref = case_ref.strip()
-    case = s.scalar(select(Case).where(Case.number == ref))
-    if case is None and ref.isascii() and ref.isdigit():
-        case = s.get(Case, int(ref))
-    if case is None:
-        raise ServiceError(f"没有案件“{ref}”：请填写案件编号（如 灵行审许〔2026〕1号）或案件序号")
-    return case
-
-
 def export_case(ctx: AppContext, case_ref: str) -> dict:
     """The case as a ``jlclient.case/1`` document (keys in the documented order, times ISO 8601 UTC)."""
     with ctx.db.read() as s:
-        case = find_case(s, case_ref)
+        case = cases.find_case(s, case_ref)
         agency = s.scalar(select(Agency))
         return _ordered(DOCUMENT, {
             "format": FORMAT, "exported_at": _iso(utcnow()), "agency": agency.name if agency else "",

@@ -131,3 +131,17 @@ def test_case_show_and_import_round_trip(home, tmp_path, capsys, monkeypatch):
     assert main(["case", "import", str(path)]) == 2
     assert "第 1 行" in capsys.readouterr().err
     assert main(["verify"]) == 0
+
+
+def test_check_names_findings_with_citations_and_gates_on_blocking(home, capsys):
+    main(["init", "--demo"])
+    capsys.readouterr()
+    code = main(["check", "1", "--json"])
+    report = json.loads(capsys.readouterr().out)
+    assert report["profile"] == "lingshou-approval" and report["case"].endswith("1号")
+    assert all(f["basis"] for f in report["findings"])
+    assert code == (1 if report["blocking"] else 0)
+    assert main(["check", "1", "--closing"]) == 1          # a case in its first stages cannot close
+    out = capsys.readouterr().out
+    assert "阻断" in out and "共 " in out
+    assert main(["check", "no-such-case"]) == 2
