@@ -49,3 +49,14 @@ def demo_ctx(ctx):
     setup.initialise(ctx, "cli:test")
     setup.seed_demo(ctx, "cli:test")
     return ctx
+
+
+@pytest.fixture
+def login_as(demo_ctx):
+    """Log in a demo user through the real service, as the dialog would."""
+    from jlclient.services import auth
+    from jlclient.services.setup import DEMO_PASSWORD
+
+    def _login(username: str):
+        return auth.login(demo_ctx, username, DEMO_PASSWORD)
+    return _login

@@ -12,6 +12,8 @@ from jlclient.services import cases
 from jlclient.services.auth import CurrentUser
 from jlclient.services.cases import CaseDetail
 from jlclient.services.context import AppContext
+from jlclient.domain.compliance import Finding
+from jlclient.services.compliance import check_case
 from jlclient.services.deadlines import DeadlineView, case_deadlines
 from jlclient.ui.deadline_dialog import DeadlineDialog
 from jlclient.ui.deadline_table import DeadlineTable
@@ -22,6 +24,16 @@ from jlclient.ui.stage_wizard import StageWizard
 # roles that record a case's stages; archivists look on
 CASE_WORKERS = (Role.CLERK, Role.OFFICER, Role.REVIEWER, Role.APPROVER)
 from jlclient.ui.case_model import COL_OPENED, COL_TITLE, CaseTableModel, fetcher
+
+def findings_html(findings) -> str:
+    if not findings:
+        return '<span style="color:#2e7d32">✔ 未发现问题</span>'
+    rows = []
+    for f in findings:
+        colour, word = ("#c0392b", "阻断") if f.blocking else ("#b7791f", "提醒")
+        rows.append(f'<span style="color:{colour}"><b>{word}</b></span> {f}')
+    return "<br>".join(rows)
+
 
 _STATE_STYLE = {"done": ("✔", "#2e7d32"), "current": ("▶", "#1565c0"), "pending": ("○", "#9e9e9e")}
 
@@ -57,17 +69,24 @@ class CaseView(QWidget):
         deadline_layout = QVBoxLayout(deadline_box)
         deadline_layout.addWidget(self.deadlines)
         deadline_layout.addWidget(self.adjust_button)
+        self.findings = QLabel(objectName="caseFindings")
+        self.findings.setTextFormat(Qt.RichText)
+        self.findings.setWordWrap(True)
+        findings_box = QGroupBox(self.tr("合规检查（按本机构规则配置）"))
+        QVBoxLayout(findings_box).addWidget(self.findings)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(facts_box)
         layout.addWidget(stage_box)
+        layout.addWidget(findings_box)
         layout.addWidget(deadline_box)
         layout.addWidget(record_box, 1)
         self.detail: CaseDetail | None = None
 
-    def show_case(self, detail: CaseDetail, deadlines: list[DeadlineView] = ()) -> None:
+    def show_case(self, detail: CaseDetail, deadlines: list[DeadlineView] = (), findings: list[Finding] = ()) -> None:
         self.detail = detail
         self.deadline_views = list(deadlines)
+        self.findings.setText(findings_html(findings))
         self.deadlines.show_deadlines(deadlines)
         row = detail.row
         self.heading.setText(f"{row.number}　{row.title}")
@@ -94,6 +113,7 @@ class CaseView(QWidget):
 
     @staticmethod
     def _stage_html(detail: CaseDetail) -> str:
+        """The stages in order, done / current / to come."""
         parts = []
         for view in detail.stages:
             mark, colour = _STATE_STYLE[view.state]
@@ -211,7 +231,11 @@ class CasesPage(QWidget):
         row = self.table.currentIndex().row()
         self.model.refresh()
         self.table.selectRow(row)
-        self.view.show_case(cases.case_detail(self.ctx, case_id), case_deadlines(self.ctx, case_id))
+        self._show_case(case_id)
+
+    def _show_case(self, case_id: int) -> None:
+        self.view.show_case(cases.case_detail(self.ctx, case_id), case_deadlines(self.ctx, case_id),
+                            check_case(self.ctx, case_id))
 
     def _show_current(self, current, _previous) -> None:
         if self._defer_detail:  # row 0 after a requery: wait until typing in the filter pauses
@@ -223,7 +247,7 @@ class CasesPage(QWidget):
     def _show_row(self) -> None:
         case_id = self.model.case_id(self.table.currentIndex().row())
         if case_id is not None:
-            self.view.show_case(cases.case_detail(self.ctx, case_id), case_deadlines(self.ctx, case_id))
+            self._show_case(case_id)
 
     def _after_reset(self) -> None:
         if self.model.rowCount():

@@ -127,13 +127,13 @@ class BoolEditor:
 class OfficerPicker:
     """Officers of the agency to tick; the case's own officers come ticked (names with 执法证号)."""
 
-    def __init__(self, context: PageContext):
+    def __init__(self, context: PageContext, preselect: bool = True):
         self.widget = QListWidget()
         self.widget.setFixedHeight(min(120, 24 * max(2, len(context.officers)) + 6))
         for name, cert in context.officers:
             item = QListWidgetItem(f"{name}（执法证号 {cert}）")
             item.setData(Qt.UserRole, {"name": name, "cert_no": cert})
-            item.setCheckState(Qt.Checked if cert in context.assigned else Qt.Unchecked)
+            item.setCheckState(Qt.Checked if preselect and cert in context.assigned else Qt.Unchecked)
             self.widget.addItem(item)
 
     def _items(self):
@@ -245,7 +245,7 @@ class SignatureEditor:
             self.parts["sealed"] = BoolEditor("已加盖印章")
             form.addRow(self.parts["sealed"].widget)
         elif slot.kind.is_list:
-            self.parts["signers"] = OfficerPicker(context)
+            self.parts["signers"] = OfficerPicker(context, preselect=False)  # nobody has signed yet
             form.addRow("签名人：", self.parts["signers"].widget)
         else:
             self.parts["name"] = TextEditor()

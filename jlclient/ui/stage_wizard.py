@@ -6,12 +6,13 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QDialog, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QListWidget, QListWidgetItem, QMessageBox,
+from PySide6.QtWidgets import (QDialog, QFileDialog, QHBoxLayout, QInputDialog, QHeaderView, QLabel, QListWidget, QListWidgetItem, QMessageBox,
                                QPushButton, QStackedWidget, QTableWidget, QTableWidgetItem, QVBoxLayout)
 
 from jlclient.domain.forms import validate_values
-from jlclient.domain.model import Procedure, Stage
-from jlclient.services import cases, records
+from jlclient.domain.model import Role, next_stage
+from jlclient.services import cases, compliance, records
+from jlclient.services.compliance import check_case
 from jlclient.services.auth import CurrentUser
 from jlclient.services.context import AppContext, ServiceError
 from jlclient.services.av import import_av_file
@@ -175,10 +176,15 @@ class StageWizard(QDialog):
         self.case_changed.emit()
 
     def advance(self) -> None:
-        stage = self.detail.row.stage
-        answer = QMessageBox.question(self, self.tr("进入下一环节"),
-                                      self.tr("确定结束“{s}”环节、进入下一环节吗？此操作会记入审计日志。").format(s=stage.label))
-        if answer != QMessageBox.Yes:
+        """Leave this stage: the gaps the compliance check sees in it are shown first."""
+        row = self.detail.row
+        if next_stage(row.procedure, self.detail.start_mode, row.stage) is None:
+            return self.close_case()
+        gaps = [f for f in check_case(self.ctx, self.case_id) if f.stage is row.stage]
+        text = self.tr("确定结束“{s}”环节、进入下一环节吗？此操作会记入审计日志。").format(s=row.stage.label)
+        if gaps:
+            text += self.tr("\n\n本环节尚有以下问题，离开后将成为阻断性问题：\n") + "\n".join(f"• {f}" for f in gaps)
+        if QMessageBox.question(self, self.tr("进入下一环节"), text) != QMessageBox.Yes:
             return
         try:
             new_stage = cases.advance_case(self.ctx, self.user.actor, self.case_id, self.detail.version)
@@ -186,5 +192,36 @@ class StageWizard(QDialog):
             QMessageBox.warning(self, self.tr("无法进入下一环节"), str(exc))
             return
         self.case_changed.emit()
-        self.status.setText(self.tr("案件已进入“{s}”环节").format(s=new_stage.label) if new_stage else self.tr("案件已结案"))
+        self.status.setText(self.tr("案件已进入“{s}”环节").format(s=new_stage.label))
         self.accept()
+
+    def close_case(self) -> None:
+        """结案: refused while blocking findings stand, unless an approver gives a written reason."""
+        if QMessageBox.question(self, self.tr("结案"), self.tr("确定结案吗？结案后记录只能查看。")) != QMessageBox.Yes:
+            return
+        reason = None
+        while True:
+            try:
+                compliance.close_case(self.ctx, self.user, self.case_id, self.detail.version, reason)
+                break
+            except compliance.ComplianceBlocked as exc:
+                reason = self._override_reason(exc)
+                if reason is None:
+                    return
+            except ServiceError as exc:
+                QMessageBox.warning(self, self.tr("不能结案"), str(exc))
+                return
+        self.case_changed.emit()
+        QMessageBox.information(self, self.tr("结案"), self.tr("案件已结案，归档期限开始计算。"))
+        self.accept()
+
+    def _override_reason(self, exc) -> str | None:
+        listed = "\n".join(f"• {f}" for f in exc.findings)
+        if not self.user.has(Role.APPROVER):
+            QMessageBox.warning(self, self.tr("不能结案"),
+                                self.tr("存在阻断性问题，须补全记录，或由负责人书面说明理由后批准结案：\n") + listed)
+            return None
+        text, ok = QInputDialog.getMultiLineText(
+            self, self.tr("负责人批准结案"),
+            self.tr("存在以下阻断性问题。如确需结案，请写明理由（将记入审计日志）：\n") + listed)
+        return text.strip() if ok and text.strip() else None
