@@ -5,6 +5,8 @@ Each editor has ``widget``, ``value()`` (in the shape domain/forms.py documents)
 """
 from __future__ import annotations
 
+import re
+
 from datetime import date, datetime
 
 from PySide6.QtCore import QDate, QDateTime, Qt
@@ -148,6 +150,21 @@ class OfficerPicker:
             item.setCheckState(Qt.Checked if item.data(Qt.UserRole)["cert_no"] in wanted else Qt.Unchecked)
 
 
+class NameListEditor:
+    """Names of people who are not necessarily officers (hearing or meeting participants)."""
+
+    def __init__(self):
+        self.widget = QLineEdit()
+        self.widget.setPlaceholderText("姓名，用顿号分隔，如：周杰、赵敏")
+
+    def value(self):
+        names = [n for n in re.split(r"[、，,；;\s]+", self.widget.text()) if n]
+        return [{"name": n} for n in names] or None
+
+    def set_value(self, v) -> None:
+        self.widget.setText("、".join(p.get("name", "") for p in v or ()))
+
+
 class MaterialsEditor:
     """Rows of name, copies, original/copy, standard; rows added and removed with buttons."""
     COLUMNS = tuple(MATERIAL_COLUMNS)
@@ -244,8 +261,11 @@ class SignatureEditor:
         if slot.kind is SignatureKind.SEAL:
             self.parts["sealed"] = BoolEditor("已加盖印章")
             form.addRow(self.parts["sealed"].widget)
-        elif slot.kind.is_list:
+        elif slot.kind is SignatureKind.OFFICERS:
             self.parts["signers"] = OfficerPicker(context, preselect=False)  # nobody has signed yet
+            form.addRow("签名人：", self.parts["signers"].widget)
+        elif slot.kind.is_list:
+            self.parts["signers"] = NameListEditor()
             form.addRow("签名人：", self.parts["signers"].widget)
         else:
             self.parts["name"] = TextEditor()

@@ -165,10 +165,12 @@ def test_penalty_from_initiation_to_closing(qtbot, demo_ctx, login_as, monkeypat
     stages.append(_case(demo_ctx, case_id)[0])
 
     investigation = [(c, form_values(c, p)) for c in
-                     ("inquiry_record", "evidence_preservation_notice", "rights_notice")]
+                     ("inquiry_record", "evidence_preservation_notice", "rights_notice", "hearing_notice",
+                      "hearing_record")]
     _work_stage(qtbot, monkeypatch, page, investigation, p, av_file=clip)   # preservation is filmed
     stages.append(_case(demo_ctx, case_id)[0])
-    decision = [(c, form_values(c, p)) for c in ("decision_approval", "legal_review", "penalty_decision")]
+    decision = [(c, form_values(c, p, **({"collective_discussion_done": True} if c == "decision_approval" else {})))
+                for c in ("decision_approval", "legal_review", "collective_discussion", "penalty_decision")]
     _work_stage(qtbot, monkeypatch, page, decision, p)
     stages.append(_case(demo_ctx, case_id)[0])
     _work_stage(qtbot, monkeypatch, page, [("service_return_receipt", form_values(

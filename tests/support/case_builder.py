@@ -145,6 +145,23 @@ def _collective_discussion(on: date, procedure: Procedure) -> dict:
             "presiding_signature": signed("周杰", on), "recorder_signature": signed("孙丽", on)}
 
 
+def _hearing_notice(on: date, procedure: Procedure) -> dict:
+    """Notice served ten days before the hearing (at least seven: 行政处罚法 Art. 64)."""
+    return {"doc_number": "灵行审听通字〔2026〕1号", "party": PARTY, "matter": MATTER, "notified_on": _d(on, -10),
+            "hearing_at": _at(on - timedelta(days=1), "09:00"), "place": "局听证室", "public": True,
+            "presiding_officer": "赵敏", "seal": sealed(on - timedelta(days=10))}
+
+
+def _hearing_record(on: date, procedure: Procedure) -> dict:
+    held = on - timedelta(days=1)
+    return {"matter": MATTER, "started_at": _at(held, "09:00"), "ended_at": _at(held, "10:30"), "place": "局听证室",
+            "public": True, "presiding_officer": "赵敏", "recorder": "孙丽", "party": PARTY, "recusal_requested": False,
+            "proceedings": "调查人员提出违法事实、证据和处罚建议；当事人陈述申辩，并进行质证、辩论。",
+            "participants": {"signers": [{"name": "赵敏"}, {"name": "孙丽"}, {"name": "王经理"}], "date": _d(held)},
+            "party_signature": signed("王经理", held), "presiding_signature": signed("赵敏", held),
+            "recorder_signature": signed("孙丽", held)}
+
+
 def _permit_decision(on: date, procedure: Procedure) -> dict:
     return {"doc_number": "灵行审许字〔2026〕1号", "applicant": PARTY, "applicant_credit_code": CREDIT_CODE,
             "matter": MATTER, "applied_on": _d(on), "accepted_on": _d(on), "decided_on": _d(on),
@@ -208,7 +225,8 @@ BUILDERS: Mapping[str, Callable[[date, Procedure], dict]] = {
     "permit_decision": _permit_decision, "penalty_decision": _penalty_decision,
     "service_return_receipt": _service_return_receipt, "performance_record": _performance_record,
     "case_approval": _case_approval, "closing_approval": _closing_approval,
-    "interruption_statement": _interruption_statement,
+    "interruption_statement": _interruption_statement, "hearing_notice": _hearing_notice,
+    "hearing_record": _hearing_record,
 }
 
 
