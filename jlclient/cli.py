@@ -5,7 +5,7 @@ import argparse
 import json
 import sys
 
-from jlclient.domain.profile import ProfileError
+from jlclient.domain.model import DataFileError
 from jlclient.services.context import AppContext, ServiceError, cli_actor
 
 
@@ -247,6 +247,6 @@ def main(argv: list[str] | None = None) -> int:
             return _COMMANDS[args.command](args, ctx)
         finally:
             ctx.close()
-    except (ServiceError, ProfileError) as exc:
+    except (ServiceError, DataFileError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2

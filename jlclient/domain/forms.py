@@ -35,32 +35,18 @@ from enum import Enum
 from typing import Any, Callable, Mapping
 
 from jlclient.domain.identifiers import check_credit_code, check_resident_id
-from jlclient.domain.model import STAGE_ORDER, Procedure, ServiceMethod, Stage
+from jlclient.domain.model import STAGE_ORDER, DataFileError, LabelledEnum, Procedure, ServiceMethod, Stage
 from jlclient.domain.profile import AV_ACTS, NATIONAL_LAWS, SEEDS, Level, RuleProfile, Source
 
 
-class FormError(ValueError):
-    """A form file that cannot be used; the message is Chinese and names file and key."""
-
-    def __init__(self, filename: str, problem: str, key: str | None = None):
-        self.filename = filename
-        self.key = key
-        self.problem = problem
-        where = f"键 {key} " if key else ""
-        super().__init__(f"表单文件 {filename}：{where}{problem}")
+class FormError(DataFileError):
+    """A form file that cannot be used."""
+    kind = "表单文件"
 
 
-class _Coded(str, Enum):
-    """A str enum whose members carry a Chinese label."""
-
-    def __new__(cls, value: str, label: str):
-        obj = str.__new__(cls, value)
-        obj._value_ = value
-        obj.label = label
-        return obj
 
 
-class DocumentKind(_Coded):
+class DocumentKind(LabelledEnum):
     """Kinds of written record (seed 000 Art. 11); each kind has its own signing rules."""
     ISSUED = ("issued", "向当事人出具的执法文书")          # sealed and dated, seed 000 Art. 13
     INVESTIGATION = ("investigation", "调查取证文书")     # party signs, refusal rule, Art. 14
@@ -70,7 +56,7 @@ class DocumentKind(_Coded):
     RECORD = ("record", "其他书面记录")
 
 
-class FieldType(_Coded):
+class FieldType(LabelledEnum):
     TEXT = ("text", "文本")
     MULTILINE = ("multiline", "多行文本")
     DATE = ("date", "日期")
@@ -90,7 +76,7 @@ class FieldType(_Coded):
     SERVICE_METHOD = ("service_method", "送达方式")
 
 
-class SignatureKind(_Coded):
+class SignatureKind(LabelledEnum):
     PARTY = ("party", "当事人")
     OFFICERS = ("officers", "执法人员")
     WITNESS = ("witness", "见证人")

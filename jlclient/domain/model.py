@@ -4,7 +4,7 @@ from __future__ import annotations
 from enum import Enum
 
 
-class _Labelled(str, Enum):
+class LabelledEnum(str, Enum):
     """A str enum whose members carry a Chinese label for display."""
 
     def __new__(cls, value: str, label: str):
@@ -22,13 +22,26 @@ class _Labelled(str, Enum):
         raise ValueError(f"未知的{cls.__doc__ or cls.__name__}：{text!r}")
 
 
-class StartMode(_Labelled):
+class DataFileError(ValueError):
+    """A shipped or agency data file (rule profile, form, catalogue) that cannot be used.
+    The Chinese message names the file and the dotted key that is wrong."""
+    kind = "数据文件"
+
+    def __init__(self, filename: str, problem: str, key: str | None = None):
+        self.filename = filename
+        self.key = key
+        self.problem = problem
+        where = f"键 {key} " if key else ""
+        super().__init__(f"{self.kind} {filename}：{where}{problem}")
+
+
+class StartMode(LabelledEnum):
     """启动方式"""
     ON_APPLICATION = ("ON_APPLICATION", "依申请")
     EX_OFFICIO = ("EX_OFFICIO", "依职权")
 
 
-class Procedure(_Labelled):
+class Procedure(LabelledEnum):
     """执法类别"""
     PERMIT = ("PERMIT", "行政许可")
     PENALTY = ("PENALTY", "行政处罚")
@@ -38,7 +51,7 @@ class Procedure(_Labelled):
     BENEFIT = ("BENEFIT", "行政给付")
 
 
-class Stage(_Labelled):
+class Stage(LabelledEnum):
     """执法环节"""
     INITIATION = ("INITIATION", "程序启动")
     ACCEPTANCE = ("ACCEPTANCE", "受理")
@@ -49,14 +62,14 @@ class Stage(_Labelled):
     ARCHIVING = ("ARCHIVING", "归档")
 
 
-class CaseStatus(_Labelled):
+class CaseStatus(LabelledEnum):
     """案件状态"""
     OPEN = ("OPEN", "办理中")
     CLOSED = ("CLOSED", "已结案")
     ARCHIVED = ("ARCHIVED", "已归档")
 
 
-class ServiceMethod(_Labelled):
+class ServiceMethod(LabelledEnum):
     """送达方式"""
     DIRECT = ("DIRECT", "直接送达")
     ENTRUSTED = ("ENTRUSTED", "委托送达")
@@ -66,7 +79,7 @@ class ServiceMethod(_Labelled):
     ELECTRONIC = ("ELECTRONIC", "电子送达")
 
 
-class Role(_Labelled):
+class Role(LabelledEnum):
     """角色"""
     CLERK = ("CLERK", "窗口工作人员")
     OFFICER = ("OFFICER", "执法人员")
@@ -76,7 +89,7 @@ class Role(_Labelled):
     ADMIN = ("ADMIN", "系统管理员")
 
 
-class RecordKind(_Labelled):
+class RecordKind(LabelledEnum):
     """记录形式 (seed 002 Art. 3)"""
     TEXT = ("TEXT", "文字记录")
     AV = ("AV", "音像记录")

@@ -17,7 +17,7 @@ from dataclasses import dataclass, fields, is_dataclass
 from enum import Enum
 from typing import Any, Iterator, Mapping
 
-from jlclient.domain.model import Procedure, Role
+from jlclient.domain.model import DataFileError, Procedure, Role
 
 SEEDS = ("000", "001", "002", "003", "004")
 
@@ -71,15 +71,9 @@ STORAGE_KEYS: Mapping[str, str] = {
 }
 
 
-class ProfileError(ValueError):
-    """A profile that cannot be used; the message is Chinese and names file and key."""
-
-    def __init__(self, filename: str, problem: str, key: str | None = None):
-        self.filename = filename
-        self.key = key
-        self.problem = problem
-        where = f"键 {key} " if key else ""
-        super().__init__(f"配置文件 {filename}：{where}{problem}")
+class ProfileError(DataFileError):
+    """A profile that cannot be used."""
+    kind = "配置文件"
 
 
 class TimeUnit(str, Enum):

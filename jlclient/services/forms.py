@@ -5,42 +5,30 @@ reads the files.
 """
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from jlclient.domain.forms import FormError, FormSpec, parse_form
+from jlclient.services.catalogue import Catalogue
 from jlclient.domain.model import STAGE_ORDER, Procedure, Stage
 
 FORMS_DIR = Path(__file__).resolve().parents[2] / "forms"
 
-_CODE_RE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
+_FORMS = Catalogue(FORMS_DIR, parse_form, FormError, r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*", "表单")
 
 
 def available_codes() -> list[str]:
     """Codes of the shipped forms, sorted."""
-    return sorted(path.stem for path in FORMS_DIR.glob("*.toml"))
-
-
-def _read(path: Path) -> FormSpec:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise FormError(path.name, "不是 UTF-8 编码的文本") from None
-    return parse_form(text, path.name)
+    return _FORMS.keys()
 
 
 def list_forms() -> list[FormSpec]:
     """Every shipped form, sorted by code; a broken file raises FormError."""
-    return [_read(FORMS_DIR / f"{code}.toml") for code in available_codes()]
+    return _FORMS.all()
 
 
 def load_form(code: str) -> FormSpec:
     """One form by code, e.g. ``load_form("service_return_receipt")``."""
-    path = FORMS_DIR / f"{code}.toml"
-    if not _CODE_RE.fullmatch(code) or not path.is_file():
-        codes = "、".join(available_codes()) or "（无）"
-        raise FormError(f"{code}.toml", f"没有代码为“{code}”的表单；可用的表单有：{codes}")
-    return _read(path)
+    return _FORMS.load(code)
 
 
 def forms_for(procedure: Procedure, stage: Stage) -> list[FormSpec]:
