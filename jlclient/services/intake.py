@@ -119,19 +119,20 @@ def request_correction(ctx: AppContext, user: CurrentUser, case_id: int, missing
         return number
 
 
-def accept(ctx: AppContext, user: CurrentUser, case_id: int) -> str:
-    """受理通知书, then examination (审查) starts; the decision deadline runs from today."""
+def accept(ctx: AppContext, user: CurrentUser, case_id: int, at: datetime | None = None) -> str:
+    """受理通知书, then examination (审查) starts; the decision deadline runs from acceptance."""
+    at = at or utcnow()
     matter_basis = "《中华人民共和国行政许可法》第三十二条"
     with ctx.db.write() as s:
         case, party, applied = _open_case(s, case_id)
         rule = rule_by_code("permit_decision")
-        due = WorkCalendar().add_working_days(utcnow().date(), rule.amount).value
-        number = next_doc_number(s, "acceptance_notice", "受", utcnow().year)
+        due = WorkCalendar().add_working_days(at.date(), rule.amount).value
+        number = next_doc_number(s, "acceptance_notice", "受", at.year)
         save_form_in(s, user.actor, case, "acceptance_notice", {
             "doc_number": number, "applicant": party, "matter": case.matter, "applied_on": applied,
-            "accepted_on": _today(), "legal_basis": f"{matter_basis}；{find_matter(case.matter).basis}",
-            "decision_due": due.isoformat(), "seal": _seal()}, final=True)
-        cases.advance(s, user.actor, case)
+            "accepted_on": _today(at), "legal_basis": f"{matter_basis}；{find_matter(case.matter).basis}",
+            "decision_due": due.isoformat(), "seal": {"sealed": True, "date": _today(at)}}, final=True)
+        cases.advance(s, user.actor, case, at)
         return number
 
 
