@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from jlclient.clock import today as clock_today
 from jlclient.domain import deadlines as law
 from jlclient.domain.audit import canonical_json
 from jlclient.domain.compliance import (AvFact, CaseSnapshot, DeadlineFact, Finding, RecordFact, blocking, check)
@@ -115,7 +116,7 @@ def _case(s: Session, case_id: int) -> Case:
 def check_case(ctx: AppContext, case_id: int, today: date | None = None, closing: bool = False) -> list[Finding]:
     """Findings of one case; ``closing=True``: as if it were being closed (every stage complete)."""
     with ctx.db.read() as s:
-        return _findings(s, _case(s, case_id), today or date.today(), closing)
+        return _findings(s, _case(s, case_id), today or clock_today(), closing)
 
 
 # ---------------------------------------------------------------------------- closing
@@ -156,7 +157,7 @@ def close_case(ctx: AppContext, user: CurrentUser, case_id: int, expected_versio
             if case.version != expected_version:
                 raise StaleDataError()
             _ready_to_close(case)
-            findings = _findings(s, case, date.today(), closing=True)
+            findings = _findings(s, case, clock_today(), closing=True)
             if blocking(findings):
                 _override(s, user, case, blocking(findings), override_reason)
             cases.advance(s, user.actor, case)

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from jlclient.clock import local_date, today as clock_today
 from jlclient.domain import deadlines as law
 from jlclient.domain.deadlines import DeadlineStatus, Extension, RunningDeadline, StartEvent, Suspension, SuspensionReason
 from jlclient.domain.model import CaseStatus, Procedure, Stage, StartMode
@@ -37,25 +38,26 @@ class CaseFacts:
 
 
 def _d(value: datetime | None) -> date | None:
-    return value.date() if value else None
+    return local_date(value) if value else None
 
 
 def case_facts(s: Session, case: Case) -> CaseFacts:
-    entered = {Stage(e.stage): e.at.date() for e in s.scalars(select(StageEvent).where(StageEvent.case_id == case.id))}
+    entered = {Stage(e.stage): local_date(e.at) for e in s.scalars(select(StageEvent).where(StageEvent.case_id == case.id))}
     forms: dict[str, date] = {}
     rows = s.execute(select(TextRecord.form, TextRecordRevision.created_at)
                      .join(TextRecordRevision, TextRecordRevision.record_id == TextRecord.id)
                      .where(TextRecord.case_id == case.id, TextRecordRevision.final.is_(True))).all()
     for form, at in rows:
-        forms[form] = min(forms.get(form, at.date()), at.date())
-    return CaseFacts(Procedure(case.procedure), StartMode(case.start_mode), case.opened_at.date(), _d(case.closed_at),
+        forms[form] = min(forms.get(form, local_date(at)), local_date(at))
+    return CaseFacts(Procedure(case.procedure), StartMode(case.start_mode), local_date(case.opened_at), _d(case.closed_at),
                      case.status == CaseStatus.ARCHIVED.value, entered, forms)
 
 
 # When each start event happened, read from the case (None: not yet).
 _STARTS = {
     StartEvent.APPLICATION_RECEIVED: lambda f: f.opened if f.start_mode is StartMode.ON_APPLICATION else None,
-    StartEvent.ACCEPTED: lambda f: f.first("acceptance_notice") or f.entered.get(Stage.INVESTIGATION)
+    # acceptance moves a permit into examination; the notice may be recorded later than that
+    StartEvent.ACCEPTED: lambda f: f.entered.get(Stage.INVESTIGATION) or f.first("acceptance_notice")
     if f.start_mode is StartMode.ON_APPLICATION else None,
     StartEvent.CASE_OPENED: lambda f: f.opened if f.start_mode is StartMode.EX_OFFICIO else None,
     StartEvent.DECISION_MADE: lambda f: f.first("penalty_decision", "permit_decision", "permit_refusal")
@@ -145,13 +147,13 @@ def case_deadlines(ctx: AppContext, case_id: int, today: date | None = None) -> 
         case = s.get(Case, case_id)
         if case is None:
             raise ServiceError("案件不存在")
-        return deadlines_of(s, case, today or date.today())
+        return deadlines_of(s, case, today or clock_today())
 
 
 def my_deadlines(ctx: AppContext, username: str, today: date | None = None,
                  include_done: bool = False) -> list[DeadlineView]:
     """Running deadlines of the cases a user handles (assigned officer, or who opened the case)."""
-    today = today or date.today()
+    today = today or clock_today()
     cal = WorkCalendar()
     with ctx.db.read() as s:
         user = s.scalar(select(User).where(User.username == username))
@@ -200,7 +202,7 @@ def _adjust(ctx: AppContext, actor: str, case_id: int, rule_code: str, adj: Dead
         adj.case_id, adj.rule, adj.created_at, adj.created_by = case_id, rule_code, utcnow(), actor
         s.add(adj)
         try:
-            views = deadlines_of(s, case, date.today())
+            views = deadlines_of(s, case, clock_today())
         except ValueError as exc:  # the law refuses this suspension or extension; nothing is written
             raise ServiceError(str(exc)) from exc
         audit.append(s, actor, "deadline.adjust", adj)

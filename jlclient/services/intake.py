@@ -9,6 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from jlclient.clock import local, local_date
 from jlclient.domain.deadlines import rule_by_code
 from jlclient.domain.matters import Material, MaterialCheck, Matter, missing_materials
 from jlclient.domain.model import CaseStatus, Procedure, Stage, StartMode
@@ -45,7 +46,7 @@ class IntakeResult:
 
 
 def _today(at: datetime | None = None) -> str:
-    return (at or utcnow()).date().isoformat()
+    return local_date(at or utcnow()).isoformat()
 
 
 def _seal() -> dict:
@@ -72,8 +73,8 @@ def take_in(ctx: AppContext, user: CurrentUser, app: Application) -> IntakeResul
             "receipt_number": next_doc_number(s, "materials_receipt", "收", app.received_at.year),
             "lookup_code": lookup, "applicant": str(party_id), "contact": app.contact, "phone": app.phone,
             "matter": matter.name, "materials": _materials(app.checks),
-            "received_at": app.received_at.isoformat(timespec="minutes"),
-            "promised_on": _promised(matter, app.received_at.date()),
+            "received_at": local(app.received_at).isoformat(timespec="minutes"),
+            "promised_on": _promised(matter, local_date(app.received_at)),
             "clerk": {"name": user.display_name, "date": _today(app.received_at)}, "seal": _seal()}, final=True)
         _attach_scans(s, user, case, app.checks)
         return IntakeResult(case.id, case.number, tuple(missing_materials(matter, list(app.checks))), lookup)
@@ -98,7 +99,7 @@ def _open_case(s: Session, case_id: int) -> tuple[Case, str, str]:
     if case is None or case.stage != Stage.ACCEPTANCE.value or case.status != CaseStatus.OPEN.value:
         raise ServiceError("该案件不在受理环节，不能作此处理")
     party_id = s.scalar(select(CaseParty.party_id).where(CaseParty.case_id == case_id))
-    return case, str(party_id), case.opened_at.date().isoformat()
+    return case, str(party_id), local_date(case.opened_at).isoformat()
 
 
 def request_correction(ctx: AppContext, user: CurrentUser, case_id: int, missing: list[Material],
@@ -126,7 +127,7 @@ def accept(ctx: AppContext, user: CurrentUser, case_id: int, at: datetime | None
     with ctx.db.write() as s:
         case, party, applied = _open_case(s, case_id)
         rule = rule_by_code("permit_decision")
-        due = WorkCalendar().add_working_days(at.date(), rule.amount).value
+        due = WorkCalendar().add_working_days(local_date(at), rule.amount).value
         number = next_doc_number(s, "acceptance_notice", "受", at.year)
         save_form_in(s, user.actor, case, "acceptance_notice", {
             "doc_number": number, "applicant": party, "matter": case.matter, "applied_on": applied,

@@ -6,6 +6,7 @@ from typing import Callable
 
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, Qt
 
+from jlclient.clock import local
 from jlclient.services import cases
 from jlclient.services.cases import CaseQuery, CaseRow
 from jlclient.services.context import AppContext
@@ -43,7 +44,7 @@ def _display(row: CaseRow, column: int) -> str:
     field = COLUMNS[column][0]
     value = getattr(row, field)
     if field == "opened_at":
-        return value.strftime("%Y-%m-%d")
+        return local(value).strftime("%Y-%m-%d")
     return getattr(value, "label", value)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QThreadPool, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
-                               QLineEdit, QMessageBox, QPushButton, QSplitter, QTableView, QTableWidget,
+                               QLineEdit, QMessageBox, QPushButton, QScrollArea, QSplitter, QTableView, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
 from jlclient.domain.model import CaseStatus, Role
@@ -12,6 +12,7 @@ from jlclient.services import cases
 from jlclient.services.auth import CurrentUser
 from jlclient.services.cases import CaseDetail
 from jlclient.services.context import AppContext
+from jlclient.clock import local
 from jlclient.domain.compliance import Finding
 from jlclient.services.compliance import check_case
 from jlclient.services.deadlines import DeadlineView, case_deadlines
@@ -52,6 +53,7 @@ class CaseView(QWidget):
         self.stages.setTextFormat(Qt.RichText)
         self.stages.setWordWrap(True)
         self.records = QTableWidget(0, 4, objectName="caseRecords")
+        self.records.setMinimumHeight(160)
         self.records.setHorizontalHeaderLabels([self.tr("形式"), self.tr("环节"), self.tr("名称"), self.tr("说明")])
         self.records.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.records.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
@@ -97,7 +99,7 @@ class CaseView(QWidget):
             (self.tr("执法事项"), row.matter),
             (self.tr("状态"), row.status.label),
             (self.tr("承办单位"), row.handling_unit),
-            (self.tr("立案日期"), row.opened_at.strftime("%Y-%m-%d %H:%M")),
+            (self.tr("立案日期"), local(row.opened_at).strftime("%Y-%m-%d %H:%M")),
             (self.tr("当事人"), "；".join(f"{name}（{role}）" for role, name in detail.parties)),
             (self.tr("执法人员"), "；".join(f"{name}（执法证号 {cert}）" for name, cert in detail.officers) or "—"),
         ):
@@ -117,7 +119,7 @@ class CaseView(QWidget):
         parts = []
         for view in detail.stages:
             mark, colour = _STATE_STYLE[view.state]
-            when = view.entered_at.strftime("%m-%d") if view.entered_at else ""
+            when = local(view.entered_at).strftime("%m-%d") if view.entered_at else ""
             parts.append(f'<span style="color:{colour}">{mark} {view.stage.label}'
                          f'{" " + when if when else ""}</span>')
         return "　→　".join(parts)
@@ -177,9 +179,12 @@ class CasesPage(QWidget):
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addLayout(top)
         left_layout.addWidget(self.table)
+        detail = QScrollArea()            # the case view grows with its records; it scrolls
+        detail.setWidgetResizable(True)
+        detail.setWidget(self.view)
         splitter = QSplitter(Qt.Horizontal)
         splitter.addWidget(left)
-        splitter.addWidget(self.view)
+        splitter.addWidget(detail)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         layout = QHBoxLayout(self)

@@ -6,6 +6,7 @@ from datetime import date
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QSpinBox,
                                QVBoxLayout)
 
+from jlclient.clock import today
 from jlclient.domain.deadlines import DeadlineStatus, SuspensionReason
 from jlclient.services import deadlines
 from jlclient.services.auth import CurrentUser
@@ -30,7 +31,7 @@ class DeadlineDialog(QDialog):
         for r in SuspensionReason:
             self.cause.addItem(r.label, r.value)
         self.first, self.last, self.approved_on = DateEditor(), DateEditor(), DateEditor()
-        self.approved_on.set_value(date.today())
+        self.approved_on.set_value(today())
         self.days = QSpinBox(objectName="days")
         self.days.setRange(1, 60)
         self.days.setValue(10)

@@ -35,4 +35,4 @@ class DeadlineTable(QTableWidget):
                 if colour is not None:
                     item.setBackground(QBrush(colour))
                 self.setItem(i, j, item)
-        self.setFixedHeight(min(200, 30 + 26 * max(1, len(views))))
+        self.setMinimumHeight(min(220, 34 + 30 * max(1, len(views))))

@@ -6,6 +6,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
                                QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMessageBox, QPushButton,
                                QSpinBox, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
+from jlclient.clock import local
 from jlclient.domain.model import Role
 from jlclient.services import auth, settings, setup, users
 from jlclient.services.auth import CurrentUser
@@ -87,7 +88,7 @@ class UsersTab(QWidget):
         for i, u in enumerate(self.rows):
             state = self.tr("正常") if u.active else self.tr("已停用")
             if u.locked_until:
-                state += self.tr("（锁定至 {t}）").format(t=u.locked_until.strftime("%H:%M"))
+                state += self.tr("（锁定至 {t}）").format(t=local(u.locked_until).strftime("%H:%M"))
             for j, text in enumerate((u.username, u.display_name, u.role_labels, u.cert_no, state)):
                 self.table.setItem(i, j, QTableWidgetItem(text))
 

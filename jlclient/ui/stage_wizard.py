@@ -9,6 +9,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QDialog, QFileDialog, QHBoxLayout, QInputDialog, QHeaderView, QLabel, QListWidget, QListWidgetItem, QMessageBox,
                                QPushButton, QStackedWidget, QTableWidget, QTableWidgetItem, QVBoxLayout)
 
+from jlclient.clock import local
 from jlclient.domain.forms import validate_values
 from jlclient.domain.model import Role, next_stage
 from jlclient.services import cases, compliance, records
@@ -32,7 +33,7 @@ class HistoryDialog(QDialog):
         labels = {f.key: f.label for f in spec.fields} | {s.key: s.label for s in spec.signatures}
         table = QTableWidget(len(keys), len(revisions), objectName="historyTable")
         table.setHorizontalHeaderLabels([
-            f"第 {r.revision} 版{'' if r.final else '（草稿）'}\n{r.author}\n{r.created_at:%Y-%m-%d %H:%M}"
+            f"第 {r.revision} 版{'' if r.final else '（草稿）'}\n{r.author}\n{local(r.created_at):%Y-%m-%d %H:%M}"
             for r in revisions])
         table.setVerticalHeaderLabels([labels[k] for k in keys])
         for col, r in enumerate(revisions):
