@@ -66,6 +66,7 @@ _STARTS = {
     StartEvent.HEARING_REQUESTED: lambda f: f.first("hearing_notice"),
     StartEvent.EVIDENCE_PRESERVED: lambda f: f.first("evidence_preservation_notice"),
     StartEvent.DECISION_SERVED: lambda f: f.first("service_return_receipt") if f.entered.get(Stage.SERVICE) else None,
+    StartEvent.SEIZED: lambda f: f.first("seizure_decision"),
     StartEvent.CASE_CLOSED: lambda f: f.closed,
 }
 
@@ -81,6 +82,7 @@ _DONE = {
     "penalty_service": lambda f: f.first("service_return_receipt") or f.entered.get(Stage.EXECUTION),
     "penalty_hearing_request": lambda f: f.first("hearing_notice") or f.entered.get(Stage.DECISION),
     "penalty_fine_payment": lambda f: f.first("performance_record"),
+    "coercion_seizure": lambda f: f.first("penalty_decision") or f.closed,  # the seized property is dealt with
     "archiving": lambda f: f.closed if f.archived else None,
 }
 

@@ -114,7 +114,7 @@ def _av_gap(agency: Agency) -> int:
 def test_missing_av_is_found_where_the_profile_requires_it(agency):
     case_id = _av_gap(agency)
     findings = agency.check(case_id)
-    if agency.expected["av"] is None:   # seed 001 requires AV only for seizures and case-handling premises
+    if agency.expected["av"] is None:   # seed 001 requires AV for seizures (tested below), not for this gap
         assert findings == []
         return
     [finding] = findings
@@ -286,3 +286,18 @@ def test_closing_checks_the_version_and_the_stage(demo_ctx):
         compliance.close_case(demo_ctx, officer, case_id, cb.version(demo_ctx, case_id))
     with pytest.raises(ServiceError, match="案件不存在"):
         compliance.close_case(demo_ctx, officer, 999_999, 1)
+
+
+def test_seizure_needs_footage_under_seed_001_and_starts_its_30_day_limit(demo_ctx):
+    """seed 001 Art. 10: seizure or detention of property is filmed throughout; 行政强制法 Art. 25: 30 days."""
+    from jlclient.services.deadlines import case_deadlines
+    setup.set_profile(demo_ctx, "cli:test", "fushun-hrss")
+    case_id = build_case(demo_ctx, Procedure.PENALTY, until=Stage.INVESTIGATION, av=False)
+    assert compliance.check_case(demo_ctx, case_id) == []
+    cb.save(demo_ctx, case_id, "seizure_decision", Procedure.PENALTY)
+    [finding] = compliance.check_case(demo_ctx, case_id)
+    assert (finding.code, finding.basis) == (Code.AV_MISSING, "seed 001 Art. 10")
+    cb.add_av(demo_ctx, case_id, Stage.INVESTIGATION)
+    assert compliance.check_case(demo_ctx, case_id) == []
+    seizure = next(d for d in case_deadlines(demo_ctx, case_id) if d.rule_code == "coercion_seizure")
+    assert "行政强制法 Art. 25" in seizure.basis and (seizure.due - seizure.start).days >= 30

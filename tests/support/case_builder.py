@@ -124,6 +124,15 @@ def _evidence_preservation_notice(on: date, procedure: Procedure) -> dict:
             "officers_signature": officers_signed(on), "seal": sealed(on)}
 
 
+def _seizure_decision(on: date, procedure: Procedure) -> dict:
+    return {"doc_number": "抚县人社强扣字〔2026〕1号", "case_number": "抚县人社罚〔2026〕1号", "party": PARTY,
+            "measure": "detain", "reasons": "涉嫌转移工资支付台账。", "legal_basis": "《中华人民共和国行政强制法》第二十二条",
+            "items": [{"name": "工资支付台账", "copies": 3, "kind": "original"}], "place": ADDRESS,
+            "seized_at": _at(on, "10:00"), "period_days": 30,
+            "remedies": "可在六十日内申请行政复议，或者在六个月内提起行政诉讼。", "officers": list(OFFICERS),
+            "party_signature": signed("王经理", on), "officers_signature": officers_signed(on), "seal": sealed(on)}
+
+
 def _decision_approval(on: date, procedure: Procedure) -> dict:
     return {**_case_header(procedure), "party": PARTY, "facts": "经审查，事实清楚。", "evidence": "见卷内证据。",
             "legal_basis": "有关法律、法规", "proposal": "拟作出决定。",
@@ -226,7 +235,7 @@ BUILDERS: Mapping[str, Callable[[date, Procedure], dict]] = {
     "service_return_receipt": _service_return_receipt, "performance_record": _performance_record,
     "case_approval": _case_approval, "closing_approval": _closing_approval,
     "interruption_statement": _interruption_statement, "hearing_notice": _hearing_notice,
-    "hearing_record": _hearing_record,
+    "hearing_record": _hearing_record, "seizure_decision": _seizure_decision,
 }
 
 
