@@ -66,3 +66,35 @@ def test_advancing_asks_first_and_moves_the_case(qtbot, demo_ctx, login_as, monk
     qtbot.mouseClick(wizard.buttons["advance"], Qt.LeftButton)
     with demo_ctx.db.read() as s:
         assert s.get(Case, case_id).stage == "DECISION"
+
+
+def test_closing_with_gaps_is_refused_unless_an_approver_writes_a_reason(qtbot, demo_ctx, login_as, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    from jlclient.domain.model import Procedure, Stage
+    from jlclient.services.verify import verify
+    from jlclient.store.models import ComplianceOverride
+    from tests.support.case_builder import build_case
+    case_id = build_case(demo_ctx, Procedure.PERMIT, until=Stage.ARCHIVING, skip=("service_return_receipt",))
+    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.Yes)
+    told = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: told.append(a[2]))
+    monkeypatch.setattr(QMessageBox, "information", lambda *a: told.append(a[2]))
+
+    officer = StageWizard(demo_ctx, login_as("officer"), case_id)
+    qtbot.addWidget(officer)
+    qtbot.mouseClick(officer.buttons["advance"], Qt.LeftButton)
+    assert "送达回证" in told[-1] and "负责人" in told[-1]
+    with demo_ctx.db.read() as s:
+        assert s.get(Case, case_id).status == "OPEN"
+
+    monkeypatch.setattr(QInputDialog, "getMultiLineText", lambda *a: ("送达回证原件已在诉讼中提交法院，复印件附卷", True))
+    approver = StageWizard(demo_ctx, login_as("approver"), case_id)
+    qtbot.addWidget(approver)
+    qtbot.mouseClick(approver.buttons["advance"], Qt.LeftButton)
+    assert "已结案" in told[-1]
+    with demo_ctx.db.read() as s:
+        assert s.get(Case, case_id).status == "CLOSED"
+        override = s.scalar(select(ComplianceOverride).where(ComplianceOverride.case_id == case_id))
+        assert override.approver == "user:approver" and "法院" in override.reason
+    assert verify(demo_ctx).ok
