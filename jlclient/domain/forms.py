@@ -36,7 +36,7 @@ from typing import Any, Callable, Mapping
 
 from jlclient.domain.identifiers import check_credit_code, check_resident_id
 from jlclient.domain.model import STAGE_ORDER, DataFileError, LabelledEnum, Procedure, ServiceMethod, Stage
-from jlclient.domain.profile import AV_ACTS, NATIONAL_LAWS, SEEDS, Level, RuleProfile, Source
+from jlclient.domain.profile import AV_ACTS, Level, RuleProfile, Source, parse_source
 
 
 class FormError(DataFileError):
@@ -260,11 +260,6 @@ class FieldProblem:
 # ---------------------------------------------------------------------------- parsing
 
 _CODE_RE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
-_ARTICLE = r"\d+(?:-\d+)?"
-_SOURCE_RE = re.compile(
-    rf"(?:seed (?P<seed>\d{{3}})|(?P<law>[^\s\d]\S*)) Art\. (?P<article>{_ARTICLE}(?:, {_ARTICLE})*)"
-)
-_SOURCE_HINT = '"seed 000 Art. 14" 或 "行政处罚法 Art. 42" 这样的出处'
 _MISSING = object()
 
 
@@ -377,14 +372,10 @@ class _Table:
         return tuple(self._source(name, text) for text in texts)
 
     def _source(self, name: str, text: Any) -> Source:
-        match = _SOURCE_RE.fullmatch(text) if isinstance(text, str) else None
-        if match is None:
-            raise self.wrong(name, _SOURCE_HINT, text)
-        if match["law"] is not None and match["law"] not in NATIONAL_LAWS:
-            raise self.error(name, f"引用的“{match['law']}”不是已知的国家法律（已知：{'、'.join(sorted(NATIONAL_LAWS))}）")
-        if match["seed"] is not None and match["seed"] not in SEEDS:
-            raise self.error(name, f"引用的 seed {match['seed']} 不存在（只有 seed 000–004）")
-        return Source(match["seed"] or match["law"], match["article"])
+        try:
+            return parse_source(text)
+        except ValueError as exc:
+            raise self.error(name, f"{exc}，实际为 {_show(text)}") from None
 
     def table(self, name: str, allowed: tuple[str, ...]) -> _Table | None:
         value = self.raw(name, required=False)

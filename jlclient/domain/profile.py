@@ -275,7 +275,20 @@ _ARTICLE = r"\d+(?:-\d+)?"
 _SOURCE_RE = re.compile(
     rf"(?:seed (?P<seed>\d{{3}})|(?P<law>[^\s\d]\S*)) Art\. (?P<article>{_ARTICLE}(?:, {_ARTICLE})*)"
 )
-_SOURCE_HINT = '应为 "seed 000 Art. 23" 或 "行政许可法 Art. 32" 这样的出处'
+SOURCE_HINT = '"seed 000 Art. 23" 或 "行政许可法 Art. 32" 这样的出处'
+
+
+def parse_source(text: Any) -> Source:
+    """A citation of a seed article or a national law; ValueError (Chinese) when it is not one."""
+    match = _SOURCE_RE.fullmatch(text) if isinstance(text, str) else None
+    if match is None:
+        raise ValueError(f"应为 {SOURCE_HINT}")
+    seed, law = match["seed"], match["law"]
+    if law is not None and law not in NATIONAL_LAWS:
+        raise ValueError(f"引用的“{law}”不是已知的国家法律（已知：{'、'.join(sorted(NATIONAL_LAWS))}）")
+    if seed is not None and seed not in SEEDS:
+        raise ValueError(f"引用的 seed {seed} 不存在（只有 seed 000–004）")
+    return Source(seed or law, match["article"])
 _MISSING = object()
 
 
@@ -396,18 +409,14 @@ class _Table:
 
     def source(self) -> Source:
         value = self.raw("source")
-        match = _SOURCE_RE.fullmatch(value) if isinstance(value, str) else None
-        if match is None:
-            raise self.wrong("source", _SOURCE_HINT, value)
-        seed, law = match["seed"], match["law"]
-        if law is not None and law not in NATIONAL_LAWS:
-            raise self.error("source", f"引用的“{law}”不是已知的国家法律（已知：{'、'.join(sorted(NATIONAL_LAWS))}）")
-        if seed is not None and seed not in SEEDS:
-            raise self.error("source", f"引用的 seed {seed} 不存在（只有 seed 000–004）")
-        if seed is not None and seed != self.seed:
-            raise self.error("source", f"引用了 seed {seed}，但本配置对应 seed {self.seed}；"
+        try:
+            source = parse_source(value)
+        except ValueError as exc:
+            raise self.error("source", f"{exc}，实际为 {_show(value)}") from None
+        if not source.is_national_law and source.seed != self.seed:
+            raise self.error("source", f"引用了 seed {source.seed}，但本配置对应 seed {self.seed}；"
                                        "规则只能引用本机关的规定或国家法律")
-        return Source(seed or law, match["article"])
+        return source
 
 
 # -- one small reader per section ---------------------------------------------
