@@ -255,6 +255,10 @@ class CasesPage(QWidget):
             self._show_case(case_id)
 
     def _after_reset(self) -> None:
+        self._select_first()
+
+    def _select_first(self) -> None:
+        """Row 0 is selected at once; its detail follows when typing pauses (or after the first paint)."""
         if self.model.rowCount():
             self._defer_detail = True
             try:
@@ -266,5 +270,5 @@ class CasesPage(QWidget):
         super().showEvent(event)
         if not self.fetch.index.loaded:  # off the GUI thread: 100,000 rows take a moment
             QThreadPool.globalInstance().start(self.fetch.warm_up)
-        if not self.table.currentIndex().isValid() and self.model.rowCount():
-            self.table.selectRow(0)
+        if not self.table.currentIndex().isValid():
+            self._select_first()
