@@ -39,6 +39,24 @@ def test_lower_layers_never_import_widgets_or_ui(path):
     assert _hits(imports(path), {"PySide6.QtWidgets", "jlclient.ui"}) == []
 
 
+@pytest.mark.parametrize("path", sorted(p for layer in ("store", "devices", "media", "printing")
+                                        for p in (ROOT / layer).rglob("*.py")), ids=lambda p: str(p.relative_to(ROOT)))
+def test_arrows_point_down_only(path):
+    """store, devices, media and printing never call up into services (type hints aside)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    guarded = {id(n) for node in ast.walk(tree) if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+               for n in ast.walk(node)}
+    runtime = set()
+    for node in ast.walk(tree):
+        if id(node) in guarded:
+            continue
+        if isinstance(node, ast.ImportFrom) and node.module:
+            runtime.add(node.module)
+        elif isinstance(node, ast.Import):
+            runtime.update(a.name for a in node.names)
+    assert _hits(runtime, {"jlclient.services", "jlclient.ui"}) == []
+
+
 def test_the_check_catches_a_violation(tmp_path):
     bad = tmp_path / "bad.py"
     bad.write_text("from PySide6.QtWidgets import QLabel\nimport sqlalchemy\n")

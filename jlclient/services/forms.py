@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from jlclient.domain.forms import FormError, FormSpec, parse_form
-from jlclient.services.catalogue import Catalogue
+from jlclient.datafiles import Catalogue
 from jlclient.domain.model import STAGE_ORDER, Procedure, Stage
 
 FORMS_DIR = Path(__file__).resolve().parents[2] / "forms"

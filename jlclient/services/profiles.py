@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from jlclient.domain.profile import ProfileError, RuleProfile, parse_profile
-from jlclient.services.catalogue import Catalogue
+from jlclient.datafiles import Catalogue
 
 PROFILE_DIR = Path(__file__).resolve().parents[2] / "resources" / "profiles"
 

@@ -6,6 +6,7 @@ so a crash never leaves a half file under a hash the database points to.
 from __future__ import annotations
 
 import abc
+import errno
 import hashlib
 import os
 import stat
@@ -19,6 +20,10 @@ CHUNK = 1024 * 1024
 
 class EvidenceError(Exception):
     """A problem a user can act on; the message is in Chinese."""
+
+    def __init__(self, message: str, *, disk_full: bool = False):
+        super().__init__(message)
+        self.disk_full = disk_full
 
 
 @dataclass(frozen=True)
@@ -67,6 +72,18 @@ class LocalEvidenceStore(EvidenceStore):
         self.root = Path(root)
         (self.root / "objects").mkdir(parents=True, exist_ok=True)
         (self.root / "tmp").mkdir(parents=True, exist_ok=True)
+        self.clean_stale_temp()
+
+    def clean_stale_temp(self) -> int:
+        """Remove half-written files left by a process that died (killed, power cut) mid-put.
+        They were never renamed into place, so nothing points to them."""
+        removed = 0
+        for tmp in (self.root / "tmp").glob("put-*"):
+            pid = tmp.name.split("-")[1]
+            if pid.isdigit() and not _alive(int(pid)):
+                tmp.unlink(missing_ok=True)
+                removed += 1
+        return removed
 
     def path(self, sha256: str) -> Path:
         if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
@@ -87,7 +104,7 @@ class LocalEvidenceStore(EvidenceStore):
     def put_stream(self, stream: BinaryIO, progress: Callable[[int], None] | None = None) -> Stored:
         h = hashlib.sha256()
         size = 0
-        fd, tmp = tempfile.mkstemp(dir=self.root / "tmp", prefix="put-")
+        fd, tmp = tempfile.mkstemp(dir=self.root / "tmp", prefix=f"put-{os.getpid()}-")
         try:
             with os.fdopen(fd, "wb") as out:
                 for block in iter(lambda: stream.read(CHUNK), b""):
@@ -109,10 +126,20 @@ class LocalEvidenceStore(EvidenceStore):
             _fsync_dir(final.parent)
             return Stored(digest, size, False)
         except OSError as exc:
-            raise EvidenceError(_os_message(exc)) from exc
+            raise EvidenceError(_os_message(exc), disk_full=exc.errno == errno.ENOSPC) from exc
         finally:
             if tmp is not None and os.path.exists(tmp):
                 os.unlink(tmp)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _fsync_dir(path: Path) -> None:
@@ -124,7 +151,6 @@ def _fsync_dir(path: Path) -> None:
 
 
 def _os_message(exc: OSError) -> str:
-    import errno
     if exc.errno == errno.ENOSPC:
         return "证据存储空间已满，文件未保存。请清理磁盘或联系系统管理员后重试。"
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):

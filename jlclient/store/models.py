@@ -242,6 +242,21 @@ class AvRecord(Audited, Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
 
+class PulledFile(AppendOnly, Audited, Base):
+    """One file of a body camera, stored, verified and registered: the pull's memory, so a
+    re-docked camera or a resumed pull never registers a file twice."""
+    __tablename__ = "pulled_file"
+    __table_args__ = (UniqueConstraint("camera_serial", "path", "size"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    camera_serial: Mapped[str] = mapped_column(String(40))
+    path: Mapped[str] = mapped_column(String(500))     # relative to the camera volume, POSIX separators
+    size: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    av_record_id: Mapped[int] = mapped_column(ForeignKey("av_record.id"))
+    pulled_at: Mapped[datetime] = mapped_column(DateTime)
+    pulled_by: Mapped[str] = mapped_column(String(80))
+
+
 class ElectronicRecord(Audited, Base):
     """电子数据: a file of a case (scans, printed PDFs, platform exports)."""
     __tablename__ = "electronic_record"
@@ -282,7 +297,8 @@ class ChainHead(Base):
 
 AUDITED_MODELS: tuple[type[Audited], ...] = (
     Agency, Setting, Officer, User, Party, Case, CaseParty, CaseOfficer, StageEvent,
-    TextRecord, TextRecordRevision, DeadlineAdjustment, ComplianceOverride, BodyCamera, AvRecord, ElectronicRecord,
+    TextRecord, TextRecordRevision, DeadlineAdjustment, ComplianceOverride, BodyCamera, AvRecord, PulledFile,
+    ElectronicRecord,
 )
 MODEL_BY_TABLE = {m.__tablename__: m for m in AUDITED_MODELS}
 
@@ -295,6 +311,6 @@ def _refuse(mapper, connection, target):
     raise AppendOnlyViolation(f"{type(target).__name__} 只能追加，不能修改或删除（seed 000 Art. 29）")
 
 
-for _cls in (StageEvent, TextRecordRevision, DeadlineAdjustment, ComplianceOverride, AuditEntry):
+for _cls in (StageEvent, TextRecordRevision, DeadlineAdjustment, ComplianceOverride, PulledFile, AuditEntry):
     event.listen(_cls, "before_update", _refuse)
     event.listen(_cls, "before_delete", _refuse)

@@ -19,7 +19,7 @@ from jlclient.ui.intake_dialog import IntakeDialog
 from jlclient.ui.main_window import MainWindow
 from jlclient.ui.stage_wizard import StageWizard
 from tests.support.case_builder import form_values, lodged_service
-from tests.support.typing import type_text
+from tests.support.keys import type_text
 
 
 @pytest.fixture

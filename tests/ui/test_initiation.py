@@ -5,7 +5,7 @@ from PySide6.QtWidgets import QDialog
 from jlclient.ui.initiation_dialog import InitiationDialog
 from jlclient.ui.main_window import MainWindow
 from jlclient.ui.stage_wizard import StageWizard
-from tests.support.typing import type_text
+from tests.support.keys import type_text
 
 
 def _fill(qtbot, dialog, officers: int):

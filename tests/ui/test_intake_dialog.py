@@ -7,7 +7,7 @@ from sqlalchemy import select
 from jlclient.services import records
 from jlclient.store.models import Case, ElectronicRecord
 from jlclient.ui.intake_dialog import IntakeDialog
-from tests.support.typing import type_text
+from tests.support.keys import type_text
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from PySide6.QtWidgets import QDialog, QLabel, QMessageBox, QWidget
 
 from jlclient.services import auth, settings, users
 from jlclient.ui.main_window import MainWindow
-from tests.support.typing import type_text
+from tests.support.keys import type_text
 
 EXPECTED = {
     "clerk": ["workbench", "cases"],

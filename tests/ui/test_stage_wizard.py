@@ -6,7 +6,7 @@ from sqlalchemy import select
 from jlclient.services import records
 from jlclient.store.models import Case
 from jlclient.ui.stage_wizard import HistoryDialog, StageWizard
-from tests.support.typing import type_text
+from tests.support.keys import type_text
 
 
 def _penalty_id(ctx):

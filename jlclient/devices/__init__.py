@@ -1,0 +1,1 @@
+"""Body cameras: layouts, recognition, the simulator and the pull (copy, hash, verify, register)."""

@@ -1,0 +1,184 @@
+"""The pull: every file of a docked body camera is read once while hashing into the evidence
+store, fsynced, verified, and only then registered — the AV record, the pull's own row and the
+audit entry in one transaction. A file already registered is skipped; content already stored is
+linked, never copied twice. A crash, an unplugged camera or a full disk leaves nothing
+half-registered, and the camera's own files are only ever read."""
+from __future__ import annotations
+
+import errno
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path, PurePosixPath
+from threading import Event
+from typing import TYPE_CHECKING, Callable
+
+from sqlalchemy import select
+
+from jlclient.media.probe import probe
+from jlclient.store import audit
+from jlclient.store.audit import utcnow
+from jlclient.store.evidence import EvidenceError
+from jlclient.store.models import AvRecord, BodyCamera, PulledFile
+
+if TYPE_CHECKING:  # devices sit below services: only the type is needed
+    from jlclient.services.context import AppContext
+
+
+@dataclass(frozen=True)
+class CameraFile:
+    """One footage file on the camera, as the layout recognised it."""
+    path: str                      # relative to the volume root, POSIX separators
+    size: int
+    started_at: datetime | None    # device time from the name (UTC after the clock offset)
+    important: bool = False
+
+
+@dataclass(frozen=True)
+class Docked:
+    root: Path
+    serial: str
+    officer_no: str = ""
+    custodian: str = ""
+    clock_offset_s: float = 0.0    # device clock minus workstation clock, at docking
+
+
+@dataclass
+class FileResult:
+    path: str
+    status: str                    # stored | linked | skipped | failed
+    sha256: str = ""
+    message: str = ""
+    unreadable: str = ""           # why the stored file cannot be played (it is kept all the same)
+
+
+@dataclass
+class PullReport:
+    results: list[FileResult] = field(default_factory=list)
+    cancelled: bool = False
+
+    def count(self, status: str) -> int:
+        return sum(1 for r in self.results if r.status == status)
+
+    @property
+    def complete(self) -> bool:
+        """Every file of the camera is stored, verified and registered: only now may it be cleared."""
+        return not self.cancelled and all(r.status != "failed" for r in self.results)
+
+
+class PullStopped(Exception):
+    pass
+
+
+def safe_path(root: Path, relative: str) -> Path:
+    """The file under the volume root; a name that climbs out is refused."""
+    parts = PurePosixPath(relative).parts
+    if not parts or PurePosixPath(relative).is_absolute() or ".." in parts or "\x00" in relative:
+        raise ValueError(f"不安全的文件名：{relative!r}")
+    return root.joinpath(*parts)
+
+
+def _already(ctx: AppContext, serial: str, f: CameraFile) -> str | None:
+    with ctx.db.read() as s:
+        return s.scalar(select(PulledFile.sha256).where(PulledFile.camera_serial == serial, PulledFile.path == f.path,
+                                                        PulledFile.size == f.size))
+
+
+def _message(exc: OSError) -> str:
+    if exc.errno in (errno.ENOENT, errno.EIO, errno.ENODEV, errno.ENXIO):
+        return "读取记录仪文件失败：记录仪可能已被拔出。重新接入后会从中断处继续，已拷贝的文件不会重复登记。"
+    return f"读取记录仪文件失败：{exc.strerror}"
+
+
+class _CameraGone(Exception):
+    """Reading the camera failed (unplugged, card error): not a problem of the store."""
+
+    def __init__(self, error: OSError):
+        super().__init__(str(error))
+        self.error = error
+
+
+class _CameraReader:
+    """The camera's file, opened read-only; read errors are told apart from the store's."""
+
+    def __init__(self, path: Path):
+        self._f = open(path, "rb")
+
+    def read(self, n: int) -> bytes:
+        try:
+            return self._f.read(n)
+        except OSError as exc:
+            raise _CameraGone(exc) from exc
+
+    def close(self) -> None:
+        self._f.close()
+
+
+def _store(ctx: AppContext, docked: Docked, f: CameraFile, on_bytes: Callable[[int], None]) -> tuple[str, bool]:
+    try:
+        reader = _CameraReader(safe_path(docked.root, f.path))
+    except OSError as exc:
+        raise EvidenceError(_message(exc)) from exc
+    try:
+        stored = ctx.evidence.put_stream(reader, on_bytes)
+    except _CameraGone as exc:
+        raise EvidenceError(_message(exc.error)) from exc
+    finally:
+        reader.close()
+    problem = ctx.evidence.check(stored.sha256)  # verify the stored copy before anything points to it
+    if problem:
+        raise EvidenceError(f"存储后校验失败：{problem}")
+    return stored.sha256, stored.already_present
+
+
+def _camera(s, actor: str, docked: Docked) -> BodyCamera:
+    camera = s.scalar(select(BodyCamera).where(BodyCamera.serial == docked.serial))
+    if camera is None:
+        camera = BodyCamera(serial=docked.serial, custodian=docked.custodian, status="IN_SERVICE",
+                            registered_at=utcnow())
+        s.add(camera)
+        audit.append(s, actor, "camera.register", camera, detail={"officer_no": docked.officer_no})
+    return camera
+
+
+def _register(ctx: AppContext, actor: str, docked: Docked, f: CameraFile, sha256: str) -> str:
+    info = probe(safe_path(docked.root, f.path))
+    start = f.started_at - timedelta(seconds=docked.clock_offset_s) if f.started_at else None
+    end = start + timedelta(seconds=info.duration_s) if start and info.duration_s else None
+    with ctx.db.write() as s:
+        camera = _camera(s, actor, docked)
+        av = AvRecord(camera_id=camera.id, officer_id=camera.officer_id, file_hash=sha256,
+                      file_name=PurePosixPath(f.path).name, size=f.size, started_at=start, ended_at=end,
+                      duration_s=info.duration_s, container=PurePosixPath(f.path).suffix.lstrip(".").lower(),
+                      codec=info.codec, resolution=info.resolution, important=f.important, created_at=utcnow())
+        s.add(av)
+        audit.append(s, actor, "av.pull", av, detail={"camera": docked.serial, "path": f.path,
+                                                      "readable": info.readable, "problem": info.problem})
+        pulled = PulledFile(camera_serial=docked.serial, path=f.path, size=f.size, sha256=sha256,
+                            av_record_id=av.id, pulled_at=utcnow(), pulled_by=actor)
+        s.add(pulled)
+        audit.append(s, actor, "av.pulled_file", pulled)
+    return info.problem
+
+
+def pull(ctx: AppContext, actor: str, docked: Docked, files: list[CameraFile], *,
+         progress: Callable[[str, int], None] | None = None, cancel: Event | None = None) -> PullReport:
+    """Pull every file; ``progress(path, bytes)`` reports bytes as they are read."""
+    report = PullReport()
+    for f in files:
+        if cancel is not None and cancel.is_set():
+            report.cancelled = True
+            break
+        known = _already(ctx, docked.serial, f)
+        if known:
+            report.results.append(FileResult(f.path, "skipped", known))
+            continue
+        try:
+            sha256, present = _store(ctx, docked, f, lambda n, p=f.path: progress and progress(p, n))
+            unreadable = _register(ctx, actor, docked, f, sha256)
+        except (EvidenceError, ValueError) as exc:
+            report.results.append(FileResult(f.path, "failed", message=str(exc)))
+            if getattr(exc, "disk_full", False):
+                break  # a full store fails every following file the same way
+            continue
+        report.results.append(FileResult(f.path, "linked" if present else "stored", sha256, unreadable=unreadable))
+    return report

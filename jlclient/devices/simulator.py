@@ -1,0 +1,161 @@
+"""A simulated body camera: writes a volume laid out as one camera layout profile says — H.264 +
+AAC MP4 segments with a burned-in device time and officer overlay, the frame number encoded as a
+row of black/white blocks (read it back with :func:`read_frame_number`), the device-information
+file with a skewed clock, gaps, important marks and an optional truncated file."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import cv2
+import numpy as np
+
+from jlclient.devices.layouts import load_layout
+from jlclient.domain.camera_layout import CameraLayout, DeviceInfo, format_device_info, format_name
+
+AUDIO_RATE = 16000
+TONE_HZ = 440.0
+BITS = 16                # frame number bits in the picture
+BLOCK_H = 12             # height of the block row at the bottom of the frame
+
+
+@dataclass(frozen=True)
+class Segment:
+    path: Path
+    start: datetime      # device time
+    seconds: int
+    seq: int
+
+
+def simulate(target: Path, layout_key: str, *, officer: str = "130101", serial: str = "DSJ0001",
+             officer_name: str = "李娜", unit_no: str = "130126", unit_name: str = "灵寿县行政审批局",
+             segments: int = 3, segment_seconds: int = 6, gap_minutes: float = 0.0, skew_seconds: float = 0,
+             important: bool = False, broken: bool = False, start: datetime | None = None,
+             size: tuple[int, int] = (320, 240), fps: int = 10) -> list[Path]:
+    """Write a camera volume under ``target``; returns the footage files written (the broken
+    one last). ``start`` is workstation time; names, overlay and the device-information clock
+    are device time (workstation time + ``skew_seconds``)."""
+    layout = load_layout(layout_key)
+    skew = timedelta(seconds=skew_seconds)
+    first = ((start or _default_start(segments, segment_seconds, gap_minutes)) + skew).replace(microsecond=0)
+    plan = _plan(target, layout, serial, officer, first, segments, segment_seconds, gap_minutes, important)
+    for seg in plan:
+        _write_segment(seg, officer, serial, size, fps)
+    written = [seg.path for seg in plan]
+    if broken:
+        written.append(_write_broken(target, layout, serial, officer, plan, segment_seconds, size, fps))
+    if layout.info is not None:
+        info = DeviceInfo(serial, officer, officer_name, unit_no, unit_name,
+                          datetime.now().replace(microsecond=0) + skew)
+        _write_info(target, layout, info)
+    return written
+
+
+def _default_start(segments: int, seconds: int, gap_minutes: float) -> datetime:
+    """So the recording ended a minute before now."""
+    span = timedelta(seconds=segments * seconds + 60) + timedelta(minutes=gap_minutes)
+    return datetime.now() - span
+
+
+def _plan(target: Path, layout: CameraLayout, serial: str, officer: str, first: datetime, count: int,
+          seconds: int, gap_minutes: float, important: bool) -> list[Segment]:
+    gap = timedelta(seconds=round(gap_minutes * 60))
+    plan, at = [], first
+    for index in range(count):
+        if index == 2:
+            at += gap
+        mark = important and index == count - 1
+        plan.append(Segment(target / format_name(layout, serial, officer, at, index + 1, mark), at, seconds, index + 1))
+        at += timedelta(seconds=seconds)
+    return plan
+
+
+def _write_broken(target: Path, layout: CameraLayout, serial: str, officer: str, plan: list[Segment],
+                  seconds: int, size: tuple[int, int], fps: int) -> Path:
+    """A valid segment after the last one, then cut in half (as when the battery dies)."""
+    at = (plan[-1].start + timedelta(seconds=plan[-1].seconds)) if plan else datetime.now().replace(microsecond=0)
+    seq = len(plan) + 1
+    seg = Segment(target / format_name(layout, serial, officer, at, seq), at, seconds, seq)
+    _write_segment(seg, officer, serial, size, fps)
+    data = seg.path.read_bytes()
+    seg.path.write_bytes(data[: len(data) // 2])
+    return seg.path
+
+
+def _write_info(target: Path, layout: CameraLayout, info: DeviceInfo) -> None:
+    spec = layout.info
+    assert spec is not None
+    path = target / spec.path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(format_device_info(layout, info).encode(spec.encoding))
+
+
+# ---------------------------------------------------------------- media
+
+def _write_segment(seg: Segment, officer: str, serial: str, size: tuple[int, int], fps: int) -> None:
+    seg.path.parent.mkdir(parents=True, exist_ok=True)
+    width, height = size
+    with av.open(str(seg.path), "w", format="mp4") as container:
+        video = container.add_stream("libx264", rate=fps)
+        video.width, video.height, video.pix_fmt = width, height, "yuv420p"
+        video.options = {"preset": "ultrafast", "tune": "zerolatency"}
+        audio = container.add_stream("aac", rate=AUDIO_RATE)
+        audio.layout = "mono"
+        frames = seg.seconds * fps
+        for index in range(frames):
+            picture = draw_frame(index, seg.start + timedelta(seconds=index / fps), officer, serial, size)
+            frame = av.VideoFrame.from_ndarray(picture, format="bgr24")
+            frame.pts, frame.time_base = index, Fraction(1, fps)
+            container.mux(video.encode(frame))
+        _write_tone(container, audio, seg.seconds)
+        container.mux(video.encode(None))
+
+
+def _write_tone(container, audio, seconds: int) -> None:
+    total, chunk = seconds * AUDIO_RATE, 1024
+    for offset in range(0, total, chunk):
+        n = min(chunk, total - offset)
+        t = (np.arange(offset, offset + n) / AUDIO_RATE).astype(np.float32)
+        samples = (0.2 * np.sin(2 * np.pi * TONE_HZ * t)).astype(np.float32).reshape(1, -1)
+        frame = av.AudioFrame.from_ndarray(samples, format="fltp", layout="mono")
+        frame.sample_rate, frame.pts, frame.time_base = AUDIO_RATE, offset, Fraction(1, AUDIO_RATE)
+        container.mux(audio.encode(frame))
+    container.mux(audio.encode(None))
+
+
+def draw_frame(index: int, device_time: datetime, officer: str, serial: str,
+               size: tuple[int, int] = (320, 240)) -> np.ndarray:
+    """One BGR picture: a moving background, the time and officer overlay (ASCII, as GA/T 947
+    cameras burn them in) and the frame number as BITS black/white blocks at the bottom."""
+    width, height = size
+    image = np.zeros((height, width, 3), np.uint8)
+    image[:, :] = (90 + index % 60, 70, 40)
+    cv2.circle(image, (int(width * (0.2 + 0.6 * ((index % 50) / 50))), height // 2), height // 8, (0, 160, 230), -1)
+    cv2.putText(image, device_time.strftime("%Y-%m-%d %H:%M:%S"), (6, 18), cv2.FONT_HERSHEY_SIMPLEX, 0.45,
+                (255, 255, 255), 1, cv2.LINE_AA)
+    cv2.putText(image, f"{officer} {serial}", (6, 38), cv2.FONT_HERSHEY_SIMPLEX, 0.45, (255, 255, 255), 1, cv2.LINE_AA)
+    _draw_bits(image, index)
+    return image
+
+
+def _draw_bits(image: np.ndarray, number: int) -> None:
+    height, width = image.shape[:2]
+    block = width // BITS
+    for bit in range(BITS):
+        value = 255 if number >> (BITS - 1 - bit) & 1 else 0
+        image[height - BLOCK_H:, bit * block:(bit + 1) * block] = value
+
+
+def read_frame_number(image: np.ndarray) -> int:
+    """The frame number :func:`draw_frame` encoded, read from a decoded BGR (or gray) picture."""
+    gray = image if image.ndim == 2 else image.mean(axis=2)
+    height, width = gray.shape[:2]
+    block = width // BITS
+    number = 0
+    for bit in range(BITS):
+        cell = gray[height - BLOCK_H + 3:height - 3, bit * block + 3:(bit + 1) * block - 3]
+        number = number << 1 | int(cell.mean() > 128)
+    return number
