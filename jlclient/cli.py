@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from jlclient.domain.model import DataFileError
 from jlclient.services.context import AppContext, ServiceError, cli_actor
@@ -161,6 +162,38 @@ def cmd_check(args, ctx: AppContext) -> int:
     return 1 if blocking else 0
 
 
+def cmd_camera(args) -> int:
+    """Write a simulated camera volume (for the demo, training and tests)."""
+    from jlclient.devices.simulator import simulate
+    written = simulate(Path(args.dir), args.layout, officer=args.officer, segments=args.segments,
+                       gap_minutes=args.gap, skew_seconds=args.skew, important=args.important, broken=args.broken)
+    print(f"已在 {args.dir} 写入模拟执法记录仪（{args.layout}）：{len(written)} 个文件")
+    return 0
+
+
+def cmd_ingest(args, ctx: AppContext) -> int:
+    """The dock's pull, headless (unattended docking stations): per-file results."""
+    from jlclient.devices.dock import for_pull
+    from jlclient.devices.layouts import recognise
+    from jlclient.devices.pull import pull
+    found = recognise(Path(args.source))
+    if found is None:
+        raise ServiceError(f"{args.source} 不是可识别的执法记录仪（没有匹配的目录结构或设备信息文件）")
+    docked, files = for_pull(found)
+    report = pull(ctx, cli_actor(), docked, files)
+    if args.json:
+        print(json.dumps({"camera": docked.serial, "layout": found.layout.key, "clock_offset_s": docked.clock_offset_s,
+                          "complete": report.complete,
+                          "files": [vars(r) for r in report.results]}, ensure_ascii=False, indent=2))
+    else:
+        print(f"记录仪 {docked.serial}（{found.layout.name}），时钟偏差 {docked.clock_offset_s:+.0f} 秒")
+        for r in report.results:
+            extra = r.message or (f"无法播放：{r.unreadable}" if r.unreadable else r.sha256[:16])
+            print(f"  {r.status:<8} {r.path}  {extra}")
+        print("全部文件已拷贝、校验并登记" if report.complete else "有文件未完成，重新接入后可继续")
+    return 0 if report.complete else 1
+
+
 def cmd_db_password(args) -> int:
     """Keep the PostgreSQL password in the OS keyring, never in a file."""
     import keyring
@@ -222,6 +255,20 @@ def build_parser() -> argparse.ArgumentParser:
     chk.add_argument("case", help="案号或编号")
     chk.add_argument("--closing", action="store_true", help="按结案要求检查全部环节")
     chk.add_argument("--json", action="store_true")
+    cam = sub.add_parser("camera", help="执法记录仪")
+    cams = cam.add_subparsers(dest="action", required=True, metavar="操作")
+    sim = cams.add_parser("simulate", help="写入一个模拟执法记录仪卷（H.264+AAC 分段视频）")
+    sim.add_argument("dir")
+    sim.add_argument("--layout", required=True, help="记录仪目录结构：dcim-imp、record-folder、video-dated、generic-dcim")
+    sim.add_argument("--officer", default="130101", help="警号（6 位）")
+    sim.add_argument("--segments", type=int, default=3)
+    sim.add_argument("--gap", type=float, default=0.0, help="第 2、3 段之间的中断（分钟）")
+    sim.add_argument("--skew", type=int, default=0, help="设备时钟偏差（秒）")
+    sim.add_argument("--important", action="store_true", help="将最后一段标为重要")
+    sim.add_argument("--broken", action="store_true", help="另写一个截断的损坏文件")
+    ing = sub.add_parser("ingest", help="拷贝、校验并登记一个执法记录仪卷上的全部文件（无人值守）")
+    ing.add_argument("source")
+    ing.add_argument("--json", action="store_true")
     dl = sub.add_parser("deadlines", help="列出办理中案件的法定期限（黄色即将到期，红色已超期）")
     dl.add_argument("--user", help="只看此用户经办的案件")
     dl.add_argument("--json", action="store_true")
@@ -231,7 +278,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 _COMMANDS = {"init": cmd_init, "verify": cmd_verify, "users": cmd_users, "profile": cmd_profile,
-             "deadlines": cmd_deadlines, "case": cmd_case, "check": cmd_check}
+             "deadlines": cmd_deadlines, "case": cmd_case, "check": cmd_check, "ingest": cmd_ingest}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -242,6 +289,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "db-password":
             return cmd_db_password(args)
+        if args.command == "camera":
+            return cmd_camera(args)
         ctx = AppContext.open()
         try:
             return _COMMANDS[args.command](args, ctx)

@@ -13,8 +13,15 @@ import av
 import cv2
 import numpy as np
 
+from jlclient.clock import local
+from jlclient.store.audit import utcnow
 from jlclient.devices.layouts import load_layout
 from jlclient.domain.camera_layout import CameraLayout, DeviceInfo, format_device_info, format_name
+
+
+def wall_now() -> datetime:
+    """The agency's wall-clock time: cameras are set to local time, as their overlays show."""
+    return local(utcnow())
 
 AUDIO_RATE = 16000
 TONE_HZ = 440.0
@@ -49,7 +56,7 @@ def simulate(target: Path, layout_key: str, *, officer: str = "130101", serial: 
         written.append(_write_broken(target, layout, serial, officer, plan, segment_seconds, size, fps))
     if layout.info is not None:
         info = DeviceInfo(serial, officer, officer_name, unit_no, unit_name,
-                          datetime.now().replace(microsecond=0) + skew)
+                          wall_now().replace(microsecond=0) + skew)
         _write_info(target, layout, info)
     return written
 
@@ -57,7 +64,7 @@ def simulate(target: Path, layout_key: str, *, officer: str = "130101", serial: 
 def _default_start(segments: int, seconds: int, gap_minutes: float) -> datetime:
     """So the recording ended a minute before now."""
     span = timedelta(seconds=segments * seconds + 60) + timedelta(minutes=gap_minutes)
-    return datetime.now() - span
+    return wall_now() - span
 
 
 def _plan(target: Path, layout: CameraLayout, serial: str, officer: str, first: datetime, count: int,
@@ -76,7 +83,7 @@ def _plan(target: Path, layout: CameraLayout, serial: str, officer: str, first: 
 def _write_broken(target: Path, layout: CameraLayout, serial: str, officer: str, plan: list[Segment],
                   seconds: int, size: tuple[int, int], fps: int) -> Path:
     """A valid segment after the last one, then cut in half (as when the battery dies)."""
-    at = (plan[-1].start + timedelta(seconds=plan[-1].seconds)) if plan else datetime.now().replace(microsecond=0)
+    at = (plan[-1].start + timedelta(seconds=plan[-1].seconds)) if plan else wall_now().replace(microsecond=0)
     seq = len(plan) + 1
     seg = Segment(target / format_name(layout, serial, officer, at, seq), at, seconds, seq)
     _write_segment(seg, officer, serial, size, fps)

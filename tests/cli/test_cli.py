@@ -145,3 +145,26 @@ def test_check_names_findings_with_citations_and_gates_on_blocking(home, capsys)
     out = capsys.readouterr().out
     assert "阻断" in out and "共 " in out
     assert main(["check", "no-such-case"]) == 2
+
+
+def test_simulate_then_ingest_headless(home, tmp_path, capsys):
+    from jlclient.services.verify import verify
+    main(["init", "--demo"])
+    volume = tmp_path / "cam"
+    assert main(["camera", "simulate", str(volume), "--layout", "dcim-imp", "--segments", "2", "--skew", "90",
+                 "--broken"]) == 0
+    capsys.readouterr()
+    assert main(["ingest", str(volume), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["camera"] == "DSJ0001" and report["complete"]
+    assert 85 <= report["clock_offset_s"] <= 95
+    statuses = [f["status"] for f in report["files"]]
+    assert statuses.count("stored") == 3
+    assert any(f["unreadable"] for f in report["files"])      # the broken file is kept, flagged
+    assert main(["ingest", str(volume)]) == 0                 # again: everything skipped
+    assert capsys.readouterr().out.count("skipped") == 3
+    assert main(["ingest", str(tmp_path)]) == 2
+    from jlclient.services.context import AppContext
+    ctx = AppContext.open()
+    assert verify(ctx).ok
+    ctx.close()

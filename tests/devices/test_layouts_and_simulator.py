@@ -8,7 +8,7 @@ import av
 import pytest
 
 from jlclient.devices.layouts import available_keys, list_layouts, load_layout, recognise
-from jlclient.devices.simulator import draw_frame, read_frame_number, simulate
+from jlclient.devices.simulator import draw_frame, read_frame_number, simulate, wall_now
 from jlclient.domain.camera_layout import LayoutError
 
 KEYS = available_keys()
@@ -27,7 +27,7 @@ def volume(request, tmp_path_factory):
     root = tmp_path_factory.mktemp(request.param)
     written = simulate(root, request.param, segments=3, segment_seconds=2, gap_minutes=5, skew_seconds=-37,
                        important=True, broken=True, start=START, officer="130102", serial="DSJ0042")
-    return request.param, root, written, datetime.now()
+    return request.param, root, written, wall_now()
 
 
 def test_simulated_volume_is_recognised_with_device_info(volume):
