@@ -49,6 +49,8 @@ def first_start(ctx) -> bool:
         return False
     setup.initialise(ctx, "system:first-start")
     setup.seed_demo(ctx, "system:first-start")
+    from jlclient.devices.simulator import simulate
+    simulate(ctx.paths.home / "demo-camera", "dcim-imp", segments=3, skew_seconds=37, important=True)
     print(f"jlclient: 首次启动，已在 {ctx.paths.home} 建立演示数据；"
           f"用户 admin、clerk、officer、reviewer、archivist、approver，密码均为 {setup.DEMO_PASSWORD}")
     return True

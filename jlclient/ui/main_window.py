@@ -5,6 +5,7 @@ from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QStackedWidget, QWidget
 
+from jlclient.domain.model import Role
 from jlclient.domain.places import places_for
 from jlclient.services import auth
 from jlclient.services.auth import CurrentUser
@@ -14,7 +15,8 @@ from jlclient.ui.pages import ComingPage, StatsPage, WorkbenchPage
 from jlclient.ui.settings_page import SettingsPage
 
 _COMING = {
-    "cameras": "执法记录仪接入：识别接入的执法记录仪，拷贝、校验并登记音像记录，关联到案件。",
+    "cameras": "执法记录仪接入：接入的记录仪显示在右侧“执法记录仪接入”窗格中，点击“拷贝、校验并登记”即可把全部音像记录"
+               "存入证据库（中断后可继续，不会重复登记）。设备台账和关联案件将在后续版本提供。",
     "review": "回放检查：抽样回放执法音像记录，登记检查台账。",
     "archive": "档案：结案后 30 日内立卷归档，打印封面、目录和脊背标签，管理保存期限。",
 }
@@ -49,7 +51,18 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self._menus()
         self._status_bar()
+        self.dock_pane = self._docking_pane() if user.has(Role.OFFICER, Role.ADMIN) else None
         self.resize(1280, 800)
+
+    def _docking_pane(self):
+        """Officers dock their body cameras here after duty (demo: a simulated camera folder)."""
+        from jlclient.ui.dock_watch import DockWatcher
+        from jlclient.ui.docking_pane import DockingPane
+        self.watcher = DockWatcher([self.ctx.paths.home / "demo-camera"], parent=self)
+        pane = DockingPane(self.ctx, self.user, self.watcher, self)
+        self.addDockWidget(Qt.RightDockWidgetArea, pane)
+        self.watcher.start()
+        return pane
 
     def place_keys(self) -> list[str]:
         return [self.nav.item(i).data(Qt.UserRole) for i in range(self.nav.count())]
