@@ -141,9 +141,13 @@ def test_a_missing_second_officer_is_found(agency):
     assert agency.expected["officers"] in {f.basis for f in findings}
 
 
-def test_a_penalty_case_with_one_officer_is_found(agency):
-    if Procedure.PENALTY not in agency.profile.procedures.procedures:
-        pytest.skip("this agency handles no penalties")
+PENALTY_AGENCIES = [k for k in sorted(EXPECTED) if Procedure.PENALTY in load_profile(k).procedures.procedures]
+
+
+@pytest.mark.parametrize("key", PENALTY_AGENCIES)
+def test_a_penalty_case_with_one_officer_is_found(demo_ctx, key):
+    setup.set_profile(demo_ctx, "cli:test", key)
+    agency = Agency(demo_ctx, key)
     case_id = build_case(agency.ctx, Procedure.PENALTY, officers=1)
     [finding] = agency.check(case_id)
     assert (finding.code, finding.stage, finding.basis) == (Code.OFFICERS_MISSING, None, "行政处罚法 Art. 42")
