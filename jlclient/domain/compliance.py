@@ -30,48 +30,31 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from enum import Enum
 from itertools import groupby, pairwise
 from typing import Any, Callable, Iterator, Mapping
 
 from jlclient.domain.deadlines import DeadlineStatus
 from jlclient.domain.forms import (PENALTY_OFFICERS, PENALTY_OFFICERS_BASIS, FieldProblem, FieldType, FormSpec,
                                    SignatureKind, active_method, av_required, validate_values)
-from jlclient.domain.model import CaseStatus, Procedure, Stage, StartMode, stages_for
+from jlclient.domain.model import CaseStatus, LabelledEnum, Procedure, Stage, StartMode, stages_for
 from jlclient.domain.profile import Level, RuleProfile, Source
 
 
-class Severity(str, Enum):
-    BLOCKING = "blocking"  # the case cannot be closed until it is put right (or an approver overrides)
-    WARNING = "warning"    # to look at; does not stop closing
-
-    @property
-    def label(self) -> str:
-        return {"blocking": "阻断", "warning": "提醒"}[self.value]
+class Severity(LabelledEnum):
+    BLOCKING = ("blocking", "阻断")  # the case cannot be closed until it is put right (or an approver overrides)
+    WARNING = ("warning", "提醒")    # to look at; does not stop closing
 
 
-class Code(str, Enum):
+class Code(LabelledEnum):
     """Kinds of finding."""
-    RECORD_MISSING = "record_missing"
-    RECORD_ORDER = "record_order"
-    AV_MISSING = "av_missing"
-    SIGNATURE_MISSING = "signature_missing"
-    OFFICERS_MISSING = "officers_missing"
-    INTERRUPTION_UNEXPLAINED = "interruption_unexplained"
-    DEADLINE_OVERDUE = "deadline_overdue"
-    DEADLINE_LATE = "deadline_late"
-
-    @property
-    def label(self) -> str:
-        return _CODE_LABELS[self]
-
-
-_CODE_LABELS = {
-    Code.RECORD_MISSING: "缺少记录", Code.RECORD_ORDER: "记录顺序不当", Code.AV_MISSING: "缺少音像记录",
-    Code.SIGNATURE_MISSING: "签名不全", Code.OFFICERS_MISSING: "执法人员不足",
-    Code.INTERRUPTION_UNEXPLAINED: "音像记录中断未说明", Code.DEADLINE_OVERDUE: "已超过期限",
-    Code.DEADLINE_LATE: "逾期完成",
-}
+    RECORD_MISSING = ("record_missing", "缺少记录")
+    RECORD_ORDER = ("record_order", "记录顺序不当")
+    AV_MISSING = ("av_missing", "缺少音像记录")
+    SIGNATURE_MISSING = ("signature_missing", "签名不全")
+    OFFICERS_MISSING = ("officers_missing", "执法人员不足")
+    INTERRUPTION_UNEXPLAINED = ("interruption_unexplained", "音像记录中断未说明")
+    DEADLINE_OVERDUE = ("deadline_overdue", "已超过期限")
+    DEADLINE_LATE = ("deadline_late", "逾期完成")
 
 
 @dataclass(frozen=True)

@@ -19,96 +19,53 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from enum import Enum
 
-from jlclient.domain.model import Procedure
+from jlclient.domain.model import LabelledEnum, Procedure
 from jlclient.domain.profile import RuleProfile, Source
 from jlclient.domain.workdays import Reckoned, WorkCalendar, uncovered_message
 
 
-class Unit(str, Enum):
+class Unit(LabelledEnum):
     """How a deadline's amount is counted."""
-    WORKING_DAYS = "working_days"
-    CALENDAR_DAYS = "calendar_days"
-    MONTHS = "months"
-    YEAR_END = "year_end"  # by 31 December of the start year; the amount is unused
-
-    @property
-    def label(self) -> str:
-        return _UNIT_LABELS[self]
+    WORKING_DAYS = ("working_days", "个工作日")
+    CALENDAR_DAYS = ("calendar_days", "日")
+    MONTHS = ("months", "个月")
+    YEAR_END = ("year_end", "当年年底")  # by 31 December of the start year; the amount is unused
 
 
-_UNIT_LABELS = {Unit.WORKING_DAYS: "个工作日", Unit.CALENDAR_DAYS: "日", Unit.MONTHS: "个月", Unit.YEAR_END: "当年年底"}
-
-
-class StartEvent(str, Enum):
+class StartEvent(LabelledEnum):
     """The event a deadline is counted from (or, when counted back, before)."""
-    APPLICATION_RECEIVED = "application_received"
-    ACCEPTED = "accepted"
-    DECISION_MADE = "decision_made"
-    HEARING_RIGHTS_NOTIFIED = "hearing_rights_notified"
-    HEARING_REQUESTED = "hearing_requested"
-    HEARING_HELD = "hearing_held"
-    CASE_OPENED = "case_opened"
-    EVIDENCE_PRESERVED = "evidence_preserved"
-    DECISION_SERVED = "decision_served"
-    SEIZED = "seized"
-    REMEDY_PERIOD_EXPIRED = "remedy_period_expired"
-    CASE_CLOSED = "case_closed"
-
-    @property
-    def label(self) -> str:
-        return _EVENT_LABELS[self]
+    APPLICATION_RECEIVED = ("application_received", "收到申请材料")
+    ACCEPTED = ("accepted", "受理")
+    DECISION_MADE = ("decision_made", "作出（宣告）决定")
+    HEARING_RIGHTS_NOTIFIED = ("hearing_rights_notified", "告知听证权利")
+    HEARING_REQUESTED = ("hearing_requested", "提出听证申请")
+    HEARING_HELD = ("hearing_held", "举行听证")
+    CASE_OPENED = ("case_opened", "立案")
+    EVIDENCE_PRESERVED = ("evidence_preserved", "先行登记保存证据")
+    DECISION_SERVED = ("decision_served", "收到决定书")
+    SEIZED = ("seized", "实施查封、扣押")
+    REMEDY_PERIOD_EXPIRED = ("remedy_period_expired", "申请复议、提起诉讼的期限届满")
+    CASE_CLOSED = ("case_closed", "结案（执法行为终结）")
 
 
-_EVENT_LABELS = {
-    StartEvent.APPLICATION_RECEIVED: "收到申请材料",
-    StartEvent.ACCEPTED: "受理",
-    StartEvent.DECISION_MADE: "作出（宣告）决定",
-    StartEvent.HEARING_RIGHTS_NOTIFIED: "告知听证权利",
-    StartEvent.HEARING_REQUESTED: "提出听证申请",
-    StartEvent.HEARING_HELD: "举行听证",
-    StartEvent.CASE_OPENED: "立案",
-    StartEvent.EVIDENCE_PRESERVED: "先行登记保存证据",
-    StartEvent.DECISION_SERVED: "收到决定书",
-    StartEvent.SEIZED: "实施查封、扣押",
-    StartEvent.REMEDY_PERIOD_EXPIRED: "申请复议、提起诉讼的期限届满",
-    StartEvent.CASE_CLOSED: "结案（执法行为终结）",
-}
-
-
-class SuspensionReason(str, Enum):
+class SuspensionReason(LabelledEnum):
     """Work whose time is not counted in a deadline."""
-    HEARING = "hearing"
-    TENDER = "tender"
-    AUCTION = "auction"
-    TESTING = "testing"
-    DETECTION = "detection"
-    QUARANTINE = "quarantine"
-    APPRAISAL = "appraisal"
-    EXPERT_REVIEW = "expert_review"
-
-    @property
-    def label(self) -> str:
-        return _REASON_LABELS[self]
+    HEARING = ("hearing", "听证")
+    TENDER = ("tender", "招标")
+    AUCTION = ("auction", "拍卖")
+    TESTING = ("testing", "检验")
+    DETECTION = ("detection", "检测")
+    QUARANTINE = ("quarantine", "检疫")
+    APPRAISAL = ("appraisal", "鉴定")
+    EXPERT_REVIEW = ("expert_review", "专家评审")
 
 
-_REASON_LABELS = {
-    SuspensionReason.HEARING: "听证", SuspensionReason.TENDER: "招标", SuspensionReason.AUCTION: "拍卖",
-    SuspensionReason.TESTING: "检验", SuspensionReason.DETECTION: "检测", SuspensionReason.QUARANTINE: "检疫",
-    SuspensionReason.APPRAISAL: "鉴定", SuspensionReason.EXPERT_REVIEW: "专家评审",
-}
-
-
-class DeadlineStatus(str, Enum):
-    OK = "ok"
-    WARNING = "warning"  # yellow
-    OVERDUE = "overdue"  # red
-    DONE = "done"
-
-    @property
-    def label(self) -> str:
-        return {"ok": "计时中", "warning": "即将到期", "overdue": "已超期", "done": "已完成"}[self.value]
+class DeadlineStatus(LabelledEnum):
+    OK = ("ok", "计时中")
+    WARNING = ("warning", "即将到期")  # yellow
+    OVERDUE = ("overdue", "已超期")  # red
+    DONE = ("done", "已完成")
 
 
 @dataclass(frozen=True)
