@@ -173,20 +173,22 @@ def cmd_camera(args) -> int:
 
 def cmd_ingest(args, ctx: AppContext) -> int:
     """The dock's pull, headless (unattended docking stations): per-file results."""
-    from jlclient.devices.dock import for_pull
     from jlclient.devices.layouts import recognise
     from jlclient.devices.pull import pull
+    from jlclient.services.cameras import dock_found
     found = recognise(Path(args.source))
     if found is None:
         raise ServiceError(f"{args.source} 不是可识别的执法记录仪（没有匹配的目录结构或设备信息文件）")
-    docked, files = for_pull(found)
+    view, docked, files = dock_found(ctx, cli_actor(), found)
     report = pull(ctx, cli_actor(), docked, files)
     if args.json:
         print(json.dumps({"camera": docked.serial, "layout": found.layout.key, "clock_offset_s": docked.clock_offset_s,
+                          "registered": view.camera.status.value, "clock_drift": view.camera.drift_flagged,
                           "complete": report.complete,
                           "files": [vars(r) for r in report.results]}, ensure_ascii=False, indent=2))
     else:
-        print(f"记录仪 {docked.serial}（{found.layout.name}），时钟偏差 {docked.clock_offset_s:+.0f} 秒")
+        print(f"记录仪 {docked.serial}（{found.layout.name}，{view.camera.status.label}），"
+              f"时钟偏差 {docked.clock_offset_s:+.0f} 秒{'，超出允许范围，请校准时钟' if view.camera.drift_flagged else ''}")
         for r in report.results:
             extra = r.message or (f"无法播放：{r.unreadable}" if r.unreadable else r.sha256[:16])
             print(f"  {r.status:<8} {r.path}  {extra}")

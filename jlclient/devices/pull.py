@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Callable
 
 from sqlalchemy import select
 
+from jlclient.domain.model import CameraStatus
 from jlclient.media.probe import probe
 from jlclient.store import audit
 from jlclient.store.audit import utcnow
@@ -38,8 +39,9 @@ class Docked:
     root: Path
     serial: str
     officer_no: str = ""
-    custodian: str = ""
+    officer_name: str = ""          # as the device says (GA/T 947)
     clock_offset_s: float = 0.0    # device clock minus workstation clock, at docking
+    docking_id: int | None = None  # the Docking row kept for this docking
 
 
 @dataclass
@@ -131,12 +133,13 @@ def _store(ctx: AppContext, docked: Docked, f: CameraFile, on_bytes: Callable[[i
 
 
 def _camera(s, actor: str, docked: Docked) -> BodyCamera:
+    """The register's camera; one never registered is kept as PENDING for the administrator."""
     camera = s.scalar(select(BodyCamera).where(BodyCamera.serial == docked.serial))
     if camera is None:
-        camera = BodyCamera(serial=docked.serial, custodian=docked.custodian, status="IN_SERVICE",
-                            registered_at=utcnow())
+        camera = BodyCamera(serial=docked.serial, status=CameraStatus.PENDING.value, registered_at=utcnow(),
+                            device_officer_no=docked.officer_no)
         s.add(camera)
-        audit.append(s, actor, "camera.register", camera, detail={"officer_no": docked.officer_no})
+        audit.append(s, actor, "camera.pending", camera)
     return camera
 
 
@@ -149,7 +152,8 @@ def _register(ctx: AppContext, actor: str, docked: Docked, f: CameraFile, sha256
         av = AvRecord(camera_id=camera.id, officer_id=camera.officer_id, file_hash=sha256,
                       file_name=PurePosixPath(f.path).name, size=f.size, started_at=start, ended_at=end,
                       duration_s=info.duration_s, container=PurePosixPath(f.path).suffix.lstrip(".").lower(),
-                      codec=info.codec, resolution=info.resolution, important=f.important, created_at=utcnow())
+                      codec=info.codec, resolution=info.resolution, important=f.important, created_at=utcnow(),
+                      pulled_at=utcnow(), docking_id=docked.docking_id)
         s.add(av)
         audit.append(s, actor, "av.pull", av, detail={"camera": docked.serial, "path": f.path,
                                                       "readable": info.readable, "problem": info.problem})

@@ -1,7 +1,8 @@
 """A simulated body camera: writes a volume laid out as one camera layout profile says — H.264 +
 AAC MP4 segments with a burned-in device time and officer overlay, the frame number encoded as a
 row of black/white blocks (read it back with :func:`read_frame_number`), the device-information
-file with a skewed clock, gaps, important marks and an optional truncated file."""
+file with a skewed clock, gaps, important marks, an optional truncated file and optional black or
+covered-lens stretches (the overlay still burned in on top, as a real camera does)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ AUDIO_RATE = 16000
 TONE_HZ = 440.0
 BITS = 16                # frame number bits in the picture
 BLOCK_H = 12             # height of the block row at the bottom of the frame
+DARK_KINDS = ("black", "covered")
 
 
 @dataclass(frozen=True)
@@ -41,16 +43,20 @@ def simulate(target: Path, layout_key: str, *, officer: str = "130101", serial: 
              officer_name: str = "李娜", unit_no: str = "130126", unit_name: str = "灵寿县行政审批局",
              segments: int = 3, segment_seconds: int = 6, gap_minutes: float = 0.0, skew_seconds: float = 0,
              important: bool = False, broken: bool = False, start: datetime | None = None,
-             size: tuple[int, int] = (320, 240), fps: int = 10) -> list[Path]:
+             size: tuple[int, int] = (320, 240), fps: int = 10,
+             dark: tuple[tuple[float, float, str], ...] = ()) -> list[Path]:
     """Write a camera volume under ``target``; returns the footage files written (the broken
     one last). ``start`` is workstation time; names, overlay and the device-information clock
-    are device time (workstation time + ``skew_seconds``)."""
+    are device time (workstation time + ``skew_seconds``). ``dark`` holds (from second, to
+    second, "black" | "covered") stretches, relative to the start of every segment."""
+    if any(kind not in DARK_KINDS for _, _, kind in dark):
+        raise ValueError(f"dark kinds are {DARK_KINDS}")
     layout = load_layout(layout_key)
     skew = timedelta(seconds=skew_seconds)
     first = ((start or _default_start(segments, segment_seconds, gap_minutes)) + skew).replace(microsecond=0)
     plan = _plan(target, layout, serial, officer, first, segments, segment_seconds, gap_minutes, important)
     for seg in plan:
-        _write_segment(seg, officer, serial, size, fps)
+        _write_segment(seg, officer, serial, size, fps, dark)
     written = [seg.path for seg in plan]
     if broken:
         written.append(_write_broken(target, layout, serial, officer, plan, segment_seconds, size, fps))
@@ -102,7 +108,8 @@ def _write_info(target: Path, layout: CameraLayout, info: DeviceInfo) -> None:
 
 # ---------------------------------------------------------------- media
 
-def _write_segment(seg: Segment, officer: str, serial: str, size: tuple[int, int], fps: int) -> None:
+def _write_segment(seg: Segment, officer: str, serial: str, size: tuple[int, int], fps: int,
+                   dark: tuple[tuple[float, float, str], ...] = ()) -> None:
     seg.path.parent.mkdir(parents=True, exist_ok=True)
     width, height = size
     with av.open(str(seg.path), "w", format="mp4") as container:
@@ -113,7 +120,8 @@ def _write_segment(seg: Segment, officer: str, serial: str, size: tuple[int, int
         audio.layout = "mono"
         frames = seg.seconds * fps
         for index in range(frames):
-            picture = draw_frame(index, seg.start + timedelta(seconds=index / fps), officer, serial, size)
+            picture = draw_frame(index, seg.start + timedelta(seconds=index / fps), officer, serial, size,
+                                 _dark_at(dark, index / fps))
             frame = av.VideoFrame.from_ndarray(picture, format="bgr24")
             frame.pts, frame.time_base = index, Fraction(1, fps)
             container.mux(video.encode(frame))
@@ -133,19 +141,43 @@ def _write_tone(container, audio, seconds: int) -> None:
     container.mux(audio.encode(None))
 
 
+def _dark_at(dark: tuple[tuple[float, float, str], ...], second: float) -> str | None:
+    return next((kind for start, end, kind in dark if start <= second < end), None)
+
+
 def draw_frame(index: int, device_time: datetime, officer: str, serial: str,
-               size: tuple[int, int] = (320, 240)) -> np.ndarray:
-    """One BGR picture: a moving background, the time and officer overlay (ASCII, as GA/T 947
-    cameras burn them in) and the frame number as BITS black/white blocks at the bottom."""
+               size: tuple[int, int] = (320, 240), dark: str | None = None) -> np.ndarray:
+    """One BGR picture: a moving background (or a black or covered-lens picture), the time and
+    officer overlay (ASCII, as GA/T 947 cameras burn them in) and the frame number as BITS
+    black/white blocks at the bottom."""
     width, height = size
-    image = np.zeros((height, width, 3), np.uint8)
-    image[:, :] = (90 + index % 60, 70, 40)
-    cv2.circle(image, (int(width * (0.2 + 0.6 * ((index % 50) / 50))), height // 2), height // 8, (0, 160, 230), -1)
+    image = _dark_picture(dark, index, size) if dark else _scene(index, size)
     cv2.putText(image, device_time.strftime("%Y-%m-%d %H:%M:%S"), (6, 18), cv2.FONT_HERSHEY_SIMPLEX, 0.45,
                 (255, 255, 255), 1, cv2.LINE_AA)
     cv2.putText(image, f"{officer} {serial}", (6, 38), cv2.FONT_HERSHEY_SIMPLEX, 0.45, (255, 255, 255), 1, cv2.LINE_AA)
     _draw_bits(image, index)
     return image
+
+
+def _scene(index: int, size: tuple[int, int]) -> np.ndarray:
+    width, height = size
+    image = np.zeros((height, width, 3), np.uint8)
+    image[:, :] = (90 + index % 60, 70, 40)
+    cv2.circle(image, (int(width * (0.2 + 0.6 * ((index % 50) / 50))), height // 2), height // 8, (0, 160, 230), -1)
+    return image
+
+
+def _dark_picture(kind: str, index: int, size: tuple[int, int]) -> np.ndarray:
+    """Sensor noise on black (lens cap, pocket), or a hand over the lens lit from behind: a dim
+    reddish glow, brightest in the middle."""
+    width, height = size
+    noise = np.random.default_rng(index).integers(0, 7, (height, width, 1), dtype=np.uint8)
+    if kind == "black":
+        return np.repeat(noise, 3, axis=2)
+    y, x = np.ogrid[-1:1:height * 1j, -1:1:width * 1j]
+    glow = 1.0 - 0.25 * (x * x + y * y)
+    image = glow[..., None] * np.array([40, 50, 110], np.float32)
+    return (image + noise).astype(np.uint8)
 
 
 def _draw_bits(image: np.ndarray, number: int) -> None:

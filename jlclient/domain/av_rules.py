@@ -1,18 +1,36 @@
 """The rules at the dock, as pure functions: recording sessions and their interruptions
-(seed 000 Art. 22, seed 004 Art. 15) and the upload deadline of the agency profile
-(seed 000 Art. 23: 24 hours; seed 004 Art. 18: 1 working day; remote duty from the return)."""
+(seed 000 Art. 22, seed 004 Art. 15), the upload deadline of the agency profile
+(seed 000 Art. 23: 24 hours; seed 004 Art. 18: 1 working day; remote duty from the return),
+clock drift, the case a session most likely belongs to, and classification by the six keys
+(seed 000 Art. 27, seed 003 Art. 17)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
+from jlclient.domain.model import Stage
 from jlclient.domain.profile import AvUpload, Deadline, TimeUnit
 from jlclient.domain.workdays import WorkCalendar
 
-# practice, configurable: cameras split one recording into segments with a second or two between
-INTERRUPTION_AFTER = timedelta(seconds=5)
+# practice, configurable (settings): cameras split one recording into segments with a second or
+# two between; a longer pause at one site is an interruption to explain
+INTERRUPTION_AFTER = timedelta(seconds=10)
 # a pause longer than this is a new recording, not an interrupted one
 NEW_SESSION_AFTER = timedelta(minutes=30)
+# GA/T 947 devices drift "a few seconds a day"; beyond this the clock needs setting (practice)
+DRIFT_BOUND = timedelta(seconds=30)
+
+
+@dataclass(frozen=True)
+class DockRules:
+    """The configurable thresholds of the dock (agency settings)."""
+    interruption_after: timedelta = INTERRUPTION_AFTER
+    new_session_after: timedelta = NEW_SESSION_AFTER
+    drift_bound: timedelta = DRIFT_BOUND
+
+    def drifted(self, offset_s: float | None) -> bool:
+        """The device clock is off by more than the bound (checked at every docking)."""
+        return offset_s is not None and abs(offset_s) > self.drift_bound.total_seconds()
 
 
 @dataclass(frozen=True)
@@ -49,10 +67,15 @@ class RecordingSession:
     def end(self) -> datetime:
         return self.segments[-1].end
 
+    @property
+    def ids(self) -> list[int]:
+        return [s.id for s in self.segments]
+
 
 def sessions(segments: list[Segment], interruption_after: timedelta = INTERRUPTION_AFTER,
              new_session_after: timedelta = NEW_SESSION_AFTER) -> list[RecordingSession]:
-    """Chain each camera's segments by time into recording sessions, noting interruptions."""
+    """Chain each camera's segments by time into recording sessions, noting interruptions.
+    Sessions come out in (camera, start) order."""
     result: list[RecordingSession] = []
     for camera in sorted({s.camera for s in segments}):
         current: RecordingSession | None = None
@@ -83,3 +106,85 @@ def upload_due(rule: AvUpload, recording_end: datetime, *, returned_at: datetime
     if returned_at is not None and rule.remote is not None:
         return _due(returned_at, rule.remote, calendar), str(rule.remote.source)
     return _due(recording_end, rule.deadline, calendar), str(rule.deadline.source)
+
+
+def upload_late(rule: AvUpload | None, recording_end: datetime, uploaded_at: datetime, *,
+                returned_at: datetime | None = None, calendar: WorkCalendar | None = None) -> str | None:
+    """The rule's source when the footage was stored after its deadline, else None."""
+    if rule is None:
+        return None
+    due, source = upload_due(rule, recording_end, returned_at=returned_at, calendar=calendar)
+    return source if uploaded_at > due else None
+
+
+# ---------------------------------------------------------------------------- linking
+
+
+@dataclass(frozen=True)
+class CaseAction:
+    """Something done in a case at a known time (a stage entered, an on-site record's time)."""
+    stage: Stage
+    at: datetime
+    what: str
+
+
+@dataclass(frozen=True)
+class LinkCandidate:
+    case_id: int
+    number: str
+    title: str
+    stage: Stage                      # the case's current stage
+    opened_at: datetime
+    closed_at: datetime | None
+    officer_ids: frozenset[int]
+    actions: tuple[CaseAction, ...] = ()
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    case_id: int
+    stage: Stage
+    score: int
+    why: str
+
+
+# an on-site action this close to the recording is taken as the same occasion (practice)
+NEAR_ACTION = timedelta(hours=2)
+
+
+def suggest(start: datetime, end: datetime, officer_id: int | None,
+            candidates: list[LinkCandidate]) -> list[Suggestion]:
+    """Cases the recording may belong to, best first: the officer's cases open at the time,
+    ranked by an action of the case during or near the recording (its stage is suggested)."""
+    found = []
+    for c in candidates:
+        if officer_id is not None and officer_id not in c.officer_ids:
+            continue
+        if c.opened_at - NEAR_ACTION > end or (c.closed_at and c.closed_at < start):
+            continue
+        found.append(_rank(start, end, c))
+    return sorted(found, key=lambda s: (-s.score, s.case_id))
+
+
+def _rank(start: datetime, end: datetime, c: LinkCandidate) -> Suggestion:
+    def distance(a: CaseAction) -> timedelta:
+        return max(start - a.at, a.at - end, timedelta(0))
+    near = sorted((a for a in c.actions if distance(a) <= NEAR_ACTION), key=distance)
+    if near:
+        best = near[0]
+        score = 100 if distance(best) == timedelta(0) else 50
+        return Suggestion(c.case_id, best.stage, score, f"{best.what}（{best.at:%m-%d %H:%M}）与录像时间相符")
+    return Suggestion(c.case_id, c.stage, 10, "您承办的案件，录像时正在办理")
+
+
+# ---------------------------------------------------------------------------- classification
+
+# the six keys of seed 000 Art. 27 / seed 003 Art. 17; agencies whose regulation names none
+# still classify by them (practice), but only the first four are then required
+ALL_KEYS = ("name", "device_number", "officer", "time_of_use", "party", "case_cause")
+PRACTICE_KEYS = ("name", "device_number", "officer", "time_of_use")
+
+
+def unclassified(values: dict[str, str], required: tuple[str, ...] | None) -> list[str]:
+    """The keys (codes) that are required but empty."""
+    return [k for k in (required or PRACTICE_KEYS) if not str(values.get(k) or "").strip()]

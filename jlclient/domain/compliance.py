@@ -20,8 +20,13 @@ What is checked:
   ``validate_values(final=True)`` on a signature slot or an officers list (after a form
   definition changed, or an import); a penalty case with fewer than two officers assigned
   (行政处罚法 Art. 42).
-* **Interruptions**: two consecutive AV records of one camera in one stage with a pause
-  longer than :data:`INTERRUPTION_GAP` and no final ``interruption_statement`` in that stage.
+* **Interruptions**: the AV records of one camera in one stage chained into recording sessions
+  (:func:`jlclient.domain.av_rules.sessions`); a pause inside a session longer than the
+  interruption threshold needs the reason spoken at restart (an :class:`AvFact` marked
+  ``explained``) or a final ``interruption_statement`` in that stage.
+* **Upload**: footage stored from a camera after the profile's upload deadline
+  (:func:`jlclient.domain.av_rules.upload_late`).
+* **Party told**: footage the officer linked saying the party was not told it was recorded.
 * **Deadlines**: an overdue deadline, or one met late — the agency's deadlines only, not the
   party's (:data:`PARTY_DEADLINES`).
 """
@@ -30,9 +35,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from itertools import groupby, pairwise
 from typing import Any, Callable, Iterator, Mapping
 
+from jlclient.domain.av_rules import DockRules, Segment, sessions, upload_late
 from jlclient.domain.deadlines import DeadlineStatus
 from jlclient.domain.forms import (PENALTY_OFFICERS, PENALTY_OFFICERS_BASIS, FieldProblem, FieldType, FormSpec,
                                    SignatureKind, active_method, av_required, validate_values)
@@ -53,6 +58,8 @@ class Code(LabelledEnum):
     SIGNATURE_MISSING = ("signature_missing", "签名不全")
     OFFICERS_MISSING = ("officers_missing", "执法人员不足")
     INTERRUPTION_UNEXPLAINED = ("interruption_unexplained", "音像记录中断未说明")
+    AV_UPLOAD_LATE = ("av_upload_late", "音像记录逾期上传")
+    PARTY_NOT_TOLD = ("party_not_told", "未告知当事人音像记录")
     DEADLINE_OVERDUE = ("deadline_overdue", "已超过期限")
     DEADLINE_LATE = ("deadline_late", "逾期完成")
 
@@ -100,6 +107,10 @@ class AvFact:
     camera: str | None         # the body camera's serial
     started_at: datetime | None
     ended_at: datetime | None
+    explained: bool = False    # the reason for the pause before it was spoken at restart (a note)
+    uploaded_at: datetime | None = None   # stored from a docked camera (local time, like the others)
+    returned_at: datetime | None = None   # remote or continuous duty: the return it counts from
+    party_informed: bool | None = None    # the officer's confirmation when linking it
 
 
 @dataclass(frozen=True)
@@ -327,12 +338,10 @@ PRECEDENCES: tuple[Precedence, ...] = (
                "行政处罚事先告知晚于处罚决定：应在作出决定之前告知", (_S("行政处罚法", "44, 62"),)),
 )
 
-# Gaps between two recordings of one camera longer than this count as an interruption
-# *(practice: cameras split long recordings into segments with no pause; a minute allows for
-# the clock and for restarting the device — configurable, not law)*.
-INTERRUPTION_GAP = timedelta(seconds=60)
 INTERRUPTION_BASIS = (_S("000", "22"), _S("001", "12"), _S("002", "20"), _S("003", "18"), _S("004", "15"))
 INTERRUPTION_FORM = "interruption_statement"
+# the party is told before recording starts
+PARTY_TOLD_BASIS = (_S("000", "25"), _S("001", "12"), _S("003", "19"), _S("004", "15"))
 
 # Deadlines the party must meet, not the agency: the party's lateness is not the agency's
 # non-compliance (a late fine carries a surcharge instead, 行政处罚法 Art. 72).
@@ -372,14 +381,14 @@ class _Check:
 
 
 def check(snapshot: CaseSnapshot, profile: RuleProfile, forms: Mapping[str, FormSpec], *,
-          closing: bool = False, gap: timedelta = INTERRUPTION_GAP) -> list[Finding]:
+          closing: bool = False, rules: DockRules = DockRules()) -> list[Finding]:
     """Every finding of one case, case-wide ones first, then by stage.
 
     ``closing=True`` checks for closing: every stage must then be complete.
     """
     c = _Check(snapshot, profile, forms, closing)
     findings = [*_case_officers(c), *_stage_records(c), *_precedences(c), *_signatures(c), *_record_av(c),
-                *_stage_av(c), *_interruptions(c, gap), *_deadlines(c)]
+                *_stage_av(c), *_interruptions(c, rules), *_late_uploads(c), *_party_told(c), *_deadlines(c)]
     return sorted(findings, key=c.rank)
 
 
@@ -475,26 +484,48 @@ def _stage_av(c: _Check) -> Iterator[Finding]:
                       str(act.source))
 
 
-def _segments(c: _Check) -> Iterator[tuple[tuple[Stage, str], list[AvFact]]]:
-    """AV records with stage, camera and times, grouped by (stage, camera), each in time order."""
+def _sessions(c: _Check, rules: DockRules) -> Iterator[tuple[Stage, str, list]]:
+    """Recording sessions of each stage (AV records with stage, camera and times)."""
     usable = [a for a in c.snapshot.av_records if a.stage and a.camera and a.started_at and a.ended_at]
-    usable.sort(key=lambda a: (a.stage.value, a.camera, a.started_at))
-    for key, items in groupby(usable, key=lambda a: (a.stage, a.camera)):
-        yield key, list(items)
+    for stage in dict.fromkeys(a.stage for a in usable):
+        facts = {a.record_id: a for a in usable if a.stage is stage}
+        segments = [Segment(a.record_id, a.camera, a.started_at, a.ended_at) for a in facts.values()]
+        for session in sessions(segments, rules.interruption_after, rules.new_session_after):
+            yield stage, session, facts
 
 
-def _interruptions(c: _Check, gap: timedelta) -> Iterator[Finding]:
-    for (stage, camera), items in _segments(c):
+def _interruptions(c: _Check, rules: DockRules) -> Iterator[Finding]:
+    for stage, session, facts in _sessions(c, rules):
         if c.snapshot.records_of(INTERRUPTION_FORM, stage):
             continue
-        for before, after in pairwise(items):
-            pause = after.started_at - before.ended_at
-            if pause > gap:
-                yield Finding(Code.INTERRUPTION_UNEXPLAINED, c.severity(stage), stage,
-                              f"记录仪 {camera} 的音像记录在 {before.ended_at:%Y-%m-%d %H:%M:%S} 至 "
-                              f"{after.started_at:%H:%M:%S} 之间中断 {int(pause.total_seconds())} 秒，"
-                              f"{stage.label}环节没有“{c.title(INTERRUPTION_FORM)}”",
-                              c.cite(INTERRUPTION_BASIS), av_record_id=after.record_id)
+        for gap in session.gaps:
+            if facts[gap.after].explained:
+                continue
+            yield Finding(Code.INTERRUPTION_UNEXPLAINED, c.severity(stage), stage,
+                          f"记录仪 {session.camera} 的音像记录在 {gap.start:%Y-%m-%d %H:%M:%S} 至 "
+                          f"{gap.end:%H:%M:%S} 之间中断 {int(gap.seconds)} 秒，既没有重新录制时的语音说明，"
+                          f"{stage.label}环节也没有“{c.title(INTERRUPTION_FORM)}”",
+                          c.cite(INTERRUPTION_BASIS), av_record_id=gap.after)
+
+
+def _late_uploads(c: _Check) -> Iterator[Finding]:
+    rule = c.profile.av_upload
+    for a in c.snapshot.av_records:
+        if a.uploaded_at is None or a.ended_at is None:
+            continue
+        source = upload_late(rule, a.ended_at, a.uploaded_at, returned_at=a.returned_at)
+        if source:
+            yield Finding(Code.AV_UPLOAD_LATE, c.severity(a.stage), a.stage,
+                          f"{a.ended_at:%Y-%m-%d %H:%M} 结束的音像记录到 {a.uploaded_at:%Y-%m-%d %H:%M} 才存储，"
+                          f"超过了上传期限", source, av_record_id=a.record_id)
+
+
+def _party_told(c: _Check) -> Iterator[Finding]:
+    for a in c.snapshot.av_records:
+        if a.party_informed is False:
+            yield Finding(Code.PARTY_NOT_TOLD, c.severity(a.stage), a.stage,
+                          "执法人员确认录制开始时未告知当事人正在进行音像记录，请在文字记录中说明原因",
+                          c.cite(PARTY_TOLD_BASIS), av_record_id=a.record_id)
 
 
 def _deadlines(c: _Check) -> Iterator[Finding]:

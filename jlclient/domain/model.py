@@ -89,6 +89,14 @@ class Role(LabelledEnum):
     ADMIN = ("ADMIN", "系统管理员")
 
 
+class CameraStatus(LabelledEnum):
+    """记录仪状态"""
+    PENDING = ("PENDING", "待登记")      # docked before it was registered: footage pulled all the same
+    IN_SERVICE = ("IN_SERVICE", "在用")
+    FAULTY = ("FAULTY", "故障")
+    RETIRED = ("RETIRED", "停用")
+
+
 class RecordKind(LabelledEnum):
     """记录形式 (seed 002 Art. 3)"""
     TEXT = ("TEXT", "文字记录")

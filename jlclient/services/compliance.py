@@ -8,13 +8,13 @@ kept (``ComplianceOverride``) and audited in the same transaction as the closing
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from jlclient.clock import today as clock_today
+from jlclient.clock import local, today as clock_today
 from jlclient.domain import deadlines as law
 from jlclient.domain.audit import canonical_json
 from jlclient.domain.compliance import (AvFact, CaseSnapshot, DeadlineFact, Finding, RecordFact, blocking, check)
@@ -24,6 +24,7 @@ from jlclient.domain.model import CaseStatus, Procedure, Role, Stage, StartMode,
 from jlclient.domain.profile import RuleProfile
 from jlclient.services import cases
 from jlclient.services.auth import CurrentUser
+from jlclient.services.cameras import dock_rules
 from jlclient.services.context import AppContext, ServiceError
 from jlclient.services.deadlines import deadlines_of
 from jlclient.services.forms import list_forms
@@ -31,8 +32,8 @@ from jlclient.services.matters import load_matters
 from jlclient.services.profiles import load_profile
 from jlclient.store import audit
 from jlclient.store.audit import utcnow
-from jlclient.store.models import (Agency, AvRecord, BodyCamera, Case, CaseOfficer, ComplianceOverride, TextRecord,
-                                   TextRecordRevision)
+from jlclient.store.models import (Agency, AvRecord, BodyCamera, Case, CaseOfficer, ComplianceOverride,
+                                   InterruptionNote, TextRecord, TextRecordRevision, UploadExemption)
 
 
 class ComplianceBlocked(ServiceError):
@@ -66,11 +67,24 @@ def _records(s: Session, case_id: int) -> tuple[RecordFact, ...]:
     return tuple(latest.values())
 
 
+def _local(at: datetime | None) -> datetime | None:
+    return local(at) if at else None
+
+
 def _av_records(s: Session, case_id: int) -> tuple[AvFact, ...]:
-    rows = s.execute(select(AvRecord, BodyCamera.serial).outerjoin(BodyCamera, BodyCamera.id == AvRecord.camera_id)
-                     .where(AvRecord.case_id == case_id).order_by(AvRecord.id))
-    return tuple(AvFact(a.id, Stage(a.stage) if a.stage else None, serial, a.started_at, a.ended_at)
-                 for a, serial in rows)
+    """The case's footage in local wall time, with what the dock knows: spoken interruption
+    reasons, when it was stored and the remote-duty return it counts from."""
+    rows = s.execute(select(AvRecord, BodyCamera.serial, UploadExemption.returned_at)
+                     .outerjoin(BodyCamera, BodyCamera.id == AvRecord.camera_id)
+                     .outerjoin(UploadExemption, UploadExemption.docking_id == AvRecord.docking_id)
+                     .where(AvRecord.case_id == case_id).order_by(AvRecord.id, UploadExemption.id))
+    spoken = set(s.scalars(select(InterruptionNote.av_record_id).join(AvRecord)
+                           .where(AvRecord.case_id == case_id)))
+    facts = {a.id: AvFact(a.id, Stage(a.stage) if a.stage else None, serial, _local(a.started_at),
+                          _local(a.ended_at), a.id in spoken, _local(a.pulled_at), _local(returned),
+                          a.party_informed)
+             for a, serial, returned in rows}   # the newest declaration of a docking wins
+    return tuple(facts.values())
 
 
 def _deadlines(s: Session, case: Case, today: date, profile: RuleProfile) -> tuple[DeadlineFact, ...]:
@@ -103,7 +117,7 @@ def snapshot(s: Session, case: Case, today: date, profile: RuleProfile | None = 
 
 def _findings(s: Session, case: Case, today: date, closing: bool) -> list[Finding]:
     profile = agency_profile(s)
-    return check(snapshot(s, case, today, profile), profile, form_specs(), closing=closing)
+    return check(snapshot(s, case, today, profile), profile, form_specs(), closing=closing, rules=dock_rules(s))
 
 
 def _case(s: Session, case_id: int) -> Case:

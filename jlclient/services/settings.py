@@ -23,6 +23,10 @@ SPECS = {s.key: s for s in (
     SettingSpec("idle_lock_minutes", "空闲锁屏（分钟）", 10, 1, 240),
     SettingSpec("lockout_failures", "连续输错密码锁定次数", 5, 3, 20),
     SettingSpec("lockout_minutes", "账户锁定时长（分钟）", 15, 1, 1440),
+    # the dock (domain.av_rules.DockRules: practice values, each agency may tune them)
+    SettingSpec("interruption_after_s", "录像停顿超过多少秒算中断（秒）", 10, 1, 600),
+    SettingSpec("new_session_after_min", "停顿超过多少分钟算另一次录像（分钟）", 30, 5, 240),
+    SettingSpec("clock_drift_bound_s", "记录仪时钟偏差提示阈值（秒）", 30, 1, 3600),
 )}
 
 

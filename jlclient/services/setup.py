@@ -8,7 +8,7 @@ from stdnum.cn import ric, uscc
 
 from jlclient.domain.model import Procedure, Role, StartMode, Stage
 from jlclient.domain.matters import MaterialCheck
-from jlclient.services import cases, intake, users
+from jlclient.services import cameras, cases, intake, users
 from jlclient.services.matters import find_matter
 from jlclient.services.context import AppContext, ServiceError
 from jlclient.services.parties import ORGANISATION, PERSON, PartyInput
@@ -92,6 +92,17 @@ def seed_demo(ctx: AppContext, actor: str) -> None:
             _demo_penalty(ctx, actor, matter, party, steps, opened)
     with ctx.db.write() as s:
         _demo_attachment(ctx, s, actor)
+    _demo_cameras(ctx)
+
+
+def _demo_cameras(ctx: AppContext) -> None:
+    """The demo officers' cameras in the register; DSJ0001 is the simulated camera of make run."""
+    admin = _demo_user(ctx, "admin")
+    with ctx.db.read() as s:
+        officers = list(s.scalars(select(Officer).order_by(Officer.id)))
+    for serial, officer in zip(("DSJ0001", "DSJ0002"), officers):
+        cameras.register_camera(ctx, admin, serial, officer_id=officer.id, custodian=officer.name,
+                                model="DSJ-V8 执法记录仪")
 
 
 def _demo_user(ctx: AppContext, username: str):

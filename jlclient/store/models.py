@@ -31,9 +31,13 @@ class Audited:
 
     # columns left out of the hash: counters that change without a state change
     _volatile: frozenset[str] = frozenset()
+    # columns added by a later migration, with the value rows written before it hold: left out
+    # of the hash while they keep it, so the audit entries of older rows still match
+    _added: dict[str, object] = {}
 
     def canonical(self) -> dict:
-        return {c.name: getattr(self, c.key) for c in self.__table__.columns if c.name not in self._volatile}
+        values = {c.name: getattr(self, c.key) for c in self.__table__.columns if c.name not in self._volatile}
+        return {k: v for k, v in values.items() if k not in self._added or v != self._added[k]}
 
     def row_hash(self) -> str:
         return content_hash(self.canonical())
@@ -211,19 +215,65 @@ class ComplianceOverride(AppendOnly, Audited, Base):
 
 
 class BodyCamera(Audited, Base):
-    """执法记录仪"""
+    """执法记录仪, in the device register (seed 000 Art. 24-26, seed 001 Art. 16). A camera
+    that docks before an administrator registered it is kept as PENDING: its footage is evidence
+    all the same."""
     __tablename__ = "body_camera"
+    _added = {"model": "", "device_officer_no": "", "note": ""}  # migration 0005
     id: Mapped[int] = mapped_column(primary_key=True)
     serial: Mapped[str] = mapped_column(String(40), unique=True)
     officer_id: Mapped[int | None] = mapped_column(ForeignKey("officer.id"))
     custodian: Mapped[str] = mapped_column(String(80), default="")
-    status: Mapped[str] = mapped_column(String(20), default="IN_SERVICE")
+    status: Mapped[str] = mapped_column(String(20), default="IN_SERVICE")  # domain.model.CameraStatus
     registered_at: Mapped[datetime] = mapped_column(DateTime)
+    model: Mapped[str] = mapped_column(String(80), default="")
+    device_officer_no: Mapped[str] = mapped_column(String(20), default="")  # what the device says (GA/T 947)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    officer: Mapped[Officer | None] = relationship()
+
+
+class CameraFault(AppendOnly, Audited, Base):
+    """A fault report: the camera goes out of service until it is repaired (no self-repair,
+    seed 000 Art. 26)."""
+    __tablename__ = "camera_fault"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    camera_id: Mapped[int] = mapped_column(ForeignKey("body_camera.id"), index=True)
+    description: Mapped[str] = mapped_column(Text)
+    reported_by: Mapped[str] = mapped_column(String(80))
+    reported_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Docking(AppendOnly, Audited, Base):
+    """One docking of a camera at a workstation, with the device clock offset seen then."""
+    __tablename__ = "docking"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    camera_serial: Mapped[str] = mapped_column(String(40), index=True)
+    layout: Mapped[str] = mapped_column(String(40))
+    docked_at: Mapped[datetime] = mapped_column(DateTime)
+    offset_s: Mapped[float | None] = mapped_column(Float)   # device clock minus workstation clock
+    drift_flagged: Mapped[bool] = mapped_column(Boolean, default=False)
+    file_count: Mapped[int] = mapped_column(Integer)
+    workstation: Mapped[str] = mapped_column(String(120))
+    docked_by: Mapped[str] = mapped_column(String(80))
+
+
+class UploadExemption(AppendOnly, Audited, Base):
+    """Remote or continuous duty: the upload deadline runs from the return (seed 000 Art. 23)."""
+    __tablename__ = "upload_exemption"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    docking_id: Mapped[int] = mapped_column(ForeignKey("docking.id"), index=True)
+    returned_at: Mapped[datetime] = mapped_column(DateTime)
+    reason: Mapped[str] = mapped_column(Text)
+    declared_by: Mapped[str] = mapped_column(String(80))
+    declared_at: Mapped[datetime] = mapped_column(DateTime)
 
 
 class AvRecord(Audited, Base):
     """音像记录: one file of footage in the evidence store."""
     __tablename__ = "av_record"
+    _added = {"title": "", "party_name": "", "cause": "", "party_informed": None, "linked_by": "",
+              "linked_at": None, "pulled_at": None, "docking_id": None}  # migration 0005
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("case_file.id"), index=True)
     stage: Mapped[str | None] = mapped_column(String(20))
@@ -240,6 +290,40 @@ class AvRecord(Audited, Base):
     resolution: Mapped[str] = mapped_column(String(20), default="")
     important: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    # classified storage by six keys (seed 000 Art. 27, seed 003 Art. 17): name, device number
+    # (camera), officer, time of use (started/ended), party and case cause; set when linked
+    title: Mapped[str] = mapped_column(String(200), default="")
+    party_name: Mapped[str] = mapped_column(String(200), default="")
+    cause: Mapped[str] = mapped_column(String(200), default="")
+    party_informed: Mapped[bool | None] = mapped_column(Boolean)   # party told recording started (000 Art. 25)
+    linked_by: Mapped[str] = mapped_column(String(80), default="")
+    linked_at: Mapped[datetime | None] = mapped_column(DateTime)
+    pulled_at: Mapped[datetime | None] = mapped_column(DateTime)   # stored from a docked camera
+    docking_id: Mapped[int | None] = mapped_column(ForeignKey("docking.id"))
+
+
+class InterruptionNote(AppendOnly, Audited, Base):
+    """An interruption explained by the reason spoken when recording resumed, at a time in the
+    footage (seed 000 Art. 22, seed 004 Art. 15); the written statement is a TextRecord."""
+    __tablename__ = "interruption_note"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    av_record_id: Mapped[int] = mapped_column(ForeignKey("av_record.id"), index=True)  # the segment that resumes
+    reason: Mapped[str] = mapped_column(String(40))
+    spoken_at: Mapped[datetime] = mapped_column(DateTime)      # where in the footage the reason is spoken
+    details: Mapped[str] = mapped_column(Text, default="")
+    noted_by: Mapped[str] = mapped_column(String(80))
+    noted_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class AvAnalysis(Audited, Base):
+    """What OpenCV found in a recording: dark (black or covered-lens) spans. Derived, redone at will."""
+    __tablename__ = "av_analysis"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    av_record_id: Mapped[int] = mapped_column(ForeignKey("av_record.id"), unique=True)
+    readable: Mapped[bool] = mapped_column(Boolean)
+    problem: Mapped[str] = mapped_column(Text, default="")
+    dark_spans: Mapped[str] = mapped_column(Text, default="[]")   # JSON [[start_s, end_s, kind], ...]
+    analysed_at: Mapped[datetime] = mapped_column(DateTime)
 
 
 class PulledFile(AppendOnly, Audited, Base):
@@ -298,7 +382,7 @@ class ChainHead(Base):
 AUDITED_MODELS: tuple[type[Audited], ...] = (
     Agency, Setting, Officer, User, Party, Case, CaseParty, CaseOfficer, StageEvent,
     TextRecord, TextRecordRevision, DeadlineAdjustment, ComplianceOverride, BodyCamera, AvRecord, PulledFile,
-    ElectronicRecord,
+    ElectronicRecord, CameraFault, Docking, UploadExemption, InterruptionNote, AvAnalysis,
 )
 MODEL_BY_TABLE = {m.__tablename__: m for m in AUDITED_MODELS}
 

@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from jlclient.domain.compliance import (
-    GENERAL_DUTY, INTERRUPTION_GAP, LAW_SCOPE, PARTY_DEADLINES, STAGE_REQUIREMENTS, AvFact, CaseSnapshot, Code,
+    GENERAL_DUTY, LAW_SCOPE, PARTY_DEADLINES, STAGE_REQUIREMENTS, AvFact, CaseSnapshot, Code,
     DeadlineFact, Finding, RecordFact, Severity, blocking, check, requirements_for,
 )
+from jlclient.domain.av_rules import DockRules
 from jlclient.domain.deadlines import DeadlineStatus
 from jlclient.domain.forms import FieldType, FormSpec, SignatureKind, parse_form
 from jlclient.domain.model import START_MODES, CaseStatus, Procedure, Stage, StartMode, stages_for
@@ -383,21 +384,52 @@ def test_an_unexplained_interruption_is_found_with_the_agencys_rule(key, basis):
     assert "DSJ0009" in findings[0].message and "中断 120 秒" in findings[0].message
 
 
-def test_short_pauses_other_cameras_and_other_stages_are_not_interruptions():
+def test_short_pauses_new_sessions_other_cameras_and_other_stages_are_not_interruptions():
     base = complete(Procedure.PERMIT)
+    rules = DockRules()
     first, _ = _gap(Stage.INVESTIGATION, 0)
-    short = _gap(Stage.INVESTIGATION, int(INTERRUPTION_GAP.total_seconds()))
+    short = _gap(Stage.INVESTIGATION, int(rules.interruption_after.total_seconds()))
+    later_session = _gap(Stage.INVESTIGATION, int(rules.new_session_after.total_seconds()) + 1)
     other_camera = (first, replace(_gap(Stage.INVESTIGATION, 600)[1], camera="DSJ0010"))
     other_stage = (first, replace(_gap(Stage.INVESTIGATION, 600)[1], stage=Stage.SERVICE))
-    for pair in (short, other_camera, other_stage):
+    for pair in (short, later_session, other_camera, other_stage):
         assert run(replace(base, av_records=base.av_records + pair)) == []
 
 
-def test_the_threshold_is_a_parameter():
+def test_the_thresholds_are_settings():
     base = complete(Procedure.PERMIT)
     with_gap = replace(base, av_records=base.av_records + _gap(Stage.INVESTIGATION, 30))
-    assert run(with_gap) == []
-    assert codes(run(with_gap, gap=timedelta(seconds=10)))[0][0] is Code.INTERRUPTION_UNEXPLAINED
+    assert codes(run(with_gap))[0][0] is Code.INTERRUPTION_UNEXPLAINED
+    assert run(with_gap, rules=DockRules(interruption_after=timedelta(seconds=45))) == []
+    assert run(with_gap, rules=DockRules(new_session_after=timedelta(seconds=20))) == []
+
+
+def test_a_reason_spoken_at_restart_explains_that_interruption_only():
+    base = complete(Procedure.PERMIT)
+    first, second = _gap(Stage.INVESTIGATION, 120)
+    third = av(Stage.INVESTIGATION, second.ended_at + timedelta(seconds=90), 300, "DSJ0009")
+    spoken = replace(base, av_records=base.av_records + (first, replace(second, explained=True), third))
+    assert [(f.code, f.av_record_id) for f in run(spoken)] == [(Code.INTERRUPTION_UNEXPLAINED, third.record_id)]
+
+
+@pytest.mark.parametrize("key, hours_late_ok, basis", [
+    ("lingshou-approval", 23, "seed 000 Art. 23"), ("lingchuan-approval", 30, "seed 004 Art. 18")])
+def test_footage_stored_after_the_upload_deadline_is_a_finding(key, hours_late_ok, basis):
+    base = complete(procedure_of(key))
+    clip = av(Stage.INVESTIGATION)   # ends Monday 2026-03-02 10:10
+    in_time = replace(clip, uploaded_at=clip.ended_at + timedelta(hours=hours_late_ok))
+    late = replace(clip, uploaded_at=clip.ended_at + timedelta(days=3))
+    assert run(replace(base, av_records=base.av_records + (in_time,)), key) == []
+    findings = run(replace(base, av_records=base.av_records + (late,)), key)
+    assert [(f.code, f.basis, f.av_record_id) for f in findings] == [(Code.AV_UPLOAD_LATE, basis, clip.record_id)]
+
+
+def test_remote_duty_counts_the_upload_deadline_from_the_return():
+    base = complete(Procedure.PERMIT)
+    clip = av(Stage.INVESTIGATION)
+    back = clip.ended_at + timedelta(days=3)
+    remote = replace(clip, uploaded_at=back + timedelta(hours=20), returned_at=back)
+    assert run(replace(base, av_records=base.av_records + (remote,))) == []
 
 
 def test_a_statement_in_the_stage_explains_its_interruptions():
