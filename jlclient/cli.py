@@ -175,15 +175,18 @@ def cmd_ingest(args, ctx: AppContext) -> int:
     """The dock's pull, headless (unattended docking stations): per-file results."""
     from jlclient.devices.layouts import recognise
     from jlclient.devices.pull import pull
+    from jlclient.services import analysis
     from jlclient.services.cameras import dock_found
     found = recognise(Path(args.source))
     if found is None:
         raise ServiceError(f"{args.source} 不是可识别的执法记录仪（没有匹配的目录结构或设备信息文件）")
     view, docked, files = dock_found(ctx, cli_actor(), found)
     report = pull(ctx, cli_actor(), docked, files)
+    analysed = analysis.analyse_pending(ctx, cli_actor())   # dark spans and thumbnails of what is new
     if args.json:
         print(json.dumps({"camera": docked.serial, "layout": found.layout.key, "clock_offset_s": docked.clock_offset_s,
                           "registered": view.camera.status.value, "clock_drift": view.camera.drift_flagged,
+                          "analysed": analysed,
                           "complete": report.complete,
                           "files": [vars(r) for r in report.results]}, ensure_ascii=False, indent=2))
     else:

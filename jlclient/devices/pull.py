@@ -126,7 +126,9 @@ def _store(ctx: AppContext, docked: Docked, f: CameraFile, on_bytes: Callable[[i
         raise EvidenceError(_message(exc.error)) from exc
     finally:
         reader.close()
-    problem = ctx.evidence.check(stored.sha256)  # verify the stored copy before anything points to it
+    # verify the stored copy before anything points to it: a new file was read back from the disk by
+    # put_stream itself; content that was already there is re-hashed here
+    problem = None if stored.verified else ctx.evidence.check(stored.sha256)
     if problem:
         raise EvidenceError(f"存储后校验失败：{problem}")
     return stored.sha256, stored.already_present
@@ -144,7 +146,7 @@ def _camera(s, actor: str, docked: Docked) -> BodyCamera:
 
 
 def _register(ctx: AppContext, actor: str, docked: Docked, f: CameraFile, sha256: str) -> str:
-    info = probe(safe_path(docked.root, f.path))
+    info = probe(ctx.evidence.path(sha256))   # the stored copy: the camera may be unplugged by now
     start = f.started_at - timedelta(seconds=docked.clock_offset_s) if f.started_at else None
     end = start + timedelta(seconds=info.duration_s) if start and info.duration_s else None
     with ctx.db.write() as s:

@@ -27,8 +27,8 @@ from jlclient.services.compliance import agency_profile, form_specs
 from jlclient.services.context import AppContext, ServiceError
 from jlclient.store import audit
 from jlclient.store.audit import utcnow
-from jlclient.store.models import (AvRecord, BodyCamera, Case, CaseOfficer, InterruptionNote, Officer, StageEvent,
-                                   TextRecord, TextRecordRevision, UploadExemption)
+from jlclient.store.models import (AvAnalysis, AvRecord, BodyCamera, Case, CaseOfficer, InterruptionNote, Officer,
+                                   StageEvent, TextRecord, TextRecordRevision, UploadExemption)
 
 INTERRUPTION_REASONS = {  # the choices of forms/interruption_statement.toml (seed 004 Art. 15)
     "device_fault": "设备故障、损坏", "weather": "天气恶劣", "obstruction": "人为阻挠", "battery": "电量不足",
@@ -57,6 +57,7 @@ class SessionView:
     gaps: tuple[GapView, ...]
     late_source: str | None     # the upload rule broken, when stored too late
     due: datetime | None
+    dark_seconds: float = 0.0   # black picture or covered lens, as the analysis found
 
     @property
     def unexplained(self) -> list[GapView]:
@@ -119,15 +120,21 @@ def _late(s: Session, records: list[AvRecord], returned: dict[int, datetime]) ->
     return av_rules.upload_late(rule, local(end), local(pulled), returned_at=back_local), due
 
 
+def _dark(s: Session, ids: list[int]) -> dict[int, float]:
+    rows = s.execute(select(AvAnalysis.av_record_id, AvAnalysis.dark_spans).where(AvAnalysis.av_record_id.in_(ids)))
+    return {i: sum(b - a for a, b, _ in json.loads(spans)) for i, spans in rows}
+
+
 def _view(s: Session, session: RecordingSession, rows: dict[int, tuple[AvRecord, str, str]],
-          spoken: set[int], returned: dict[int, datetime]) -> SessionView:
+          spoken: set[int], returned: dict[int, datetime], dark: dict[int, float]) -> SessionView:
     records = [rows[i][0] for i in session.ids]
     late, due = _late(s, records, returned)
     gaps = tuple(GapView(g.after, local(g.start), local(g.end), int(g.seconds), g.after in spoken)
                  for g in session.gaps)
     first = records[0]
     return SessionView(session.camera, first.officer_id, rows[first.id][2], local(session.start),
-                       local(session.end), tuple(session.ids), any(a.important for a in records), gaps, late, due)
+                       local(session.end), tuple(session.ids), any(a.important for a in records), gaps, late, due,
+                       sum(dark.get(i, 0.0) for i in session.ids))
 
 
 def sessions_of(s: Session, rows: list[tuple[AvRecord, str, str]]) -> list[SessionView]:
@@ -137,7 +144,8 @@ def sessions_of(s: Session, rows: list[tuple[AvRecord, str, str]]) -> list[Sessi
     found = av_rules.sessions(segments, rules.interruption_after, rules.new_session_after)
     spoken = _spoken(s, list(by_id))
     returned = _returned_at(s, {a.docking_id for a, _, _ in rows if a.docking_id})
-    views = [_view(s, x, by_id, spoken, returned) for x in found]
+    dark = _dark(s, list(by_id))
+    views = [_view(s, x, by_id, spoken, returned, dark) for x in found]
     return sorted(views, key=lambda v: (v.start, v.camera))
 
 

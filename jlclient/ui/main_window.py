@@ -15,8 +15,6 @@ from jlclient.ui.pages import ComingPage, StatsPage, WorkbenchPage
 from jlclient.ui.settings_page import SettingsPage
 
 _COMING = {
-    "cameras": "执法记录仪接入：接入的记录仪显示在右侧“执法记录仪接入”窗格中，点击“拷贝、校验并登记”即可把全部音像记录"
-               "存入证据库（中断后可继续，不会重复登记）。设备台账和关联案件将在后续版本提供。",
     "review": "回放检查：抽样回放执法音像记录，登记检查台账。",
     "archive": "档案：结案后 30 日内立卷归档，打印封面、目录和脊背标签，管理保存期限。",
 }
@@ -80,6 +78,9 @@ class MainWindow(QMainWindow):
             return StatsPage(self.ctx)
         if key == "settings":
             return SettingsPage(self.ctx, self.user)
+        if key == "cameras":
+            from jlclient.ui.cameras_page import CamerasPage
+            return CamerasPage(self.ctx, self.user)
         return ComingPage(label, QCoreApplication.translate("Places", _COMING[key]))
 
     def _menus(self) -> None:

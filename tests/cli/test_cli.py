@@ -157,7 +157,8 @@ def test_simulate_then_ingest_headless(home, tmp_path, capsys):
     assert main(["ingest", str(volume), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["camera"] == "DSJ0001" and report["complete"]
-    assert 85 <= report["clock_offset_s"] <= 95
+    assert 85 <= report["clock_offset_s"] <= 95 and report["clock_drift"]      # beyond the 30 s default
+    assert report["registered"] == "IN_SERVICE" and report["analysed"] == 3
     statuses = [f["status"] for f in report["files"]]
     assert statuses.count("stored") == 3
     assert any(f["unreadable"] for f in report["files"])      # the broken file is kept, flagged

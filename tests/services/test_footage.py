@@ -16,6 +16,7 @@ from jlclient.services.context import ServiceError
 from jlclient.services.footage import Classification
 from jlclient.services.verify import verify
 from jlclient.store.audit import utcnow
+from jlclient.store.models import AvRecord
 from tests.support.case_builder import open_case
 
 FULL = Classification("现场检查录像", "灵寿县味美餐饮有限公司", "未按许可条件从事经营活动")
@@ -130,3 +131,21 @@ def test_remote_duty_counts_from_the_return(demo_ctx, login_as, tmp_path):
     assert _session(demo_ctx, login_as("officer")).late_source is None
     with pytest.raises(ServiceError, match="返回时间"):
         cameras.declare_remote_duty(demo_ctx, "user:officer", 1, utcnow() + timedelta(hours=1), "异地执法")
+
+
+def test_dark_spans_found_after_the_pull_show_on_the_session(demo_ctx, login_as, tmp_path):
+    from jlclient.services import analysis
+    simulate(tmp_path / "cam", "dcim-imp", segments=2, segment_seconds=8, size=(320, 240),
+             dark=((2.0, 6.0, "covered"),))
+    view, docked, files = cameras.dock_found(demo_ctx, "user:officer", recognise(tmp_path / "cam"))
+    pull(demo_ctx, "user:officer", docked, files)
+    session = _session(demo_ctx, login_as("officer"))
+    assert session.dark_seconds == 0 and analysis.pending(demo_ctx) == list(session.av_ids)
+    assert analysis.analyse_pending(demo_ctx, "user:officer") == 2 and analysis.pending(demo_ctx) == []
+    spans = analysis.dark_spans(demo_ctx, session.av_ids)
+    assert all(len(v) == 1 and v[0].kind == "covered" for v in spans.values())
+    assert 6 <= _session(demo_ctx, login_as("officer")).dark_seconds <= 10
+    with demo_ctx.db.read() as s:
+        sha = s.get(AvRecord, session.av_ids[0]).file_hash
+    assert analysis.strip_path(demo_ctx, sha).stat().st_size > 0
+    assert verify(demo_ctx).ok

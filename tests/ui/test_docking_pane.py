@@ -1,30 +1,127 @@
-"""A body camera appears, is pulled from the pane with progress, and disappears again."""
+"""The docking pane as an officer and an administrator drive it: a camera appears, is pulled with
+progress, its sessions are linked and their interruptions explained, it is cleared, it disappears."""
 import shutil
 
+import pytest
 from PySide6.QtCore import Qt, QThreadPool
+from PySide6.QtWidgets import QLabel, QMessageBox
 from sqlalchemy import func, select
 
 from jlclient.devices.simulator import simulate
-from jlclient.store.models import AvRecord
+from jlclient.domain.model import CameraStatus
+from jlclient.store.models import AuditEntry, AvRecord, InterruptionNote
 from jlclient.ui.dock_watch import DockWatcher
 from jlclient.ui.docking_pane import DockingPane
+from jlclient.ui.footage_dialogs import CameraDialog, LinkDialog, SpokenReasonDialog
+from tests.support.dialogs import answer_dialog
+from tests.support.keys import type_text
 
 
-def test_dock_pull_and_undock(qtbot, demo_ctx, login_as, tmp_path):
-    volume = tmp_path / "usb"
-    watcher = DockWatcher([], interval_ms=50, volumes=lambda: [volume])
-    pane = DockingPane(demo_ctx, login_as("officer"), watcher)
-    qtbot.addWidget(pane)
-    watcher.start()
-    assert pane.cameras.count() == 0
-    simulate(volume, "record-folder", segments=2, segment_seconds=2, skew_seconds=-20)
-    qtbot.waitUntil(lambda: pane.cameras.count() == 1, timeout=3000)
-    assert "DSJ0001" in pane.cameras.item(0).text() and "时钟偏差" in pane.cameras.item(0).text()
+@pytest.fixture
+def dock(qtbot, demo_ctx, tmp_path):
+    def _dock(user):
+        volume = tmp_path / "usb"
+        watcher = DockWatcher([], interval_ms=50, volumes=lambda: [volume])
+        pane = DockingPane(demo_ctx, user, watcher)
+        qtbot.addWidget(pane)
+        watcher.start()
+        return pane, volume
+    yield _dock
+    QThreadPool.globalInstance().waitForDone()
+
+
+def _pull(qtbot, pane):
     qtbot.mouseClick(pane.pull_button, Qt.LeftButton)
-    qtbot.waitUntil(lambda: pane.task is None and "全部文件" in pane.status.text(), timeout=10000)
-    assert pane.bar.value() == 100
+    qtbot.waitUntil(lambda: not pane.busy() and "全部文件" in pane.status.text(), timeout=15000)
+
+
+def test_dock_pull_and_undock(qtbot, dock, demo_ctx, login_as):
+    pane, volume = dock(login_as("officer"))
+    assert pane.cameras.topLevelItemCount() == 0
+    simulate(volume, "record-folder", segments=2, segment_seconds=2, skew_seconds=-20)
+    qtbot.waitUntil(lambda: pane.cameras.topLevelItemCount() == 1, timeout=3000)
+    item = pane.cameras.topLevelItem(0)
+    assert "DSJ0001" in item.text(0) and "李娜" in item.text(1) and "秒" in item.text(2)
+    assert not pane.clear_button.isEnabled() and not pane.register_button.isEnabled()
+    _pull(qtbot, pane)
+    assert pane.bar.value() == 100 and item.text(3) == "已完成" and pane.clear_button.isEnabled()
     with demo_ctx.db.read() as s:
         assert s.scalar(select(func.count(AvRecord.id)).where(AvRecord.camera_id.is_not(None))) == 2
+    assert pane.unlinked.sessions.topLevelItemCount() == 1 and "李娜 2 段" in pane.unlinked.counts.text()
     shutil.rmtree(volume)                                   # unplugged
-    qtbot.waitUntil(lambda: pane.cameras.count() == 0, timeout=3000)
-    QThreadPool.globalInstance().waitForDone()
+    qtbot.waitUntil(lambda: pane.cameras.topLevelItemCount() == 0, timeout=3000)
+
+
+def test_officer_links_explains_and_clears(qtbot, dock, demo_ctx, login_as, monkeypatch):
+    pane, volume = dock(login_as("officer"))
+    simulate(volume, "dcim-imp", segments=3, segment_seconds=2, gap_minutes=2)
+    qtbot.waitUntil(lambda: pane.cameras.topLevelItemCount() == 1, timeout=3000)
+    _pull(qtbot, pane)
+    pane.tabs.setCurrentIndex(1)
+    unlinked = pane.unlinked
+    assert "中断 1 处待说明" in unlinked.sessions.topLevelItem(0).text(0)
+
+    def explain(dialog):
+        assert dialog.gap.count() == 1
+        dialog.reason.setCurrentIndex(dialog.reason.findData("battery"))
+        type_text(qtbot, dialog.details, "电池耗尽，换电池后恢复录制")
+        dialog.accept()
+    answer_dialog(SpokenReasonDialog, explain)
+    qtbot.mouseClick(unlinked.explain_button, Qt.LeftButton)
+    with demo_ctx.db.read() as s:
+        assert s.scalar(select(func.count(InterruptionNote.id))) == 1
+    assert not unlinked.explain_button.isEnabled()
+
+    qtbot.waitUntil(lambda: not pane.busy(), timeout=15000)   # the analysis after the pull
+    assert "画面分析完成" in pane.rate.text()
+
+    def link(dialog):
+        assert dialog.suggestions.count() >= 1           # the demo penalty cases of 李娜
+        assert not dialog.findChild(QLabel, "thumbnailStrip").pixmap().isNull()
+        dialog.accept()                                  # the party-told answer is missing
+        assert "告知当事人" in dialog.error.text() and dialog.isVisible()
+        qtbot.mouseClick(dialog.told_yes, Qt.LeftButton)
+        dialog.accept()
+    answer_dialog(LinkDialog, link)
+    qtbot.mouseClick(unlinked.link_button, Qt.LeftButton)
+    assert unlinked.sessions.topLevelItemCount() == 0 and "无" in unlinked.counts.text()
+    with demo_ctx.db.read() as s:
+        linked = s.scalars(select(AvRecord).where(AvRecord.camera_id.is_not(None))).all()
+        assert all(a.case_id and a.party_informed and a.party_name and a.cause for a in linked)
+
+    pane.tabs.setCurrentIndex(0)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.Yes)
+    qtbot.mouseClick(pane.clear_button, Qt.LeftButton)
+    assert "已清空记录仪 DSJ0001" in pane.status.text()
+    assert not list((volume / "DCIM" / "100MEDIA").iterdir())
+    with demo_ctx.db.read() as s:
+        assert s.scalar(select(AuditEntry).where(AuditEntry.action == "camera.clear")) is not None
+
+
+def test_clearing_asks_first_and_no_keeps_the_files(qtbot, dock, login_as, monkeypatch):
+    pane, volume = dock(login_as("officer"))
+    simulate(volume, "dcim-imp", segments=1, segment_seconds=2)
+    qtbot.waitUntil(lambda: pane.cameras.topLevelItemCount() == 1, timeout=3000)
+    _pull(qtbot, pane)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.No)
+    qtbot.mouseClick(pane.clear_button, Qt.LeftButton)
+    assert len(list((volume / "DCIM" / "100MEDIA").iterdir())) == 1
+
+
+def test_an_unregistered_camera_is_offered_for_registration_to_the_administrator(qtbot, dock, demo_ctx, login_as):
+    pane, volume = dock(login_as("admin"))
+    simulate(volume, "video-dated", serial="DSJ0077", officer="130177", segments=1, segment_seconds=2,
+             skew_seconds=400)
+    qtbot.waitUntil(lambda: pane.cameras.topLevelItemCount() == 1, timeout=3000)
+    assert "尚未登记" in pane.status.text() and "校准" in pane.status.text()
+    assert pane.cameras.topLevelItem(0).text(1) == CameraStatus.PENDING.label
+    assert pane.register_button.isEnabled()
+
+    def register(dialog):
+        assert dialog.serial.text() == "DSJ0077" and dialog.serial.isReadOnly()
+        type_text(qtbot, dialog.custodian, "装备科")
+        dialog.accept()
+    answer_dialog(CameraDialog, register)
+    qtbot.mouseClick(pane.register_button, Qt.LeftButton)
+    assert pane.cameras.topLevelItem(0).text(1) == CameraStatus.IN_SERVICE.label
+    assert not pane.register_button.isEnabled()
