@@ -15,6 +15,17 @@ def has_display() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
+def install_qt_chinese(app) -> bool:
+    """Qt's own texts (确定/取消 in dialog buttons, context menus) in Chinese, from the catalogue
+    PySide6 ships; kept on the application so it lives as long as the app."""
+    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+    translator = QTranslator(app)
+    path = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if not translator.load(QLocale(QLocale.Chinese, QLocale.China), "qtbase", "_", path):
+        return False
+    return app.installTranslator(translator)
+
+
 def run() -> int:
     if not has_display():
         print(NO_DISPLAY, file=sys.stderr)
@@ -24,6 +35,7 @@ def run() -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("jlclient")
     app.setApplicationDisplayName("行政执法全过程记录")
+    install_qt_chinese(app)
     session = Session(app, None)
     if not session.login():
         if session.ctx is not None:
@@ -50,7 +62,9 @@ def first_start(ctx) -> bool:
     setup.initialise(ctx, "system:first-start")
     setup.seed_demo(ctx, "system:first-start")
     from jlclient.devices.simulator import simulate
-    simulate(ctx.paths.home / "demo-camera", "dcim-imp", segments=3, skew_seconds=37, important=True)
+    # a clock 37 s fast (beyond the default bound), an interruption to explain and a covered lens
+    simulate(ctx.paths.home / "demo-camera", "dcim-imp", segments=3, skew_seconds=37, important=True,
+             gap_minutes=1.5, dark=((1.0, 4.0, "covered"),))
     print(f"jlclient: 首次启动，已在 {ctx.paths.home} 建立演示数据；"
           f"用户 admin、clerk、officer、reviewer、archivist、approver，密码均为 {setup.DEMO_PASSWORD}")
     return True

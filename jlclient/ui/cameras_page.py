@@ -51,6 +51,11 @@ class CamerasPage(QWidget):
         layout.addWidget(self.unlinked, 1)
         self.refresh()
 
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt name): dockings happen while the page is hidden
+        self.refresh()
+        self.unlinked.refresh()
+        super().showEvent(event)
+
     def refresh(self) -> None:
         self.rows = cameras.list_cameras(self.ctx)
         self.table.setRowCount(len(self.rows))

@@ -8,7 +8,7 @@ from threading import Event
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QDockWidget, QHBoxLayout, QLabel, QMessageBox, QProgressBar, QPushButton,
+from PySide6.QtWidgets import (QDockWidget, QHBoxLayout, QHeaderView, QLabel, QMessageBox, QProgressBar, QPushButton,
                                QTabWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from jlclient.devices.clear import NotClearable, clear_camera
@@ -20,7 +20,7 @@ from jlclient.services.auth import CurrentUser
 from jlclient.services.context import AppContext, ServiceError
 from jlclient.ui.dock_watch import DockWatcher
 from jlclient.ui.footage_dialogs import (CameraDialog, FaultDialog, LinkDialog, RemoteDutyDialog, SpokenReasonDialog,
-                                         describe)
+                                         describe, warnings)
 from jlclient.ui.pull_task import PullProgress, PullTask
 
 RootRole = Qt.UserRole + 1
@@ -80,7 +80,9 @@ class UnlinkedFootage(QWidget):
         self.counts = QLabel(objectName="unlinkedCounts")
         self.counts.setWordWrap(True)
         self.sessions = QTreeWidget(objectName="unlinkedSessions")
-        self.sessions.setHeaderHidden(True)
+        self.sessions.setHeaderLabels([self.tr("录制时间"), self.tr("记录仪（执法人员）"), self.tr("提示")])
+        self.sessions.setRootIsDecorated(False)
+        self.sessions.header().setSectionResizeMode(QHeaderView.ResizeToContents)
         self.link_button = QPushButton(self.tr("关联到案件…"), objectName="linkButton")
         self.explain_button = QPushButton(self.tr("说明中断…"), objectName="explainButton")
         self.link_button.clicked.connect(self.link)
@@ -102,10 +104,12 @@ class UnlinkedFootage(QWidget):
         self.counts.setText(self.tr("待关联音像：") + ("、".join(f"{n} {c} 段" for n, c in counts) or self.tr("无")))
         self.sessions.clear()
         for session in footage.unlinked_sessions(self.ctx, footage.visible_officer(self.user)):
-            item = QTreeWidgetItem([describe(session)])
+            item = QTreeWidgetItem([f"{session.start:%m-%d %H:%M:%S}–{session.end:%H:%M:%S}",
+                                    f"{session.camera}（{session.officer_name or '未配发'}）", warnings(session)])
             item.setData(0, RootRole, session)
+            item.setToolTip(0, describe(session))
             if session.unexplained or session.late_source:
-                item.setForeground(0, RED)
+                item.setForeground(2, RED)
             if session.late_source:
                 item.setToolTip(0, self.tr("应在 {d:%Y-%m-%d %H:%M} 前上传（{s}）").format(d=session.due,
                                                                                    s=session.late_source))
@@ -141,8 +145,10 @@ class DockingPane(QDockWidget):
         self.docks: dict[str, DockedCamera] = {}
         self.analysing: AnalyseTask | None = None
         self.cameras = QTreeWidget(objectName="dockedCameras")
-        self.cameras.setHeaderLabels([self.tr("记录仪"), self.tr("登记"), self.tr("时钟偏差"), self.tr("拷贝")])
+        self.cameras.setHeaderLabels([self.tr("记录仪"), self.tr("登记"), self.tr("时钟偏差"), self.tr("文件")])
         self.cameras.setRootIsDecorated(False)
+        self.cameras.header().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.setMinimumWidth(460)
         self.pull_button = QPushButton(self.tr("拷贝、校验并登记"), objectName="pullButton")
         self.cancel_button = QPushButton(self.tr("取消"), objectName="cancelPull")
         self.register_button = QPushButton(self.tr("登记此记录仪…"), objectName="registerCamera")
@@ -223,7 +229,8 @@ class DockingPane(QDockWidget):
     def _paint(self, key: str) -> None:
         d, item = self.docks[key], self._item(key)
         cam = d.view.camera
-        item.setText(0, f"{cam.serial}（{d.found.layout.name}）{len(d.files)} 个文件")
+        item.setText(0, cam.serial)
+        item.setToolTip(0, d.found.layout.name)
         item.setText(1, cam.status.label + (f" · {cam.officer_name}" if cam.officer_name else ""))
         item.setText(2, "—" if cam.last_offset_s is None else f"{cam.last_offset_s:+.0f} 秒")
         item.setForeground(1, RED if cam.status is not CameraStatus.IN_SERVICE else QBrush())
@@ -232,10 +239,12 @@ class DockingPane(QDockWidget):
 
     def _pull_state(self, d: DockedCamera) -> str:
         if d.task is not None:
-            return f"{int((d.progress.fraction if d.progress else 0) * 100)}%"
-        if d.report is None:
-            return self.tr("未拷贝")
-        return self.tr("已完成") if d.verified else self.tr("未完成")
+            state = f"{int((d.progress.fraction if d.progress else 0) * 100)}%"
+        elif d.report is None:
+            state = self.tr("未拷贝")
+        else:
+            state = self.tr("已完成") if d.verified else self.tr("未完成")
+        return self.tr("{n} 个 · {s}").format(n=len(d.files), s=state)
 
     def remove_camera(self, root: str) -> None:
         item = self._item(root)

@@ -145,18 +145,23 @@ class RemoteDutyDialog(ServiceDialog):
                                     self.reason.text())
 
 
-def describe(session: SessionView) -> str:
-    text = (f"{session.start:%m-%d %H:%M:%S}–{session.end:%H:%M:%S}  {session.camera}"
-            f"（{session.officer_name or '未配发'}）{len(session.av_ids)} 段")
+def warnings(session: SessionView) -> str:
+    """What needs attention in a session, shortest first."""
+    parts = [f"{len(session.av_ids)} 段"]
     if session.important:
-        text += "  ★重要"
+        parts.append("★重要")
     if session.unexplained:
-        text += f"  中断 {len(session.unexplained)} 处待说明"
+        parts.append(f"中断 {len(session.unexplained)} 处待说明")
     if session.late_source:
-        text += "  逾期上传"
+        parts.append("逾期上传")
     if session.dark_seconds >= 1:
-        text += f"  黑屏或遮挡 {session.dark_seconds:.0f} 秒"
-    return text
+        parts.append(f"黑屏或遮挡 {session.dark_seconds:.0f} 秒")
+    return "  ".join(parts)
+
+
+def describe(session: SessionView) -> str:
+    return (f"{session.start:%m-%d %H:%M:%S}–{session.end:%H:%M:%S}  {session.camera}"
+            f"（{session.officer_name or '未配发'}）{warnings(session)}")
 
 
 class LinkDialog(ServiceDialog):
@@ -164,6 +169,7 @@ class LinkDialog(ServiceDialog):
 
     def __init__(self, ctx: AppContext, user: CurrentUser, session: SessionView, parent=None):
         super().__init__("关联音像记录", parent)
+        self.setMinimumWidth(760)
         self.ctx, self.user, self.session = ctx, user, session
         self.suggestions = QListWidget(objectName="suggestions")
         self._found = footage.suggest(ctx, session)

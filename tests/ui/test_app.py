@@ -28,3 +28,13 @@ def test_first_start_seeds_a_living_demo_once(tmp_path, monkeypatch):
         assert verify(ctx).ok
     finally:
         ctx.close()
+
+
+def test_qt_dialog_buttons_speak_chinese(qapp):
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from jlclient.ui.app import install_qt_chinese
+    assert install_qt_chinese(qapp)
+    box = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+    assert box.button(QDialogButtonBox.Ok).text() == "确定"
+    assert box.button(QDialogButtonBox.Cancel).text() == "取消"

@@ -44,7 +44,7 @@ def test_dock_pull_and_undock(qtbot, dock, demo_ctx, login_as):
     assert "DSJ0001" in item.text(0) and "李娜" in item.text(1) and "秒" in item.text(2)
     assert not pane.clear_button.isEnabled() and not pane.register_button.isEnabled()
     _pull(qtbot, pane)
-    assert pane.bar.value() == 100 and item.text(3) == "已完成" and pane.clear_button.isEnabled()
+    assert pane.bar.value() == 100 and item.text(3) == "2 个 · 已完成" and pane.clear_button.isEnabled()
     with demo_ctx.db.read() as s:
         assert s.scalar(select(func.count(AvRecord.id)).where(AvRecord.camera_id.is_not(None))) == 2
     assert pane.unlinked.sessions.topLevelItemCount() == 1 and "李娜 2 段" in pane.unlinked.counts.text()
@@ -59,7 +59,7 @@ def test_officer_links_explains_and_clears(qtbot, dock, demo_ctx, login_as, monk
     _pull(qtbot, pane)
     pane.tabs.setCurrentIndex(1)
     unlinked = pane.unlinked
-    assert "中断 1 处待说明" in unlinked.sessions.topLevelItem(0).text(0)
+    assert "中断 1 处待说明" in unlinked.sessions.topLevelItem(0).text(2)
 
     def explain(dialog):
         assert dialog.gap.count() == 1
@@ -125,3 +125,25 @@ def test_an_unregistered_camera_is_offered_for_registration_to_the_administrator
     qtbot.mouseClick(pane.register_button, Qt.LeftButton)
     assert pane.cameras.topLevelItem(0).text(1) == CameraStatus.IN_SERVICE.label
     assert not pane.register_button.isEnabled()
+
+
+def test_two_cameras_pull_at_once(qtbot, demo_ctx, login_as, tmp_path):
+    volumes = [tmp_path / "usb1", tmp_path / "usb2"]
+    watcher = DockWatcher([], interval_ms=50, volumes=lambda: volumes)
+    pane = DockingPane(demo_ctx, login_as("admin"), watcher)
+    qtbot.addWidget(pane)
+    watcher.start()
+    simulate(volumes[0], "dcim-imp", serial="DSJ0001", segments=2, segment_seconds=3)
+    simulate(volumes[1], "record-folder", serial="DSJ0002", officer="130102", segments=2, segment_seconds=3)
+    qtbot.waitUntil(lambda: pane.cameras.topLevelItemCount() == 2, timeout=3000)
+    for i in range(2):
+        pane.cameras.setCurrentItem(pane.cameras.topLevelItem(i))
+        qtbot.mouseClick(pane.pull_button, Qt.LeftButton)
+    assert sum(d.task is not None for d in pane.docks.values()) >= 1
+    qtbot.waitUntil(lambda: not pane.busy(), timeout=20000)
+    assert all(d.verified for d in pane.docks.values())
+    assert {pane.cameras.topLevelItem(i).text(3) for i in range(2)} == {"2 个 · 已完成"}
+    with demo_ctx.db.read() as s:
+        assert s.scalar(select(func.count(AvRecord.id)).where(AvRecord.camera_id.is_not(None))) == 4
+    assert "李娜 2 段" in pane.unlinked.counts.text() and "王强 2 段" in pane.unlinked.counts.text()
+    QThreadPool.globalInstance().waitForDone()
