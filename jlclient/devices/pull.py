@@ -85,6 +85,15 @@ def _already(ctx: AppContext, serial: str, f: CameraFile) -> str | None:
                                                         PulledFile.size == f.size))
 
 
+def interrupted(ctx: AppContext, serial: str, files: list[CameraFile]) -> bool:
+    """Some files of the camera are registered and some are not: an earlier pull stopped (unplug,
+    crash, cancel) or new footage followed it. Either way the docking resumes the pull by itself."""
+    with ctx.db.read() as s:
+        done = set(s.execute(select(PulledFile.path, PulledFile.size).where(PulledFile.camera_serial == serial)))
+    states = {(f.path, f.size) in done for f in files}
+    return states == {True, False}
+
+
 def _message(exc: OSError) -> str:
     if exc.errno in (errno.ENOENT, errno.EIO, errno.ENODEV, errno.ENXIO):
         return "读取记录仪文件失败：记录仪可能已被拔出。重新接入后会从中断处继续，已拷贝的文件不会重复登记。"

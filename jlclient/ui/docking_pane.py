@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QDockWidget, QHBoxLayout, QHeaderView, QLabel, QM
 
 from jlclient.devices.clear import NotClearable, clear_camera
 from jlclient.devices.layouts import Recognised
-from jlclient.devices.pull import CameraFile, Docked, PullReport
+from jlclient.devices.pull import CameraFile, Docked, PullReport, interrupted
 from jlclient.domain.model import CameraStatus, Role
 from jlclient.services import analysis, cameras, footage
 from jlclient.services.auth import CurrentUser
@@ -219,6 +219,10 @@ class DockingPane(QDockWidget):
             text += self.tr("。时钟偏差 {o:+.0f} 秒，超出允许范围，请校准记录仪时钟").format(o=cam.last_offset_s)
         self.status.setText(text)
         self._refresh_selected()
+        if interrupted(self.ctx, docked.serial, files):
+            self.cameras.setCurrentItem(item)
+            self.pull_selected()
+            self.status.setText(text + self.tr("。上次拷贝未完成，已自动继续"))
 
     def _item(self, key: str) -> QTreeWidgetItem | None:
         for i in range(self.cameras.topLevelItemCount()):

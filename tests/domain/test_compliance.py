@@ -413,7 +413,9 @@ def test_a_reason_spoken_at_restart_explains_that_interruption_only():
 
 
 @pytest.mark.parametrize("key, hours_late_ok, basis", [
-    ("lingshou-approval", 23, "seed 000 Art. 23"), ("lingchuan-approval", 30, "seed 004 Art. 18")])
+    ("lingshou-approval", 23, "seed 000 Art. 23"), ("changli-dapuhe", 23, "seed 003 Art. 11"),
+    ("lingchuan-approval", 30, "seed 004 Art. 18"),
+    ("fushun-hrss", 24 * 30, None), ("bureau-002", 24 * 30, None)])   # these two set no upload deadline
 def test_footage_stored_after_the_upload_deadline_is_a_finding(key, hours_late_ok, basis):
     base = complete(procedure_of(key))
     clip = av(Stage.INVESTIGATION)   # ends Monday 2026-03-02 10:10
@@ -421,7 +423,8 @@ def test_footage_stored_after_the_upload_deadline_is_a_finding(key, hours_late_o
     late = replace(clip, uploaded_at=clip.ended_at + timedelta(days=3))
     assert run(replace(base, av_records=base.av_records + (in_time,)), key) == []
     findings = run(replace(base, av_records=base.av_records + (late,)), key)
-    assert [(f.code, f.basis, f.av_record_id) for f in findings] == [(Code.AV_UPLOAD_LATE, basis, clip.record_id)]
+    expected = [(Code.AV_UPLOAD_LATE, basis, clip.record_id)] if basis else []
+    assert [(f.code, f.basis, f.av_record_id) for f in findings] == expected
 
 
 def test_remote_duty_counts_the_upload_deadline_from_the_return():

@@ -147,3 +147,19 @@ def test_two_cameras_pull_at_once(qtbot, demo_ctx, login_as, tmp_path):
         assert s.scalar(select(func.count(AvRecord.id)).where(AvRecord.camera_id.is_not(None))) == 4
     assert "李娜 2 段" in pane.unlinked.counts.text() and "王强 2 段" in pane.unlinked.counts.text()
     QThreadPool.globalInstance().waitForDone()
+
+
+def test_an_interrupted_pull_resumes_by_itself_at_the_next_docking(qtbot, dock, demo_ctx, login_as, tmp_path):
+    from jlclient.devices.dock import for_pull
+    from jlclient.devices.layouts import recognise
+    from jlclient.devices.pull import pull
+    simulate(tmp_path / "staging", "dcim-imp", segments=3, segment_seconds=2)
+    docked, files = for_pull(recognise(tmp_path / "staging"))
+    pull(demo_ctx, "user:officer", docked, files[:1])      # the first pull stopped after one file
+    pane, volume = dock(login_as("officer"))
+    shutil.copytree(tmp_path / "staging", volume)          # the same camera docks again
+    qtbot.waitUntil(lambda: pane.cameras.topLevelItemCount() == 1, timeout=3000)
+    assert "已自动继续" in pane.status.text()
+    qtbot.waitUntil(lambda: not pane.busy(), timeout=15000)
+    report = next(iter(pane.docks.values())).report
+    assert report.complete and report.count("skipped") == 1 and report.count("stored") == 2
