@@ -149,3 +149,21 @@ def test_dark_spans_found_after_the_pull_show_on_the_session(demo_ctx, login_as,
         sha = s.get(AvRecord, session.av_ids[0]).file_hash
     assert analysis.strip_path(demo_ctx, sha).stat().st_size > 0
     assert verify(demo_ctx).ok
+
+
+def test_dock_pull_link_and_explain_on_both_databases(any_ctx, tmp_path):
+    from jlclient.services import auth, setup
+    setup.initialise(any_ctx, "cli:test")
+    setup.seed_demo(any_ctx, "cli:test")
+    officer = auth.login(any_ctx, "officer", setup.DEMO_PASSWORD)
+    _dock_and_pull(any_ctx, tmp_path, gap_minutes=2, remote_hours=1)
+    case_id = open_case(any_ctx, Procedure.PENALTY)
+    session = _session(any_ctx, officer)
+    assert footage.suggest(any_ctx, session)[0].case_id == case_id
+    footage.link_session(any_ctx, officer, session.av_ids, case_id=case_id, stage=Stage.INITIATION,
+                         classification=FULL, party_informed=True)
+    gap = session.gaps[0]
+    footage.note_spoken_reason(any_ctx, officer, gap.after_id, "storage", gap.end + timedelta(seconds=1))
+    codes = {f.code for f in check_case(any_ctx, case_id)}
+    assert not codes & {Code.INTERRUPTION_UNEXPLAINED, Code.AV_UPLOAD_LATE, Code.PARTY_NOT_TOLD}
+    assert verify(any_ctx).ok
