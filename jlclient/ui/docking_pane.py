@@ -4,11 +4,12 @@ clearing a camera once everything on it is verified, and the recordings still to
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from threading import Event
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QDockWidget, QHBoxLayout, QHeaderView, QLabel, QMessageBox, QProgressBar, QPushButton,
+from PySide6.QtWidgets import (QDockWidget, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QMessageBox, QProgressBar, QPushButton,
                                QTabWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from jlclient.devices.clear import NotClearable, clear_camera
@@ -155,6 +156,7 @@ class DockingPane(QDockWidget):
         self.remote_button = QPushButton(self.tr("异地/连续执法…"), objectName="remoteDuty")
         self.fault_button = QPushButton(self.tr("报告故障…"), objectName="reportFault")
         self.clear_button = QPushButton(self.tr("清空记录仪…"), objectName="clearCamera")
+        self.mark_button = QPushButton(self.tr("指定文件夹为记录仪…"), objectName="markCamera")
         self.file_bar = QProgressBar(objectName="fileProgress")
         self.bar = QProgressBar(objectName="pullProgress")
         self.rate = QLabel(objectName="pullRate")
@@ -163,7 +165,8 @@ class DockingPane(QDockWidget):
         self.unlinked = UnlinkedFootage(ctx, user)
         for button, slot in ((self.pull_button, self.pull_selected), (self.cancel_button, self.cancel),
                              (self.register_button, self.register), (self.remote_button, self.remote_duty),
-                             (self.fault_button, self.report_fault), (self.clear_button, self.clear)):
+                             (self.fault_button, self.report_fault), (self.clear_button, self.clear),
+                             (self.mark_button, self.mark_folder)):
             button.clicked.connect(slot)
         self.cameras.currentItemChanged.connect(lambda *_: self._refresh_selected())
         self.setWidget(self._body())
@@ -184,6 +187,7 @@ class DockingPane(QDockWidget):
         layout.addWidget(self.cameras)
         layout.addLayout(row1)
         layout.addLayout(row2)
+        layout.addWidget(self.mark_button)
         layout.addWidget(QLabel(self.tr("当前文件：")))
         layout.addWidget(self.file_bar)
         layout.addWidget(QLabel(self.tr("全部文件：")))
@@ -315,6 +319,15 @@ class DockingPane(QDockWidget):
         if d is not None and CameraDialog(self.ctx, self.user, row=d.view.camera, parent=self).exec():
             self._reload(str(d.found.root))
             self.unlinked.refresh()
+
+    def mark_folder(self) -> None:
+        """A volume or folder the layouts do not recognise (a vendor tool's export, a card reader),
+        which the officer says holds a camera's files: watched like a docked volume."""
+        folder = QFileDialog.getExistingDirectory(self, self.tr("选择记录仪的盘符或文件夹"))
+        if not folder:
+            return
+        self.watcher.mark_as_camera(Path(folder))
+        self.status.setText(self.tr("正在识别 {f}…（没有视频文件的文件夹不会作为记录仪接入）").format(f=folder))
 
     def remote_duty(self) -> None:
         d = self.selected()

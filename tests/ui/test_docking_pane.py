@@ -163,3 +163,14 @@ def test_an_interrupted_pull_resumes_by_itself_at_the_next_docking(qtbot, dock, 
     qtbot.waitUntil(lambda: not pane.busy(), timeout=15000)
     report = next(iter(pane.docks.values())).report
     assert report.complete and report.count("skipped") == 1 and report.count("stored") == 2
+
+
+def test_a_folder_marked_as_a_camera_is_docked(qtbot, dock, login_as, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+    pane, _ = dock(login_as("officer"))
+    export = tmp_path / "厂商工具导出"
+    simulate(export, "generic-dcim", segments=1, segment_seconds=2)
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(export))
+    qtbot.mouseClick(pane.mark_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: pane.cameras.topLevelItemCount() == 1, timeout=3000)
+    assert str(export) in pane.docks
