@@ -4,7 +4,6 @@ marked as cameras; recognising a new one walks the whole volume (a camera can ho
 so that runs on a worker and the result comes back by queued signal."""
 from __future__ import annotations
 
-import ctypes
 import sys
 import weakref
 from pathlib import Path
@@ -18,32 +17,6 @@ from jlclient.devices.layouts import Recognised, recognise
 from jlclient.devices.volume_events import VolumeEvents
 
 DEBOUNCE_MS = 150   # a mount or a USB arrival comes as a burst of events: list the volumes once after it
-
-
-class _Probe(QObject):
-    ping = Signal()
-
-
-def _emit_drops_true() -> bool:
-    """PySide6 6.12.0's emit() returns a borrowed ``True``: every emit from Python costs True one
-    reference, and after as many emits as True has references (some thousands: one long pull)
-    the interpreter aborts with "bool_dealloc". Measured once, so a fixed PySide needs nothing."""
-    probe, before = _Probe(), sys.getrefcount(True)
-    for _ in range(16):
-        probe.ping.emit()
-    dropped = sys.getrefcount(True) - before <= -8
-    for _ in range(16 if dropped else 0):
-        ctypes.pythonapi.Py_IncRef(ctypes.py_object(True))   # give back what the probe cost
-    return dropped
-
-
-_EMIT_DROPS_TRUE = _emit_drops_true()
-
-
-def emit(signal, *args) -> None:
-    """``signal.emit(*args)``, giving back the reference to True that PySide6 6.12.0 drops."""
-    if signal.emit(*args) is True and _EMIT_DROPS_TRUE:
-        ctypes.pythonapi.Py_IncRef(ctypes.py_object(True))
 
 
 def mounted_roots() -> list[Path]:
@@ -96,7 +69,7 @@ class _Recognise(QRunnable):
         except OSError:
             pass   # the volume vanished mid-walk: the next listing decides
         finally:   # also after any other error, or the root would stay "busy" for good
-            emit(self.results.done, str(self.root), self.ticket, found)
+            self.results.done.emit(str(self.root), self.ticket, found)
 
 
 class DockWatcher(QObject):
@@ -155,7 +128,7 @@ class DockWatcher(QObject):
         for root in list(self.cameras):
             if root not in present:
                 del self.cameras[root]
-                emit(self.undocked, root)
+                self.undocked.emit(root)
         for root in list(self._busy):
             if root not in present:
                 del self._busy[root]   # removed while being recognised: its result is dropped
@@ -184,12 +157,12 @@ class DockWatcher(QObject):
                 self._ignored.add(key)   # a plain volume: looked at once, not every second
             return
         self.cameras[key] = found
-        emit(self.docked, found)
+        self.docked.emit(found)
 
     def _notify(self) -> None:
         """Called on the events' own thread: only a queued signal may cross to the GUI thread."""
         try:
-            emit(self._changed)
+            self._changed.emit()
         except RuntimeError:
             pass   # the watcher was deleted before its events were stopped
 

@@ -16,7 +16,6 @@ from jlclient.devices.dock import for_pull
 from jlclient.devices.layouts import Recognised
 from jlclient.devices.pull import CameraFile, Docked, PullReport, pull
 from jlclient.services.context import AppContext
-from jlclient.ui.dock_watch import emit
 
 EMIT_EVERY_S = 0.08     # at most ~12 progress signals a second
 RATE_WINDOW_S = 5.0     # the rate is measured over the last few seconds, so it follows the current speed
@@ -136,12 +135,12 @@ class PullTask(QRunnable):
         except Exception as exc:  # noqa: BLE001 — shown to the officer; the pull registered nothing half
             report.error = str(exc)
         self._emit(meter.finish(len(report.results)))
-        emit(self.signals.finished, report)
+        self.signals.finished.emit(report)
 
     def _maybe_emit(self, meter: ProgressMeter) -> None:
         if meter.due():
             self._emit(meter.snapshot())
 
     def _emit(self, p: PullProgress) -> None:
-        emit(self.signals.progress, p.bytes_done, p.bytes_total or 1)
-        emit(self.signals.detail, p)
+        self.signals.progress.emit(p.bytes_done, p.bytes_total or 1)
+        self.signals.detail.emit(p)

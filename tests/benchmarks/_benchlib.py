@@ -9,8 +9,11 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
@@ -41,6 +44,17 @@ def init_demo_home(home: Path) -> float:
     if done.returncode != 0:
         raise RuntimeError(f"jlclient init --demo failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
     return time.perf_counter() - start
+
+
+@contextmanager
+def demo_home(prefix: str) -> Iterator[tuple[Path, Path, float]]:
+    """A temporary directory holding an initialised demo JL_HOME (``<tmp>/home``) that this
+    process uses; yields the directory, the home and the seconds `jlclient init --demo` took."""
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
+        home = Path(tmp) / "home"
+        seconds = init_demo_home(home)
+        use_home(home)
+        yield Path(tmp), home, seconds
 
 
 def use_home(home: Path) -> None:

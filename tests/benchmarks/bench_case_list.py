@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _benchlib import (goal_text, info, init_demo_home, line, median, quiet_qt_warnings, use_home,  # noqa: E402
+from _benchlib import (demo_home, goal_text, info, line, median, quiet_qt_warnings, use_home,  # noqa: E402
                        wait_until_painted)
 
 N_CASES = 100_000
@@ -181,10 +181,7 @@ def main() -> int:
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
-    with tempfile.TemporaryDirectory(prefix="jlbench-cases-") as tmp:
-        home = Path(tmp) / "home"
-        init_s = init_demo_home(home)
-        use_home(home)
+    with demo_home("jlbench-cases-") as (tmp, home, init_s):
         from jlclient.services import cases as cases_service
         from jlclient.services.context import AppContext
         from jlclient.ui import case_model, cases_page

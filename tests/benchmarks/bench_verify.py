@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _benchlib import goal_text, info, init_demo_home, line, median, use_home  # noqa: E402
+from _benchlib import demo_home, goal_text, info, line, median, use_home  # noqa: E402
 
 N_ENTRIES = 1_000_000
 RUNS = 3
@@ -130,10 +130,7 @@ def load_tuples(ctx) -> tuple[list[tuple], tuple[int, str]]:
 
 
 def main() -> int:
-    with tempfile.TemporaryDirectory(prefix="jlbench-verify-") as tmp:
-        home = Path(tmp) / "home"
-        init_s = init_demo_home(home)
-        use_home(home)
+    with demo_home("jlbench-verify-") as (tmp, home, init_s):
         from jlclient.domain.audit import check_chain
         from jlclient.services import verify as verify_module
         from jlclient.services.context import AppContext
