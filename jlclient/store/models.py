@@ -280,7 +280,7 @@ class AvRecord(Audited, Base):
     camera_id: Mapped[int | None] = mapped_column(ForeignKey("body_camera.id"))
     officer_id: Mapped[int | None] = mapped_column(ForeignKey("officer.id"))
     file_hash: Mapped[str] = mapped_column(String(64), index=True)
-    file_name: Mapped[str] = mapped_column(String(300))
+    file_name: Mapped[str] = mapped_column(Text)  # as the camera named it, any length
     size: Mapped[int] = mapped_column(BigInteger)  # footage runs past 2 GiB
     started_at: Mapped[datetime | None] = mapped_column(DateTime)
     ended_at: Mapped[datetime | None] = mapped_column(DateTime)
@@ -333,7 +333,7 @@ class PulledFile(AppendOnly, Audited, Base):
     __table_args__ = (UniqueConstraint("camera_serial", "path", "size"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     camera_serial: Mapped[str] = mapped_column(String(40))
-    path: Mapped[str] = mapped_column(String(500))     # relative to the camera volume, POSIX separators
+    path: Mapped[str] = mapped_column(Text)            # relative to the camera volume, POSIX separators (any length)
     size: Mapped[int] = mapped_column(BigInteger)
     sha256: Mapped[str] = mapped_column(String(64))
     av_record_id: Mapped[int] = mapped_column(ForeignKey("av_record.id"))

@@ -79,6 +79,23 @@ def test_climbing_names_never_leave_the_camera(ctx, tmp_path):
     assert report.results[0].status == "failed" and "不安全" in report.results[0].message
 
 
+def test_chinese_spaced_and_very_long_names_are_stored_and_registered(any_ctx, tmp_path):
+    ctx, camera = any_ctx, tmp_path / "cam"
+    deep = "/".join(["很深的文件夹" * 5] * 6)                  # a path of well over 500 characters
+    names = ["DCIM/100MEDIA/现场 检查 录像 01.MP4", "DCIM/100MEDIA/" + "长" * 80 + ".MP4",
+             "DCIM/100MEDIA/ leading and trailing .mp4 ", f"DCIM/{deep}/{'段' * 80}.MP4"]
+    for i, name in enumerate(names):
+        (camera / name).parent.mkdir(parents=True, exist_ok=True)
+        (camera / name).write_bytes(bytes([i]) * 5000)
+    report = pull(ctx, "user:officer", Docked(camera, "DSJ0001"), camera_files(camera))
+    assert report.complete and report.count("stored") == 4
+    with ctx.db.read() as s:
+        assert sorted(s.scalars(select(PulledFile.path))) == sorted(names)
+        assert all(p.parent == ctx.paths.evidence or ctx.paths.evidence in p.parents
+                   for p in (ctx.evidence.path(h) for h in s.scalars(select(AvRecord.file_hash))))
+    assert verify(ctx).ok
+
+
 @pytest.mark.skipif(os.geteuid() != 0, reason="mounting a tiny tmpfs needs root (CI and the dev machines are root)")
 def test_full_disk_is_a_clear_error_and_nothing_half_registered(tmp_path):
     store = tmp_path / "tiny"
