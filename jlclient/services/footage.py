@@ -23,6 +23,7 @@ from jlclient.domain.model import CaseStatus, Role, Stage
 from jlclient.domain.profile import STORAGE_KEYS
 from jlclient.services.auth import CurrentUser
 from jlclient.services.cameras import dock_rules
+from jlclient.services.cases import find_case
 from jlclient.services.compliance import agency_profile, form_specs
 from jlclient.services.context import AppContext, ServiceError
 from jlclient.store import audit
@@ -221,6 +222,14 @@ def suggest(ctx: AppContext, session: SessionView) -> list[SuggestionView]:
         found = av_rules.suggest(session.start, session.end, session.officer_id, candidates)
         return [SuggestionView(x.case_id, cases[x.case_id].number, cases[x.case_id].title,
                                cases[x.case_id].party_name, x.stage, x.why) for x in found]
+
+
+def pick_case(ctx: AppContext, case_ref: str) -> SuggestionView:
+    """Any case by its number, when the suggestions do not hold it (another officer's case,
+    a camera not yet assigned); its current stage is proposed."""
+    with ctx.db.read() as s:
+        c = find_case(s, case_ref)
+        return SuggestionView(c.id, c.number, c.title, c.party_name, Stage(c.stage), "按案号选择")
 
 
 # ---------------------------------------------------------------------------- linking

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtCore import QDateTime, QEvent, Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDateTimeEdit, QDialog, QDialogButtonBox,
                                QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
@@ -174,9 +174,10 @@ class LinkDialog(ServiceDialog):
         self.suggestions = QListWidget(objectName="suggestions")
         self._found = footage.suggest(ctx, session)
         for s in self._found:
-            item = QListWidgetItem(f"{s.number}  {s.title}  →{s.stage.label}（{s.why}）")
-            item.setData(CaseRole, s)
-            self.suggestions.addItem(item)
+            self._add_choice(s)
+        self.case_ref = QLineEdit(objectName="caseRef")
+        self.case_ref.setPlaceholderText("不在建议中的案件：输入案号后按回车")
+        self.case_ref.installEventFilter(self)
         self.routine = QCheckBox("不属于任何案件（日常巡查、窗口服务等）", objectName="routine")
         self.stage = QComboBox(objectName="linkStage")
         for st in Stage:
@@ -201,6 +202,7 @@ class LinkDialog(ServiceDialog):
             picture.setPixmap(QPixmap(str(strip)).scaledToWidth(560, Qt.SmoothTransformation))
             self.form.addRow(picture)
         self.form.addRow("建议的案件：", self.suggestions)
+        self.form.addRow("其他案件：", self.case_ref)
         self.form.addRow("", self.routine)
         self.form.addRow("执法环节：", self.stage)
         required = footage.required_keys(ctx)
@@ -216,6 +218,29 @@ class LinkDialog(ServiceDialog):
             self.suggestions.setCurrentRow(0)
         else:
             self.title.setText("执法录像")
+
+    def _add_choice(self, s: footage.SuggestionView) -> QListWidgetItem:
+        item = QListWidgetItem(f"{s.number}  {s.title}  →{s.stage.label}（{s.why}）")
+        item.setData(CaseRole, s)
+        self.suggestions.addItem(item)
+        return item
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt name)
+        """Enter in the case-number field looks the case up; it must not accept the dialog."""
+        if watched is self.case_ref and event.type() == QEvent.KeyPress and \
+                event.key() in (Qt.Key_Return, Qt.Key_Enter):
+            self._find_case()
+            return True
+        return super().eventFilter(watched, event)
+
+    def _find_case(self) -> None:
+        try:
+            choice = footage.pick_case(self.ctx, self.case_ref.text())
+        except ServiceError as exc:
+            self.error.setText(str(exc))
+            return
+        self.error.clear()
+        self.suggestions.setCurrentItem(self._add_choice(choice))
 
     def _picked(self, item: QListWidgetItem | None) -> None:
         if item is None:

@@ -174,3 +174,35 @@ def test_a_folder_marked_as_a_camera_is_docked(qtbot, dock, login_as, tmp_path, 
     qtbot.mouseClick(pane.mark_button, Qt.LeftButton)
     qtbot.waitUntil(lambda: pane.cameras.topLevelItemCount() == 1, timeout=3000)
     assert str(export) in pane.docks
+
+
+def test_a_case_outside_the_suggestions_is_picked_by_its_number(qtbot, dock, demo_ctx, login_as):
+    from jlclient.services import footage
+    from jlclient.store.models import Case
+    wang = login_as("officer2")
+    pane, volume = dock(wang)
+    simulate(volume, "video-dated", serial="DSJ0002", officer="130102", segments=1, segment_seconds=2)
+    qtbot.waitUntil(lambda: pane.cameras.topLevelItemCount() == 1, timeout=3000)
+    _pull(qtbot, pane)
+    session = footage.unlinked_sessions(demo_ctx)[0]
+    dialog = LinkDialog(demo_ctx, wang, session)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    with demo_ctx.db.read() as s:                          # a window application: no officer of his on it
+        permit = s.scalars(select(Case).where(Case.procedure == "PERMIT").order_by(Case.id)).first()
+    suggested = {dialog.suggestions.item(i).data(Qt.UserRole + 1).case_id for i in range(dialog.suggestions.count())}
+    assert permit.id not in suggested
+    dialog.case_ref.setFocus()
+    type_text(qtbot, dialog.case_ref, "没有这个案号")
+    qtbot.keyClick(dialog.case_ref, Qt.Key_Return)
+    assert "没有案件" in dialog.error.text() and dialog.isVisible()
+    dialog.case_ref.clear()
+    type_text(qtbot, dialog.case_ref, permit.number)
+    qtbot.keyClick(dialog.case_ref, Qt.Key_Return)
+    assert dialog.isVisible() and dialog.suggestions.currentItem().text().startswith(permit.number)
+    assert dialog.party.text() == permit.party_name and dialog.cause.text() == permit.title
+    qtbot.mouseClick(dialog.told_yes, Qt.LeftButton)
+    dialog.accept()
+    assert not dialog.isVisible()
+    with demo_ctx.db.read() as s:
+        assert s.scalar(select(AvRecord.case_id).where(AvRecord.id == session.av_ids[0])) == permit.id
