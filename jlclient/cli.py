@@ -199,6 +199,15 @@ def cmd_ingest(args, ctx: AppContext) -> int:
     return 0 if report.complete else 1
 
 
+def cmd_print(args, ctx: AppContext) -> int:
+    """A record of a case as a PDF, headless; kept as an electronic record of the case like a UI print."""
+    from jlclient.services.printing import print_form
+    printed = print_form(ctx, cli_actor(), args.form, args.case)
+    Path(args.output).write_bytes(printed.pdf)
+    print(f"已打印“{printed.title}”到 {args.output}（SHA-256 {printed.sha256[:16]}…，已登记为案件电子记录）")
+    return 0
+
+
 def cmd_db_password(args) -> int:
     """Keep the PostgreSQL password in the OS keyring, never in a file."""
     import keyring
@@ -260,6 +269,10 @@ def build_parser() -> argparse.ArgumentParser:
     chk.add_argument("case", help="案号或编号")
     chk.add_argument("--closing", action="store_true", help="按结案要求检查全部环节")
     chk.add_argument("--json", action="store_true")
+    prn = sub.add_parser("print", help="把案件的一份文书打印为 PDF（并登记为案件电子记录）")
+    prn.add_argument("form", help="文书代码，如 materials_receipt")
+    prn.add_argument("--case", required=True, help="案号或编号")
+    prn.add_argument("-o", "--output", required=True, help="输出的 PDF 文件")
     cam = sub.add_parser("camera", help="执法记录仪")
     cams = cam.add_subparsers(dest="action", required=True, metavar="操作")
     sim = cams.add_parser("simulate", help="写入一个模拟执法记录仪卷（H.264+AAC 分段视频）")
@@ -283,7 +296,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 _COMMANDS = {"init": cmd_init, "verify": cmd_verify, "users": cmd_users, "profile": cmd_profile,
-             "deadlines": cmd_deadlines, "case": cmd_case, "check": cmd_check, "ingest": cmd_ingest}
+             "deadlines": cmd_deadlines, "case": cmd_case, "check": cmd_check, "ingest": cmd_ingest,
+             "print": cmd_print}
 
 
 def main(argv: list[str] | None = None) -> int:

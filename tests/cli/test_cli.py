@@ -169,3 +169,26 @@ def test_simulate_then_ingest_headless(home, tmp_path, capsys):
     ctx = AppContext.open()
     assert verify(ctx).ok
     ctx.close()
+
+
+def test_print_a_record_headless(home, tmp_path, capsys):
+    import subprocess
+    main(["init", "--demo"])
+    capsys.readouterr()
+    from jlclient.services.context import AppContext
+    ctx = AppContext.open()
+    from sqlalchemy import select
+
+    from jlclient.store.models import Case, TextRecord
+    with ctx.db.read() as s:   # a demo application taken in at the window: its materials receipt
+        number, party = s.execute(select(Case.number, Case.party_name).join(TextRecord, TextRecord.case_id == Case.id)
+                                  .where(TextRecord.form == "materials_receipt").order_by(Case.id)).first()
+    ctx.close()
+    out = tmp_path / "receipt.pdf"
+    assert main(["print", "materials_receipt", "--case", number, "-o", str(out)]) == 0
+    assert "已登记为案件电子记录" in capsys.readouterr().out
+    text = subprocess.run(["pdftotext", "-raw", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    assert "材料接收凭证" in text and party in "".join(text.split())
+    assert main(["print", "no_such_form", "--case", number, "-o", str(out)]) == 2
+    assert main(["print", "hearing_notice", "--case", number, "-o", str(out)]) == 2
+    assert "还没有" in capsys.readouterr().err

@@ -1,0 +1,63 @@
+"""The official A4 page (GB/T 9704-2012 margins: top 37 mm, left 28 mm, a 156 × 225 mm text area),
+with "第 x 页 共 y 页" in the footer and, on a record of several pages, the cross-page seal mark
+(骑缝) on the right edge of every page — so a page taken out or put in shows."""
+from __future__ import annotations
+
+from io import BytesIO
+
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import SimpleDocTemplate
+
+from jlclient.printing.fonts import song
+
+MARGINS = {"topMargin": 37 * mm, "bottomMargin": 35 * mm, "leftMargin": 28 * mm, "rightMargin": 26 * mm}
+
+
+class NumberedCanvas(Canvas):
+    """Keeps every page until the end, so each footer can say how many pages there are."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initialFontName", song())   # no unembedded Helvetica in the PDF
+        super().__init__(*args, **kwargs)
+        self._pages: list[dict] = []
+
+    def showPage(self) -> None:  # noqa: N802 (ReportLab name)
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._pages)
+        for state in self._pages:
+            self.__dict__.update(state)
+            self._footer(total)
+            if total > 1:
+                self._seam_mark()
+            super().showPage()
+        super().save()
+
+    def _footer(self, total: int) -> None:
+        self.setFont(song(), 10.5)
+        self.drawCentredString(A4[0] / 2, 20 * mm, f"第 {self._pageNumber} 页 共 {total} 页")
+
+    def _seam_mark(self) -> None:
+        """A half seal circle on the right edge: the agency stamps across it and the next page."""
+        x, y, r = A4[0], A4[1] / 2, 20 * mm
+        self.saveState()
+        self.setDash(3, 2)
+        self.setStrokeGray(0.55)
+        self.circle(x, y, r)
+        self.setFillGray(0.45)
+        self.setFont(song(), 9)
+        for i, ch in enumerate("骑缝章"):
+            self.drawCentredString(x - 7 * mm, y + 6 * mm - i * 5 * mm, ch)
+        self.restoreState()
+
+
+def build(story: list, title: str, author: str = "") -> bytes:
+    """The PDF of ``story`` on official A4 pages."""
+    out = BytesIO()
+    doc = SimpleDocTemplate(out, pagesize=A4, title=title, author=author, creator="jlclient", **MARGINS)
+    doc.build(story, canvasmaker=NumberedCanvas)
+    return out.getvalue()
