@@ -274,6 +274,8 @@ class RecordView:
     title: str
     detail: str
     at: datetime
+    text_record_id: int | None = None   # a printable record (文字记录)
+    final: bool = False
 
 
 @dataclass(frozen=True)
@@ -318,7 +320,8 @@ def _records(s: Session, case_id: int) -> tuple[RecordView, ...]:
     for r in s.scalars(select(TextRecord).where(TextRecord.case_id == case_id)):
         last = r.revisions[-1] if r.revisions else None
         detail = f"第 {last.revision} 版{'' if last.final else '（草稿）'}，{last.author}" if last else ""
-        views.append(RecordView("文字记录", Stage(r.stage), r.title, detail, r.created_at))
+        final = any(rev.final for rev in r.revisions)
+        views.append(RecordView("文字记录", Stage(r.stage), r.title, detail, r.created_at, r.id, final))
     for a in s.scalars(select(AvRecord).where(AvRecord.case_id == case_id)):
         minutes = f"{a.duration_s / 60:.1f} 分钟" if a.duration_s else ""
         views.append(RecordView("音像记录", Stage(a.stage) if a.stage else None, a.file_name,

@@ -59,7 +59,18 @@ def _check(spec, values: dict, case: Case) -> None:
         raise ServiceError(f"“{spec.title}”不能打印，请先补全：{listed}")
 
 
-def print_record(ctx: AppContext, actor: str, record_id: int) -> Printed:
+@dataclass(frozen=True)
+class Rendered:
+    """A record rendered for preview; nothing is registered until it is printed or saved."""
+    pdf: bytes
+    title: str
+    case_id: int
+    stage: str
+    record_id: int
+    form: str
+
+
+def render_record(ctx: AppContext, record_id: int) -> Rendered:
     with ctx.db.read() as s:
         record = s.get(TextRecord, record_id)
         if record is None:
@@ -69,17 +80,30 @@ def print_record(ctx: AppContext, actor: str, record_id: int) -> Printed:
         raw = _final_values(s, record)
         values = _with_party_names(s, spec, raw)
         agency = s.scalar(select(Agency)).name
-        case_id, stage = case.id, record.stage
         _check(spec, raw, case)
+        rendered = (case.id, record.stage)
     pdf = page.build(form_story(spec, values, agency), spec.title, agency)
-    stored = ctx.evidence.put_bytes(pdf)
+    return Rendered(pdf, spec.title, rendered[0], rendered[1], record_id, spec.code)
+
+
+HOW = {"print": "打印件", "pdf": "PDF"}
+
+
+def register_print(ctx: AppContext, actor: str, rendered: Rendered, how: str = "print") -> Printed:
+    """What was printed or saved is kept as an electronic record of its case, with an audit entry."""
+    stored = ctx.evidence.put_bytes(rendered.pdf)
     with ctx.db.write() as s:
-        row = ElectronicRecord(case_id=case_id, stage=stage, title=f"{spec.title}（打印件）", kind=PRINTED,
-                               file_hash=stored.sha256, file_name=f"{spec.title}.pdf", size=stored.size,
-                               created_at=utcnow(), created_by=actor)
+        row = ElectronicRecord(case_id=rendered.case_id, stage=rendered.stage, title=f"{rendered.title}（{HOW[how]}）",
+                               kind=PRINTED, file_hash=stored.sha256, file_name=f"{rendered.title}.pdf",
+                               size=stored.size, created_at=utcnow(), created_by=actor)
         s.add(row)
-        audit.append(s, actor, "document.print", row, detail={"record": record_id, "form": spec.code})
-        return Printed(pdf, spec.title, row.id, stored.sha256)
+        audit.append(s, actor, "document.print" if how == "print" else "document.save_pdf", row,
+                     detail={"record": rendered.record_id, "form": rendered.form})
+        return Printed(rendered.pdf, rendered.title, row.id, stored.sha256)
+
+
+def print_record(ctx: AppContext, actor: str, record_id: int) -> Printed:
+    return register_print(ctx, actor, render_record(ctx, record_id))
 
 
 def print_form(ctx: AppContext, actor: str, form_code: str, case_ref: str) -> Printed:

@@ -8,10 +8,10 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QFormLayout, QGroupBo
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
 from jlclient.domain.model import CaseStatus, Role
-from jlclient.services import cases
+from jlclient.services import cases, printing
 from jlclient.services.auth import CurrentUser
 from jlclient.services.cases import CaseDetail
-from jlclient.services.context import AppContext
+from jlclient.services.context import AppContext, ServiceError
 from jlclient.clock import local
 from jlclient.domain.compliance import Finding
 from jlclient.services.compliance import check_case
@@ -64,7 +64,12 @@ class CaseView(QWidget):
         stage_box = QGroupBox(self.tr("执法环节"))
         QVBoxLayout(stage_box).addWidget(self.stages)
         record_box = QGroupBox(self.tr("记录（文字、音像、电子数据）"))
-        QVBoxLayout(record_box).addWidget(self.records)
+        self.print_button = QPushButton(self.tr("打印预览…"), objectName="printRecord")
+        self.print_button.setEnabled(False)
+        self.records.currentCellChanged.connect(lambda *_: self.print_button.setEnabled(self.printable() is not None))
+        record_layout = QVBoxLayout(record_box)
+        record_layout.addWidget(self.records)
+        record_layout.addWidget(self.print_button)
         self.deadlines = DeadlineTable(objectName="caseDeadlines")
         self.adjust_button = QPushButton(self.tr("期限中止或延长…"), objectName="adjustDeadline")
         deadline_box = QGroupBox(self.tr("法定期限"))
@@ -112,6 +117,15 @@ class CaseView(QWidget):
         for i, r in enumerate(detail.records):
             for j, text in enumerate((r.kind, r.stage.label if r.stage else "—", r.title, r.detail)):
                 self.records.setItem(i, j, QTableWidgetItem(text))
+        self.print_button.setEnabled(self.printable() is not None)
+
+    def printable(self) -> int | None:
+        """The selected record's id when it is a finished text record (drafts are not printed)."""
+        row = self.records.currentRow()
+        if self.detail is None or not 0 <= row < len(self.detail.records):
+            return None
+        record = self.detail.records[row]
+        return record.text_record_id if record.final else None
 
     @staticmethod
     def _stage_html(detail: CaseDetail) -> str:
@@ -161,6 +175,7 @@ class CasesPage(QWidget):
         self.table.activated.connect(lambda _index: self.work_on_stage())
         self.view.adjust_button.setEnabled(user.has(*CASE_WORKERS))
         self.view.adjust_button.clicked.connect(self.adjust_deadline)
+        self.view.print_button.clicked.connect(self.print_record)
         self.intake_button = QPushButton(self.tr("窗口收件… (Ctrl+N)"), objectName="intake")
         self.intake_button.setVisible(user.has(Role.CLERK))
         self.intake_button.clicked.connect(self.take_in)
@@ -223,6 +238,19 @@ class CasesPage(QWidget):
         wizard = StageWizard(self.ctx, self.user, case_id, self)
         wizard.case_changed.connect(lambda: self._refresh(case_id))
         wizard.exec()
+
+    def print_record(self) -> None:
+        record_id = self.view.printable()
+        if record_id is None:
+            return
+        try:
+            rendered = printing.render_record(self.ctx, record_id)
+        except ServiceError as exc:
+            QMessageBox.warning(self, self.tr("不能打印"), str(exc))
+            return
+        from jlclient.ui.print_preview import PrintPreview   # QtPdf loads only when a preview opens
+        PrintPreview(self.ctx, self.user, rendered, self).exec()
+        self._refresh(self.current_case_id())
 
     def adjust_deadline(self) -> None:
         case_id = self.current_case_id()
