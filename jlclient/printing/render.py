@@ -122,13 +122,13 @@ def _field_rows(spec: FormSpec, values: dict, st: dict) -> list[Flowable]:
 
 
 def _long_text(f: FieldSpec, text: str, st: dict) -> list[Flowable]:
-    """The label, then the text paragraph by paragraph (page breaks fall between lines), with room
-    for the lines the form reserves when it is short."""
+    """The label, then the text paragraph by paragraph (page breaks fall between lines); an empty
+    field keeps the lines the form reserves, for writing by hand."""
     paragraphs = text.split("\n") if text else []
     out: list[Flowable] = [Spacer(1, 4), _p(f"{f.label}：", st["cell"])]
     out += [_p(line, st["body"]) for line in paragraphs]
-    missing = f.print_hints.lines - len(paragraphs)
-    out += [Spacer(1, st["body"].leading)] * max(0, missing)   # line by line, so a page can break between
+    if not paragraphs:   # line by line, so a page can break between them
+        out += [Spacer(1, st["body"].leading)] * f.print_hints.lines
     return out
 
 
