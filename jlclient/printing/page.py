@@ -55,9 +55,18 @@ class NumberedCanvas(Canvas):
         self.restoreState()
 
 
-def build(story: list, title: str, author: str = "") -> bytes:
-    """The PDF of ``story`` on official A4 pages."""
+class PlainCanvas(Canvas):
+    """A page without footer or seam mark: a file's cover, index and remarks sheet are not numbered."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initialFontName", song())
+        super().__init__(*args, **kwargs)
+
+
+def build(story: list, title: str, author: str = "", numbered: bool = True) -> bytes:
+    """The PDF of ``story`` on official A4 pages; ``numbered=False`` leaves out the page numbers and
+    seam marks (the archive's cover, file index and remarks sheet)."""
     out = BytesIO()
     doc = SimpleDocTemplate(out, pagesize=A4, title=title, author=author, creator="jlclient", **MARGINS)
-    doc.build(story, canvasmaker=NumberedCanvas)
+    doc.build(story, canvasmaker=NumberedCanvas if numbered else PlainCanvas)
     return out.getvalue()
