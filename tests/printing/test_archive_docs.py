@@ -1,7 +1,6 @@
 """The archive volume's cover, file index and remarks sheet read back with poppler: every label and
 value present, the CJK font embedded, pages not blank, no page numbers, long names kept inside the
 page, and a long index repeating its header on every page."""
-import re
 import subprocess
 from datetime import date
 
@@ -12,32 +11,11 @@ from reportlab.lib.units import mm
 from jlclient.printing import page
 from jlclient.printing.archive_docs import (CoverData, IndexRow, RemarksData, _style, cover_sheet, file_index,
                                             fit_paragraph, page_numbers, remarks_sheet)
+from tests.support.pdf import page_count, pdftotext, right_edges, squash
 
 NAME_40 = "灵寿县城关镇建设路北段东侧第十二号院内新时代现代化综合食品经营有限责任公司分公司"[:40]
 PAGE_W = 595.3
 RIGHT_EDGE = PAGE_W - page.MARGINS["rightMargin"] + 1      # points
-
-
-def squash(text: str) -> str:
-    return "".join(text.split())
-
-
-def pdftotext(pdf: bytes, first: int | None = None) -> str:
-    pages = ["-f", str(first), "-l", str(first)] if first else []
-    return subprocess.run(["pdftotext", "-raw", *pages, "-", "-"], input=pdf, capture_output=True,
-                          check=True).stdout.decode()
-
-
-def page_count(pdf: bytes) -> int:
-    info = subprocess.run(["pdfinfo", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
-    return int(re.search(r"Pages:\s+(\d+)", info).group(1))
-
-
-def right_edges(pdf: bytes, tmp_path) -> list[float]:
-    path = tmp_path / "bbox.pdf"
-    path.write_bytes(pdf)
-    bbox = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True).stdout
-    return [float(m) for m in re.findall(r'xMax="([\d.]+)"', bbox)]
 
 
 def cover_data(**changes) -> CoverData:

@@ -4,7 +4,6 @@ import subprocess
 from datetime import date
 
 import cv2
-import numpy as np
 import pytest
 from sqlalchemy import select
 
@@ -18,30 +17,9 @@ from jlclient.services.printing import print_form, print_record
 from jlclient.services.verify import verify
 from jlclient.store.models import AuditEntry, ElectronicRecord
 from tests.support.case_builder import ACTOR, build_case, form_values, save
+from tests.support.pdf import assert_fonts_embedded, pages_png, pdftotext, squash
 
 ON = date(2026, 3, 2)
-
-
-def pdftotext(pdf: bytes) -> str:
-    """The text in drawing order (-raw): a wrapped cell's lines stay together."""
-    return subprocess.run(["pdftotext", "-raw", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
-
-
-def pdffonts(pdf: bytes, tmp_path) -> str:
-    path = tmp_path / "doc.pdf"
-    path.write_bytes(pdf)
-    return subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
-
-
-def pages_png(pdf: bytes, tmp_path, dpi: int = 100) -> list[np.ndarray]:
-    path = tmp_path / "doc.pdf"
-    path.write_bytes(pdf)
-    subprocess.run(["pdftoppm", "-r", str(dpi), "-png", str(path), str(tmp_path / "p")], check=True)
-    return [cv2.imread(str(p), cv2.IMREAD_GRAYSCALE) for p in sorted(tmp_path.glob("p*.png"))]
-
-
-def squash(text: str) -> str:
-    return "".join(text.split())
 
 
 def test_chinese_dates_follow_the_official_style():
@@ -58,11 +36,7 @@ def test_materials_receipt_prints_every_field_with_the_font_embedded_and_a_reada
                      values["phone"], "申请事项", values["matter"], values["materials"][0]["name"], "2026年3月2日",
                      "第1页共1页", "Q7K2-99AB"):
         assert squash(expected) in text, expected
-    fonts = pdffonts(pdf, tmp_path).splitlines()[2:]
-    cjk = [f for f in fonts if "UMing" in f]
-    assert cjk and all(f.split()[-5] == "yes" for f in cjk)           # the CJK face, embedded
-    # ReportLab lists the standard Helvetica in every PDF's resources; the text never uses it
-    assert all("UMing" in f or f.startswith("Helvetica ") for f in fonts)
+    assert_fonts_embedded(pdf, tmp_path)
     [picture] = pages_png(pdf, tmp_path, dpi=150)
     assert (picture < 128).mean() > 0.01                                 # not blank
     decoded, _, _ = cv2.QRCodeDetector().detectAndDecode(picture)
