@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from io import BytesIO
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -29,6 +29,8 @@ from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyl
 from jlclient.printing import page
 from jlclient.printing.fonts import song
 from jlclient.printing.render import TEXT_WIDTH, chinese_date
+
+Progress = Callable[[int, int], None]   # (labels done, labels in all)
 
 MIN_SIZE = 6.0          # points: the smallest size a label normally uses
 FLOOR_SIZE = 3.5        # below MIN_SIZE only when the text would otherwise leave its box
@@ -285,7 +287,8 @@ def spine_label(data: SpineData, width_mm: int, *, height_mm: float = SPINE_HEIG
 
 
 def spine_labels(items: Iterable[SpineData], width_mm: int, *, height_mm: float = SPINE_HEIGHT,
-                 gap_mm: float = 3, offset_mm: tuple[float, float] = (0, 0)) -> bytes:
+                 gap_mm: float = 3, offset_mm: tuple[float, float] = (0, 0),
+                 progress: Progress | None = None) -> bytes:
     """Many spine labels side by side on A4 (a year's boxes), in order left to right, page by page;
     the outline is the cutting line."""
     _spine_width(width_mm)
@@ -300,6 +303,8 @@ def spine_labels(items: Iterable[SpineData], width_mm: int, *, height_mm: float 
         for i, data in enumerate(items[start:start + per_page]):
             _spine(c, data, (left + i * (width_mm + gap_mm)) * mm, bottom * mm, width_mm, height_mm)
         c.showPage()
+        if progress:
+            progress(min(start + per_page, len(items)), len(items))
     c.save()
     return out.getvalue()
 
@@ -633,9 +638,10 @@ def _cell_label(c: Canvas, lines: list[str], x: float, top: float, w: float, h: 
 
 
 def sheet(texts: list[list[str]], spec: LabelSheet = A4_3x8, offset_mm: tuple[float, float] = (0, 0), *,
-          guides: bool = False, title: str = "标签") -> bytes:
+          guides: bool = False, title: str = "标签", progress: Progress | None = None) -> bytes:
     """``texts`` (one list of lines per label) in the cells of ``spec``, as many pages as needed.
-    ``guides`` draws the cell outlines (for a trial print on plain paper)."""
+    ``guides`` draws the cell outlines (for a trial print on plain paper); ``progress(done, total)``
+    hears of each page's labels (a batch on a worker; it may raise to cancel)."""
     out = BytesIO()
     pw, ph = spec.page[0] * mm, spec.page[1] * mm
     c = _canvas(out, (pw, ph), title)
@@ -650,6 +656,8 @@ def sheet(texts: list[list[str]], spec: LabelSheet = A4_3x8, offset_mm: tuple[fl
                 c.setStrokeGray(0)
             _cell_label(c, [ln for ln in lines if ln is not None], x * mm, ph - top * mm, w * mm, h * mm)
         c.showPage()
+        if progress:
+            progress(min(start + spec.per_page, len(texts)), len(texts))
     c.save()
     return out.getvalue()
 

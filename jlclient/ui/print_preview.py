@@ -16,13 +16,15 @@ from jlclient.services.auth import CurrentUser
 from jlclient.services.context import AppContext, ServiceError
 
 
-class PrintPreview(QDialog):
-    def __init__(self, ctx: AppContext, user: CurrentUser, rendered: printing.Rendered, parent=None):
+class PdfPreview(QDialog):
+    """Any PDF: preview, print, save. ``after_output(how)`` ("print" | "pdf") says what became of it."""
+
+    def __init__(self, pdf: bytes, title: str, parent=None):
         super().__init__(parent)
-        self.ctx, self.user, self.rendered = ctx, user, rendered
-        self.setWindowTitle(self.tr("打印预览：{t}").format(t=rendered.title))
+        self.pdf, self.title_ = pdf, title
+        self.setWindowTitle(self.tr("打印预览：{t}").format(t=title))
         self.resize(820, 960)
-        self._bytes = QByteArray(rendered.pdf)          # the document reads from this buffer: keep both
+        self._bytes = QByteArray(pdf)                    # the document reads from this buffer: keep both
         self._buffer = QBuffer(self._bytes, self)
         self._buffer.open(QIODevice.ReadOnly)
         self.document = QPdfDocument(self)
@@ -73,21 +75,32 @@ class PrintPreview(QDialog):
                 painter.drawImage(target, image)
         finally:
             painter.end()
-        self._register("print")
+        self.after_output("print")
 
     def save_pdf(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(self, self.tr("另存为 PDF"), f"{self.rendered.title}.pdf",
+        name, _ = QFileDialog.getSaveFileName(self, self.tr("另存为 PDF"), f"{self.title_}.pdf",
                                               self.tr("PDF 文件 (*.pdf)"))
         if not name:
             return
         try:
-            Path(name).write_bytes(self.rendered.pdf)
+            Path(name).write_bytes(self.pdf)
         except OSError as exc:
             self.status.setText(self.tr("保存失败：{e}").format(e=exc.strerror))
             return
-        self._register("pdf")
+        self.after_output("pdf")
 
-    def _register(self, how: str) -> None:
+    def after_output(self, how: str) -> None:
+        self.status.setText(self.tr("已打印") if how == "print" else self.tr("已保存"))
+
+
+class PrintPreview(PdfPreview):
+    """A record of a case: whatever is printed or saved is registered as its electronic record."""
+
+    def __init__(self, ctx: AppContext, user: CurrentUser, rendered: printing.Rendered, parent=None):
+        super().__init__(rendered.pdf, rendered.title, parent)
+        self.ctx, self.user, self.rendered = ctx, user, rendered
+
+    def after_output(self, how: str) -> None:
         try:
             printed = printing.register_print(self.ctx, self.user.actor, self.rendered, how)
         except ServiceError as exc:

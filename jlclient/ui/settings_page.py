@@ -208,3 +208,6 @@ class SettingsPage(QTabWidget):
         self.users = UsersTab(ctx, user)
         self.addTab(self.agency, self.tr("机构与规则"))
         self.addTab(self.users, self.tr("用户管理"))
+        from jlclient.ui.label_settings import LabelSettingsTab
+        self.labels = LabelSettingsTab(ctx, user)
+        self.addTab(self.labels, self.tr("标签打印"))
