@@ -9,8 +9,9 @@ from threading import Event
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QDockWidget, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QMessageBox, QProgressBar, QPushButton,
-                               QTabWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QDockWidget, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QMessageBox, QProgressBar,
+                               QPushButton, QScrollArea, QTabWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
+                               QWidget)
 
 from jlclient.devices.clear import NotClearable, clear_camera
 from jlclient.devices.layouts import Recognised
@@ -194,8 +195,12 @@ class DockingPane(QDockWidget):
         layout.addWidget(self.bar)
         layout.addWidget(self.rate)
         layout.addWidget(self.status)
+        scroll = QScrollArea()            # a short screen must not cut off the status at the bottom
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.NoFrame)
+        scroll.setWidget(docked)
         self.tabs = QTabWidget(objectName="dockTabs")
-        self.tabs.addTab(docked, self.tr("已接入"))
+        self.tabs.addTab(scroll, self.tr("已接入"))
         self.tabs.addTab(self.unlinked, self.tr("待关联音像"))
         return self.tabs
 
