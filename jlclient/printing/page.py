@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from reportlab.lib.pagesizes import A4
+from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import SimpleDocTemplate
@@ -39,11 +39,11 @@ class NumberedCanvas(Canvas):
 
     def _footer(self, total: int) -> None:
         self.setFont(song(), 10.5)
-        self.drawCentredString(A4[0] / 2, 20 * mm, f"第 {self._pageNumber} 页 共 {total} 页")
+        self.drawCentredString(self._pagesize[0] / 2, 20 * mm, f"第 {self._pageNumber} 页 共 {total} 页")
 
     def _seam_mark(self) -> None:
         """A half seal circle on the right edge: the agency stamps across it and the next page."""
-        x, y, r = A4[0], A4[1] / 2, 20 * mm
+        x, y, r = self._pagesize[0], self._pagesize[1] / 2, 20 * mm
         self.saveState()
         self.setDash(3, 2)
         self.setStrokeGray(0.55)
@@ -63,10 +63,12 @@ class PlainCanvas(Canvas):
         super().__init__(*args, **kwargs)
 
 
-def build(story: list, title: str, author: str = "", numbered: bool = True) -> bytes:
-    """The PDF of ``story`` on official A4 pages; ``numbered=False`` leaves out the page numbers and
-    seam marks (the archive's cover, file index and remarks sheet)."""
+def build(story: list, title: str, author: str = "", numbered: bool = True, wide: bool = False) -> bytes:
+    """The PDF of ``story`` on official A4 pages (``wide``: landscape, for ledgers with many columns);
+    ``numbered=False`` leaves out the page numbers and seam marks (the archive's cover, file index and
+    remarks sheet)."""
     out = BytesIO()
-    doc = SimpleDocTemplate(out, pagesize=A4, title=title, author=author, creator="jlclient", **MARGINS)
+    doc = SimpleDocTemplate(out, pagesize=landscape(A4) if wide else A4, title=title, author=author,
+                            creator="jlclient", **MARGINS)
     doc.build(story, canvasmaker=NumberedCanvas if numbered else PlainCanvas)
     return out.getvalue()

@@ -23,7 +23,7 @@ QR_FIELD = "lookup_code"          # receipts carry a QR code of the look-up code
 NUMBER_FIELDS = ("doc_number", "receipt_number")
 
 
-def _styles() -> dict[str, ParagraphStyle]:
+def styles() -> dict[str, ParagraphStyle]:
     font = song()
     return {
         "agency": ParagraphStyle("agency", fontName=font, fontSize=16, leading=24, alignment=TA_CENTER),
@@ -67,11 +67,11 @@ def field_text(f: FieldSpec, value: Any) -> str:
     return str(value)
 
 
-def _p(text: str, style: ParagraphStyle) -> Paragraph:
+def para(text: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph(escape(text).replace("\n", "<br/>"), style)
 
 
-def _grid(rows: list[list], widths: list[float]) -> Table:
+def grid(rows: list[list], widths: list[float]) -> Table:
     table = Table(rows, colWidths=widths)
     table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.6, colors.black),
                                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -104,7 +104,7 @@ def _field_rows(spec: FormSpec, values: dict, st: dict) -> list[Flowable]:
             for _, _, share, label_w in row:
                 cell = TEXT_WIDTH * share / used
                 widths += [min(label_w, cell / 2), cell - min(label_w, cell / 2)]
-            out.append(_grid([cells], widths))
+            out.append(grid([cells], widths))
             row, used = [], 0.0
     for f in plain:
         if f.print_hints.lines > 1:   # long text runs on over pages: paragraphs, not a table cell
@@ -115,7 +115,7 @@ def _field_rows(spec: FormSpec, values: dict, st: dict) -> list[Flowable]:
         if used + share > 1.0001:
             flush()
         label_w = max(26 * mm, len(f.label) * st["cell"].fontSize + 16)   # the label on one line (+ padding)
-        row.append((_p(f.label, st["cell"]), _p(field_text(f, values.get(f.key)), st["cell"]), share, label_w))
+        row.append((para(f.label, st["cell"]), para(field_text(f, values.get(f.key)), st["cell"]), share, label_w))
         used += share
     flush()
     return out
@@ -125,8 +125,8 @@ def _long_text(f: FieldSpec, text: str, st: dict) -> list[Flowable]:
     """The label, then the text paragraph by paragraph (page breaks fall between lines); an empty
     field keeps the lines the form reserves, for writing by hand."""
     paragraphs = text.split("\n") if text else []
-    out: list[Flowable] = [Spacer(1, 4), _p(f"{f.label}：", st["cell"])]
-    out += [_p(line, st["body"]) for line in paragraphs]
+    out: list[Flowable] = [Spacer(1, 4), para(f"{f.label}：", st["cell"])]
+    out += [para(line, st["body"]) for line in paragraphs]
     if not paragraphs:   # line by line, so a page can break between them
         out += [Spacer(1, st["body"].leading)] * f.print_hints.lines
     return out
@@ -135,12 +135,12 @@ def _long_text(f: FieldSpec, text: str, st: dict) -> list[Flowable]:
 def _materials(spec: FormSpec, values: dict, st: dict) -> list[Flowable]:
     out = []
     for f in (f for f in spec.fields if f.type is FieldType.MATERIALS):
-        rows = [[_p(h, st["cell"]) for h in ("序号", f.label, "份数", "原件/复印件")]]
+        rows = [[para(h, st["cell"]) for h in ("序号", f.label, "份数", "原件/复印件")]]
         for i, m in enumerate(values.get(f.key) or [], 1):
             kind = {"original": "原件", "copy": "复印件"}.get(m.get("kind", ""), m.get("kind", ""))
-            rows.append([_p(str(i), st["cell"]), _p(str(m.get("name", "")), st["cell"]),
-                         _p(str(m.get("copies", "")), st["cell"]), _p(kind, st["cell"])])
-        out += [Spacer(1, 4), _grid(rows, [14 * mm, TEXT_WIDTH - 64 * mm, 20 * mm, 30 * mm])]
+            rows.append([para(str(i), st["cell"]), para(str(m.get("name", "")), st["cell"]),
+                         para(str(m.get("copies", "")), st["cell"]), para(kind, st["cell"])])
+        out += [Spacer(1, 4), grid(rows, [14 * mm, TEXT_WIDTH - 64 * mm, 20 * mm, 30 * mm])]
     return out
 
 
@@ -162,7 +162,7 @@ def _signatures(spec: FormSpec, values: dict, st: dict) -> list[Flowable]:
     out: list[Flowable] = [Spacer(1, 10)]
     for slot in spec.signatures:
         style = st["seal"] if slot.kind is SignatureKind.SEAL else st["cell"]
-        out += [_p(_signature_text(slot, values.get(slot.key)), style), Spacer(1, 6)]
+        out += [para(_signature_text(slot, values.get(slot.key)), style), Spacer(1, 6)]
     return out
 
 
@@ -188,13 +188,13 @@ class QrCode(Flowable):
 
 def form_story(spec: FormSpec, values: dict, agency: str) -> list[Flowable]:
     """Everything printed for one record of ``spec``."""
-    st = _styles()
-    story: list[Flowable] = [_p(agency, st["agency"]), _p(spec.title, st["title"])]
+    st = styles()
+    story: list[Flowable] = [para(agency, st["agency"]), para(spec.title, st["title"])]
     number = next((values[k] for k in NUMBER_FIELDS if values.get(k)), "")
     if number:
-        story.append(_p(str(number), st["number"]))
+        story.append(para(str(number), st["number"]))
     story += _field_rows(spec, values, st) + _materials(spec, values, st) + _signatures(spec, values, st)
     if values.get(QR_FIELD):
-        story += [Spacer(1, 6), _p(f"查询码：{values[QR_FIELD]}（扫码查询办理进度）", st["cell"]),
+        story += [Spacer(1, 6), para(f"查询码：{values[QR_FIELD]}（扫码查询办理进度）", st["cell"]),
                   QrCode(str(values[QR_FIELD]))]
     return story
