@@ -5,7 +5,6 @@ removed, and the clearing is audited with the list of files (seed 000 Art. 23: o
 keep recordings on the device)."""
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -13,13 +12,11 @@ from sqlalchemy import select
 
 from jlclient.devices.pull import CameraFile, Docked, safe_path
 from jlclient.store import audit
+from jlclient.store.evidence import sha256_of
 from jlclient.store.models import PulledFile
 
 if TYPE_CHECKING:
     from jlclient.services.context import AppContext
-
-CHUNK = 1 << 20
-
 
 class NotClearable(Exception):
     """Some file is not safely stored yet; the message names it (Chinese)."""
@@ -31,14 +28,6 @@ class Cleared:
     bytes: int
 
 
-def _hash(path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(CHUNK):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def _check(ctx: AppContext, docked: Docked, f: CameraFile) -> str:
     with ctx.db.read() as s:
         registered = s.scalar(select(PulledFile.sha256).where(PulledFile.camera_serial == docked.serial,
@@ -46,7 +35,8 @@ def _check(ctx: AppContext, docked: Docked, f: CameraFile) -> str:
     if registered is None:
         raise NotClearable(f"{f.path} 尚未拷贝登记，不能清空记录仪")
     try:
-        on_camera = _hash(safe_path(docked.root, f.path))
+        with open(safe_path(docked.root, f.path), "rb") as camera_file:
+            on_camera = sha256_of(camera_file)
     except OSError as exc:
         raise NotClearable(f"读取 {f.path} 失败：{exc.strerror}；记录仪可能已被拔出") from exc
     if on_camera != registered:

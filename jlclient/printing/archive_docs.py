@@ -17,7 +17,7 @@ from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from jlclient.printing import page
 from jlclient.printing.fonts import song
-from jlclient.printing.render import TEXT_WIDTH, chinese_date
+from jlclient.printing.render import TEXT_WIDTH, chinese_date, para
 
 RETENTION_PERIODS = ("永久", "30年", "10年")   # common practice; the agency may configure others
 BLANK_DATE = "　　　　年　　月　　日"
@@ -27,10 +27,6 @@ PAD = 4                                           # cell padding, points
 def _style(name: str, size: float, leading: float | None = None, align: int = TA_LEFT) -> ParagraphStyle:
     return ParagraphStyle(name, fontName=song(), fontSize=size, leading=leading or size * 1.35,
                           alignment=align, wordWrap="CJK")
-
-
-def _p(text: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape(text).replace("\n", "<br/>"), style)
 
 
 def fit_paragraph(text: str, style: ParagraphStyle, width: float, height: float,
@@ -43,16 +39,16 @@ def fit_paragraph(text: str, style: ParagraphStyle, width: float, height: float,
     size = float(style.fontSize)
     while True:
         shrunk = ParagraphStyle(f"{style.name}@{size}", parent=style, fontSize=size, leading=size * ratio)
-        para = _p(text, shrunk)
-        _, needed = para.wrap(width, height)
-        if (needed <= height and not _overflows(para)) or size - 0.5 < min_size:
-            return para
+        fitted = para(text, shrunk)
+        _, needed = fitted.wrap(width, height)
+        if (needed <= height and not _overflows(fitted)) or size - 0.5 < min_size:
+            return fitted
         size -= 0.5
 
 
-def _overflows(para: Paragraph) -> bool:
+def _overflows(paragraph: Paragraph) -> bool:
     """Whether a wrapped paragraph has a line wider than its width (an unbreakable word)."""
-    lines = para.blPara.lines
+    lines = paragraph.blPara.lines
     return any((line.extraSpace if hasattr(line, "extraSpace") else line[0]) < -0.01 for line in lines)
 
 
@@ -110,7 +106,7 @@ def _boxes(cells: list[tuple[str, str]], widths: list[float]) -> Table:
     """Labels over values, each value in its own box (the top-right archive numbers)."""
     label, value = _style("box-label", 9, align=TA_CENTER), _style("box-value", 12, align=TA_CENTER)
     value_h = 9 * mm
-    row0 = [_p(lbl, label) for lbl, _ in cells]
+    row0 = [para(lbl, label) for lbl, _ in cells]
     row1 = [fit_paragraph(v, value, w - 2 * 2, value_h - 2 * 2, min_size=6) for (_, v), w in zip(cells, widths)]
     table = Table([row0, row1], colWidths=widths, rowHeights=[6 * mm, value_h], hAlign="RIGHT")
     table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.8, colors.black),
@@ -129,13 +125,13 @@ def _field_block(rows: list[tuple], widths: list[float], heights: list[float], v
         inner_h = h - 2 * PAD
         if len(row) == 2:
             label, value = row
-            data.append([_p(label, label_style),
+            data.append([para(label, label_style),
                          fit_paragraph(value, value_style, sum(widths[1:]) - 2 * PAD, inner_h), "", ""])
             spans.append(("SPAN", (1, r), (3, r)))
         else:
             l1, v1, l2, v2 = row
-            data.append([_p(l1, label_style), fit_paragraph(v1, value_style, widths[1] - 2 * PAD, inner_h),
-                         _p(l2, label_style), fit_paragraph(v2, value_style, widths[3] - 2 * PAD, inner_h)])
+            data.append([para(l1, label_style), fit_paragraph(v1, value_style, widths[1] - 2 * PAD, inner_h),
+                         para(l2, label_style), fit_paragraph(v2, value_style, widths[3] - 2 * PAD, inner_h)])
     table = Table(data, colWidths=widths, rowHeights=heights)
     table.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 1.5, colors.black),
                                ("INNERGRID", (0, 0), (-1, -1), 0.6, colors.black),
@@ -149,7 +145,7 @@ def _field_block(rows: list[tuple], widths: list[float], heights: list[float], v
 def cover_story(data: CoverData) -> list[Flowable]:
     numbers = _boxes([("全宗号", data.fonds_no), ("目录号", data.catalogue_no), ("案卷号", data.file_no),
                       ("归档号", data.archive_number)], [20 * mm, 20 * mm, 20 * mm, 28 * mm])
-    heading = _p(" ".join(data.heading), _style("heading", 30, 42, TA_CENTER))
+    heading = para(" ".join(data.heading), _style("heading", 30, 42, TA_CENTER))
     label = _style("cover-label", 14, 18, TA_CENTER)
     value = _style("cover-value", 14, 20)
     rows = [("全宗名称", data.fonds_name),
@@ -207,17 +203,17 @@ def _doc_number(text: str, style: ParagraphStyle, width: float) -> Paragraph:
             at = text.find(bracket)
             if at > 0:
                 return Paragraph(f"{escape(text[:at])}<br/>{escape(text[at:])}", style)
-    return _p(text, style)
+    return para(text, style)
 
 
 def index_story(rows: list[IndexRow], title: str = "", archive_number: str = "") -> list[Flowable]:
     cell = _style("index-cell", 10.5, 14)
     centre = _style("index-centre", 10.5, 14, TA_CENTER)
     widths = [w * mm for _, w in INDEX_COLUMNS]
-    data = [[_p(h, centre) for h, _ in INDEX_COLUMNS]]
+    data = [[para(h, centre) for h, _ in INDEX_COLUMNS]]
     for i, r in enumerate(rows, 1):
-        data.append([_p(str(i), centre), _doc_number(r.doc_number, cell, widths[1] - 2 * CELL_PAD), _p(r.author, cell), _p(r.title, cell),
-                     _p(_ymd(r.date), centre), _p(r.page, centre), _p(r.remarks, cell)])
+        data.append([para(str(i), centre), _doc_number(r.doc_number, cell, widths[1] - 2 * CELL_PAD), para(r.author, cell), para(r.title, cell),
+                     para(_ymd(r.date), centre), para(r.page, centre), para(r.remarks, cell)])
     table = Table(data, colWidths=widths, repeatRows=1)
     table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.6, colors.black),
                                ("BOX", (0, 0), (-1, -1), 1.2, colors.black),
@@ -226,12 +222,12 @@ def index_story(rows: list[IndexRow], title: str = "", archive_number: str = "")
                                ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD),
                                ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
                                ("TOPPADDING", (0, 0), (-1, 0), 6), ("BOTTOMPADDING", (0, 0), (-1, 0), 6)]))
-    story: list[Flowable] = [_p(" ".join("卷内文件目录"), _style("index-heading", 22, 32, TA_CENTER))]
+    story: list[Flowable] = [para(" ".join("卷内文件目录"), _style("index-heading", 22, 32, TA_CENTER))]
     caption = _style("index-caption", 11, 16)
     if title:
-        story.append(_p(f"案卷题名：{title}", caption))
+        story.append(para(f"案卷题名：{title}", caption))
     if archive_number:
-        story.append(_p(f"归档号：{archive_number}", caption))
+        story.append(para(f"归档号：{archive_number}", caption))
     return story + [Spacer(1, 4 * mm), table]
 
 
@@ -276,14 +272,14 @@ def remarks_story(data: RemarksData) -> list[Flowable]:
     label = _style("remarks-label", 14, 20)
     body = ParagraphStyle("remarks-body", parent=_style("remarks-body0", 14, 24), firstLineIndent=28)
     inner_w = TEXT_WIDTH - 2 * 2 * PAD
-    notes = [[_p("本卷情况说明：", label)]]
+    notes = [[para("本卷情况说明：", label)]]
     for line in (line for line in data.notes.split("\n") if line.strip()):
         # the table breaks between rows, never inside one: a paragraph longer than a page goes in pieces
-        para = _p(line, body)
-        while para.wrap(inner_w, 10_000)[1] > NOTES_PIECE and (pieces := para.split(inner_w, NOTES_PIECE)):
+        piece = para(line, body)
+        while piece.wrap(inner_w, 10_000)[1] > NOTES_PIECE and (pieces := piece.split(inner_w, NOTES_PIECE)):
             notes.append([pieces[0]])
-            para = pieces[1]
-        notes.append([para])
+            piece = pieces[1]
+        notes.append([piece])
     needed = sum(row[0].wrap(inner_w, 10_000)[1] for row in notes) + 2 * PAD + 3 * mm
     notes.append([""])                                  # the blank rest of the box
     filler = max(NOTES_MIN_HEIGHT - needed, 2 * PAD)
@@ -291,7 +287,7 @@ def remarks_story(data: RemarksData) -> list[Flowable]:
             ["检查人：", data.checker, "日期：", _date(data.checked_on)],
             ["立卷时间：", _date(data.volume_on or data.filed_on), "", ""]]
     first_sign = len(notes)
-    rows = [[cell[0], "", "", ""] for cell in notes] + [[_p(t, label) for t in r] for r in sign]
+    rows = [[cell[0], "", "", ""] for cell in notes] + [[para(t, label) for t in r] for r in sign]
     heights = [None] * (first_sign - 1) + [filler] + [14 * mm] * 3
     # one table, so every page's part of it is boxed; it breaks only between note rows
     table = _BoxedTable(rows, colWidths=[30 * mm, 48 * mm, 20 * mm, TEXT_WIDTH - 98 * mm], rowHeights=heights)
@@ -307,9 +303,9 @@ def remarks_story(data: RemarksData) -> list[Flowable]:
                                ("BOTTOMPADDING", (0, 0), (-1, first_sign - 1), 0),
                                ("TOPPADDING", (0, 0), (0, 0), 2 * PAD), ("BOTTOMPADDING", (0, 0), (0, 0), 3 * mm),
                                ("LEFTPADDING", (0, first_sign), (0, -1), 2 * PAD)]))
-    story: list[Flowable] = [_p(" ".join("卷内备考表"), _style("remarks-heading", 22, 32, TA_CENTER))]
+    story: list[Flowable] = [para(" ".join("卷内备考表"), _style("remarks-heading", 22, 32, TA_CENTER))]
     if data.archive_number:
-        story.append(_p(f"归档号：{data.archive_number}", _style("remarks-number", 11, 16)))
+        story.append(para(f"归档号：{data.archive_number}", _style("remarks-number", 11, 16)))
     return story + [Spacer(1, 5 * mm), table]
 
 

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from io import BytesIO
 from typing import Callable, Iterable, Sequence
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT
@@ -24,11 +23,11 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, Spacer, TableStyle
 
 from jlclient.printing import page
 from jlclient.printing.fonts import song
-from jlclient.printing.render import TEXT_WIDTH, chinese_date
+from jlclient.printing.render import TEXT_WIDTH, chinese_date, grid, para
 
 Progress = Callable[[int, int], None]   # (labels done, labels in all)
 
@@ -56,9 +55,9 @@ def wrap(text: str, width: float, size: float) -> list[str]:
     characters, between Latin words, inside a Latin word only when it alone is too wide; a closing
     punctuation mark never starts a line. Newlines in ``text`` are kept."""
     out: list[str] = []
-    for para in text.split("\n"):
+    for paragraph in text.split("\n"):
         line, used = "", 0.0
-        for tok in _tokens(para):
+        for tok in _tokens(paragraph):
             w = _unit_width(tok) * size
             if used + w <= width + 1e-6 or not line.strip():
                 if w > width and not line.strip() and len(tok) > 1:        # a word wider than the line
@@ -108,22 +107,6 @@ def fit_lines(texts: Sequence[str], width: float, height: float, max_size: float
                                                                     for ln in lines)
         if fits or size - 0.5 < FLOOR_SIZE:
             return Fitted(size, lines)
-        size -= 0.5
-
-
-def fit_paragraph(text: str, style: ParagraphStyle, width: float, height: float,
-                  min_size: float = MIN_SIZE) -> Paragraph:
-    """The platypus counterpart for a fixed box in a story: shrinks ``style`` in half points until
-    ``Paragraph.wrap`` says the text fits ``width`` × ``height``."""
-    ratio = style.leading / style.fontSize
-    size = float(style.fontSize)
-    while True:
-        st = ParagraphStyle(f"{style.name}@{size}", parent=style, fontSize=size, leading=size * ratio,
-                            wordWrap="CJK")
-        para = Paragraph(escape(text).replace("\n", "<br/>"), st)
-        _, needed = para.wrap(width, height)
-        if needed <= height or size - 0.5 < FLOOR_SIZE:
-            return para
         size -= 0.5
 
 
@@ -545,18 +528,6 @@ def _note_styles() -> dict[str, ParagraphStyle]:
     }
 
 
-def _np(text: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape(text).replace("\n", "<br/>"), style)
-
-
-def _grid(rows: list[list], widths: list[float], header: bool = False) -> Table:
-    table = Table(rows, colWidths=widths, repeatRows=1 if header else 0)
-    style = [("GRID", (0, 0), (-1, -1), 0.6, colors.black), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-             ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]
-    table.setStyle(TableStyle(style))
-    return table
-
-
 def written_note(data: DiscData) -> bytes:
     """视听资料制作说明: the written note that goes with the disc (seed 004 Art. 22), on A4."""
     st = _note_styles()
@@ -571,26 +542,26 @@ def written_note(data: DiscData) -> bytes:
     sha = data.checksum
     checksum = f"{sha[:32]}\n{sha[32:]}" + ("" if data.sha256 else "\n（按下表文件清单计算）")
     label_w, half = 36 * mm, TEXT_WIDTH / 2 - 36 * mm
-    grid = [[_np(k, cell), _np(v, cell), "", ""] for k, v in wide]
-    grid += [[_np(a, cell), _np(av, cell), _np(b, cell), _np(bv, cell)] for (a, av), (b, bv) in pairs]
-    grid.append([_np("光盘校验值（SHA-256）", cell), _np(checksum, cell), "", ""])
-    facts = _grid(grid, [label_w, half, label_w, half])
-    facts.setStyle(TableStyle([("SPAN", (1, i), (3, i)) for i in list(range(len(wide))) + [len(grid) - 1]]))
-    files = [[_np(h, cell) for h in ("序号", "文件名", "时长", "大小", "SHA-256")]]
+    rows = [[para(k, cell), para(v, cell), "", ""] for k, v in wide]
+    rows += [[para(a, cell), para(av, cell), para(b, cell), para(bv, cell)] for (a, av), (b, bv) in pairs]
+    rows.append([para("光盘校验值（SHA-256）", cell), para(checksum, cell), "", ""])
+    facts = grid(rows, [label_w, half, label_w, half])
+    facts.setStyle(TableStyle([("SPAN", (1, i), (3, i)) for i in list(range(len(wide))) + [len(rows) - 1]]))
+    files = [[para(h, cell) for h in ("序号", "文件名", "时长", "大小", "SHA-256")]]
     for i, f in enumerate(data.files, 1):
-        files.append([_np(str(i), cell), _np(f.name, st["small"]), _np(duration_text(f.duration_s), st["small"]),
-                      _np(size_text(f.size), st["small"]),
-                      _np(f"{f.sha256.lower()[:32]}\n{f.sha256.lower()[32:]}", st["small"])])
-    file_table = _grid(files, [13 * mm, 50 * mm, 19 * mm, 19 * mm, TEXT_WIDTH - 101 * mm], header=True)
+        files.append([para(str(i), cell), para(f.name, st["small"]), para(duration_text(f.duration_s), st["small"]),
+                      para(size_text(f.size), st["small"]),
+                      para(f"{f.sha256.lower()[:32]}\n{f.sha256.lower()[32:]}", st["small"])])
+    file_table = grid(files, [13 * mm, 50 * mm, 19 * mm, 19 * mm, TEXT_WIDTH - 101 * mm], header=True)
     statement = (f"本光盘所载{data.file_count}个视听资料文件系{data.extractor}于{_when(data.extracted_at)}"
                  f"从{data.method}（设备编号 {data.device}）的原始记录中提取，由{data.maker}于"
                  f"{_when(data.made_at)}复制制作，内容与原始记录一致，未经剪接、删改。")
     blank = "＿＿＿＿＿＿＿＿　　　　　年　　月　　日"
-    story = ([_np(data.agency, _note_styles()["title"])] if data.agency else []) + [
-        _np("视听资料制作说明", st["title"]), facts, Spacer(1, 6), _np("文件清单：", cell), Spacer(1, 3),
+    story = ([para(data.agency, _note_styles()["title"])] if data.agency else []) + [
+        para("视听资料制作说明", st["title"]), facts, Spacer(1, 6), para("文件清单：", cell), Spacer(1, 3),
         file_table, Spacer(1, 8),
-        KeepTogether([_np(statement, st["body"]), Spacer(1, 10), _np(f"制作人（签名）：{blank}", st["sign"]),
-                      _np(f"提取人（签名）：{blank}", st["sign"])])]
+        KeepTogether([para(statement, st["body"]), Spacer(1, 10), para(f"制作人（签名）：{blank}", st["sign"]),
+                      para(f"提取人（签名）：{blank}", st["sign"])])]
     return page.build(story, f"视听资料制作说明 {data.case_number}")
 
 

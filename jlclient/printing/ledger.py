@@ -35,8 +35,7 @@ def ledger_story(rows: list[LedgerRow], agency: str, period: str) -> list[Flowab
         data.append([para(str(i), st["cell"]), para(chinese_date(r.checked_on), st["cell"]),
                      para(r.officer, st["cell"]), para(r.recording, st["cell"]), para(r.case_number, st["cell"]),
                      para(r.result, st["cell"]), para(r.issues or "无", st["cell"]), para(r.checker, st["cell"])])
-    table = grid(data, [w * mm for _, w in COLUMNS])
-    table.repeatRows = 1
+    table = grid(data, [w * mm for _, w in COLUMNS], header=True)
     return [para(agency, st["agency"]), para("音像记录回放检查台账", st["title"]),
             para(f"检查期间：{period}　共 {len(rows)} 条", st["number"]), Spacer(1, 2 * mm), table]
 

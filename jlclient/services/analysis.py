@@ -8,6 +8,7 @@ from pathlib import Path
 from threading import Event
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from jlclient.media.analysis import Analysis, AnalysisCancelled, DarkSpan, analyse
 from jlclient.services.context import AppContext
@@ -70,10 +71,16 @@ def analyse_pending(ctx: AppContext, actor: str, av_ids: list[int] | None = None
     return done
 
 
+def spans_in(s: Session, av_ids: list[int] | tuple[int, ...]) -> dict[int, list[DarkSpan]]:
+    """The dark spans found in each analysed recording."""
+    rows = s.execute(select(AvAnalysis.av_record_id, AvAnalysis.dark_spans)
+                     .where(AvAnalysis.av_record_id.in_(list(av_ids))))
+    return {i: [DarkSpan(a, b, k) for a, b, k in json.loads(spans)] for i, spans in rows}
+
+
 def dark_spans(ctx: AppContext, av_ids: list[int] | tuple[int, ...]) -> dict[int, list[DarkSpan]]:
     with ctx.db.read() as s:
-        rows = s.scalars(select(AvAnalysis).where(AvAnalysis.av_record_id.in_(list(av_ids))))
-        return {r.av_record_id: [DarkSpan(a, b, k) for a, b, k in json.loads(r.dark_spans)] for r in rows}
+        return spans_in(s, av_ids)
 
 
 def strip_of(ctx: AppContext, av_id: int) -> Path | None:

@@ -20,7 +20,8 @@ from jlclient.domain import av_rules
 from jlclient.domain.av_rules import CaseAction, LinkCandidate, RecordingSession, Segment
 from jlclient.domain.forms import FieldType
 from jlclient.domain.model import CaseStatus, Role, Stage
-from jlclient.domain.profile import STORAGE_KEYS
+from jlclient.domain.profile import STORAGE_KEYS, AvUpload
+from jlclient.services import analysis
 from jlclient.services.auth import CurrentUser
 from jlclient.services.cameras import dock_rules
 from jlclient.services.cases import find_case
@@ -28,7 +29,7 @@ from jlclient.services.compliance import agency_profile, form_specs
 from jlclient.services.context import AppContext, ServiceError
 from jlclient.store import audit
 from jlclient.store.audit import utcnow
-from jlclient.store.models import (AvAnalysis, AvRecord, BodyCamera, Case, CaseOfficer, InterruptionNote, Officer,
+from jlclient.store.models import (AvRecord, BodyCamera, Case, CaseOfficer, InterruptionNote, Officer,
                                    StageEvent, TextRecord, TextRecordRevision, UploadExemption)
 
 INTERRUPTION_REASONS = {  # the choices of forms/interruption_statement.toml (seed 004 Art. 15)
@@ -108,28 +109,26 @@ def _spoken(s: Session, ids: list[int]) -> set[int]:
     return set(s.scalars(select(InterruptionNote.av_record_id).where(InterruptionNote.av_record_id.in_(ids))))
 
 
-def _late(s: Session, records: list[AvRecord], returned: dict[int, datetime]) -> tuple[str | None, datetime | None]:
+def _late(rule: AvUpload | None, records: list[AvRecord],
+          returned: dict[int, datetime]) -> tuple[str | None, datetime | None]:
     """The upload rule broken by the session's last segment, and its due time (local)."""
-    rule = agency_profile(s).av_upload
     last = max(records, key=lambda a: a.ended_at or a.started_at)
-    end, pulled = last.ended_at or last.started_at, last.pulled_at
-    if rule is None or pulled is None:
+    if rule is None or last.pulled_at is None:
         return None, None
     back = returned.get(last.docking_id)
-    back_local = local(back) if back else None
-    due, _ = av_rules.upload_due(rule, local(end), returned_at=back_local)
-    return av_rules.upload_late(rule, local(end), local(pulled), returned_at=back_local), due
+    due, source = av_rules.upload_due(rule, local(last.ended_at or last.started_at),
+                                      returned_at=local(back) if back else None)
+    return (source if local(last.pulled_at) > due else None), due
 
 
 def _dark(s: Session, ids: list[int]) -> dict[int, float]:
-    rows = s.execute(select(AvAnalysis.av_record_id, AvAnalysis.dark_spans).where(AvAnalysis.av_record_id.in_(ids)))
-    return {i: sum(b - a for a, b, _ in json.loads(spans)) for i, spans in rows}
+    return {i: sum(d.end_s - d.start_s for d in spans) for i, spans in analysis.spans_in(s, ids).items()}
 
 
-def _view(s: Session, session: RecordingSession, rows: dict[int, tuple[AvRecord, str, str]],
+def _view(rule: AvUpload | None, session: RecordingSession, rows: dict[int, tuple[AvRecord, str, str]],
           spoken: set[int], returned: dict[int, datetime], dark: dict[int, float]) -> SessionView:
     records = [rows[i][0] for i in session.ids]
-    late, due = _late(s, records, returned)
+    late, due = _late(rule, records, returned)
     gaps = tuple(GapView(g.after, local(g.start), local(g.end), int(g.seconds), g.after in spoken)
                  for g in session.gaps)
     first = records[0]
@@ -146,7 +145,8 @@ def sessions_of(s: Session, rows: list[tuple[AvRecord, str, str]]) -> list[Sessi
     spoken = _spoken(s, list(by_id))
     returned = _returned_at(s, {a.docking_id for a, _, _ in rows if a.docking_id})
     dark = _dark(s, list(by_id))
-    views = [_view(s, x, by_id, spoken, returned, dark) for x in found]
+    rule = agency_profile(s).av_upload
+    views = [_view(rule, x, by_id, spoken, returned, dark) for x in found]
     return sorted(views, key=lambda v: (v.start, v.camera))
 
 

@@ -81,9 +81,9 @@ def render_record(ctx: AppContext, record_id: int) -> Rendered:
         values = _with_party_names(s, spec, raw)
         agency = s.scalar(select(Agency)).name
         _check(spec, raw, case)
-        rendered = (case.id, record.stage)
+        case_id, stage = case.id, record.stage
     pdf = page.build(form_story(spec, values, agency), spec.title, agency)
-    return Rendered(pdf, spec.title, rendered[0], rendered[1], record_id, spec.code)
+    return Rendered(pdf, spec.title, case_id, stage, record_id, spec.code)
 
 
 HOW = {"print": "打印件", "pdf": "PDF"}
@@ -108,11 +108,11 @@ def print_record(ctx: AppContext, actor: str, record_id: int) -> Printed:
 
 def print_form(ctx: AppContext, actor: str, form_code: str, case_ref: str) -> Printed:
     """The case's newest record of the form, printed (the CLI's `jlclient print`)."""
-    load_form(form_code)   # an unknown form is named before the case is looked up
+    spec = load_form(form_code)   # an unknown form is named before the case is looked up
     with ctx.db.read() as s:
         case = find_case(s, case_ref)
         record_id = s.scalar(select(TextRecord.id).where(TextRecord.case_id == case.id, TextRecord.form == form_code)
                              .order_by(TextRecord.id.desc()).limit(1))
         if record_id is None:
-            raise ServiceError(f"案件 {case.number} 还没有“{load_form(form_code).title}”")
+            raise ServiceError(f"案件 {case.number} 还没有“{spec.title}”")
     return print_record(ctx, actor, record_id)

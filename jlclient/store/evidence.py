@@ -43,6 +43,15 @@ class Stored:
     verified: bool = False
 
 
+def sha256_of(f: BinaryIO) -> str:
+    """The SHA-256 of everything left to read in a binary file."""
+    h = hashlib.sha256()
+    buf = memoryview(bytearray(CHUNK))
+    while n := f.readinto(buf):
+        h.update(buf[:n])
+    return h.hexdigest()
+
+
 class EvidenceStore(abc.ABC):
     """Interface: local directory today, a NAS path or object storage later (design §6)."""
 
@@ -74,12 +83,9 @@ class EvidenceStore(abc.ABC):
         """Re-hash one stored file; None when it holds, else what is wrong."""
         if not self.contains(sha256):
             return "文件缺失"
-        h = hashlib.sha256()
-        buf = memoryview(bytearray(CHUNK))
         with self.open(sha256) as f:
-            while n := f.readinto(buf):
-                h.update(buf[:n])
-        return None if h.hexdigest() == sha256 else "文件内容与其 SHA-256 不符（已被改动）"
+            actual = sha256_of(f)
+        return None if actual == sha256 else "文件内容与其 SHA-256 不符（已被改动）"
 
 
 class LocalEvidenceStore(EvidenceStore):

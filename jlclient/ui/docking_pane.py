@@ -3,7 +3,7 @@
 clearing a camera once everything on it is verified, and the recordings still to link."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from threading import Event
 
@@ -58,7 +58,6 @@ class DockedCamera:
     task: PullTask | None = None
     report: PullReport | None = None
     progress: PullProgress | None = None
-    note: str = field(default="")
 
     @property
     def verified(self) -> bool:

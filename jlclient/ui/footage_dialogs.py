@@ -23,10 +23,6 @@ from jlclient.store.audit import utcnow
 CaseRole = Qt.UserRole + 1
 
 
-def _qt(at: datetime) -> QDateTime:
-    return QDateTime(at.year, at.month, at.day, at.hour, at.minute, at.second)
-
-
 def _py(value: QDateTime) -> datetime:
     return value.toPython().replace(tzinfo=None, microsecond=0)
 
@@ -133,7 +129,7 @@ class RemoteDutyDialog(ServiceDialog):
     def __init__(self, ctx: AppContext, user: CurrentUser, docking_id: int, parent=None):
         super().__init__("异地、连续执法的上传期限", parent)
         self.ctx, self.user, self.docking_id = ctx, user, docking_id
-        self.returned = QDateTimeEdit(_qt(local(utcnow())), objectName="returnedAt")
+        self.returned = QDateTimeEdit(QDateTime(local(utcnow())), objectName="returnedAt")
         self.returned.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.reason = QLineEdit(objectName="remoteReason")
         self.reason.setPlaceholderText("如：在边远山区连续执法三天，今日返回")
@@ -293,7 +289,7 @@ class SpokenReasonDialog(ServiceDialog):
     def _gap(self) -> None:
         g = self.gap.currentData()
         if g is not None:
-            self.spoken.setDateTime(_qt(g.end + timedelta(seconds=1)))
+            self.spoken.setDateTime(QDateTime(g.end + timedelta(seconds=1)))
 
     def submit(self) -> None:
         g = self.gap.currentData()
