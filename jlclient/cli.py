@@ -200,12 +200,36 @@ def cmd_ingest(args, ctx: AppContext) -> int:
 
 
 def cmd_print(args, ctx: AppContext) -> int:
-    """A record of a case as a PDF, headless; kept as an electronic record of the case like a UI print."""
+    """A record or an archive paper of a case as a PDF, headless; kept as an electronic record of the
+    case like a UI print."""
+    from jlclient.services import archiving
     from jlclient.services.printing import print_form
-    printed = print_form(ctx, cli_actor(), args.form, args.case)
+    if args.form in archiving.PAPERS:
+        actor = cli_actor()
+        printed = archiving.print_paper(ctx, actor, actor.split(":", 1)[1], args.case, args.form,
+                                        spine_mm=args.spine_mm, place=args.place or "")
+    else:
+        printed = print_form(ctx, cli_actor(), args.form, args.case)
     Path(args.output).write_bytes(printed.pdf)
     print(f"已打印“{printed.title}”到 {args.output}（SHA-256 {printed.sha256[:16]}…，已登记为案件电子记录）")
     return 0
+
+
+def cmd_volume(args, ctx: AppContext) -> int:
+    """Bind a closed case as a volume, filed by a named archivist of the application."""
+    from jlclient.services import archiving, users
+    filer = users.current_user_named(ctx, args.filer)
+    v = archiving.build_volume(ctx, filer, _case_id(ctx, args.case), retention=args.retention,
+                               fonds_no=args.fonds, catalogue_no=args.catalogue, notes=args.notes or "")
+    print(f"已立卷：{v.case_number} 归档号 {v.archive_number}，第 {v.box_no} 盒，保管期限 {v.retention}，"
+          f"共 {v.items} 件 {v.pages} 页")
+    return 0
+
+
+def _case_id(ctx: AppContext, ref: str) -> int:
+    from jlclient.services.cases import find_case
+    with ctx.db.read() as s:
+        return find_case(s, ref).id
 
 
 def cmd_db_password(args) -> int:
@@ -270,9 +294,19 @@ def build_parser() -> argparse.ArgumentParser:
     chk.add_argument("--closing", action="store_true", help="按结案要求检查全部环节")
     chk.add_argument("--json", action="store_true")
     prn = sub.add_parser("print", help="把案件的一份文书打印为 PDF（并登记为案件电子记录）")
-    prn.add_argument("form", help="文书代码，如 materials_receipt")
+    prn.add_argument("form", help="文书代码，如 materials_receipt；或归档材料：cover、index、remarks、spine、"
+                                  "disc_label、av_note")
     prn.add_argument("--case", required=True, help="案号或编号")
     prn.add_argument("-o", "--output", required=True, help="输出的 PDF 文件")
+    prn.add_argument("--spine-mm", type=int, default=30, choices=(20, 30, 40, 50), help="档案盒脊背宽度（毫米）")
+    prn.add_argument("--place", help="音像资料的录制地点（案件笔录中没有写明时）")
+    vol = sub.add_parser("volume", help="把已结案的案件立卷编号（归档号、盒号、保管期限）")
+    vol.add_argument("case", help="案号或编号")
+    vol.add_argument("--filer", required=True, help="立卷的档案管理员（用户名）")
+    vol.add_argument("--retention", choices=("永久", "30年", "10年"), help="保管期限（默认按执法类别）")
+    vol.add_argument("--fonds", help="全宗号（默认沿用上一卷）")
+    vol.add_argument("--catalogue", help="目录号（默认沿用上一卷）")
+    vol.add_argument("--notes", help="卷内备考表的情况说明")
     cam = sub.add_parser("camera", help="执法记录仪")
     cams = cam.add_subparsers(dest="action", required=True, metavar="操作")
     sim = cams.add_parser("simulate", help="写入一个模拟执法记录仪卷（H.264+AAC 分段视频）")
@@ -297,7 +331,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 _COMMANDS = {"init": cmd_init, "verify": cmd_verify, "users": cmd_users, "profile": cmd_profile,
              "deadlines": cmd_deadlines, "case": cmd_case, "check": cmd_check, "ingest": cmd_ingest,
-             "print": cmd_print}
+             "print": cmd_print, "volume": cmd_volume}
 
 
 def main(argv: list[str] | None = None) -> int:

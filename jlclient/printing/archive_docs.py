@@ -69,6 +69,12 @@ def _ymd(value: date | datetime | str | None) -> str:
 
 # ---------------------------------------------------------------------------------------------- cover
 
+def case_title(party: str, act: str) -> str:
+    """案卷题名: party + act + 案."""
+    act = act.strip()
+    return f"{party.strip()}{act}" + ("" if act.endswith("案") else "案")
+
+
 @dataclass(frozen=True)
 class CoverData:
     """What the case-file cover (案卷封面) shows."""
@@ -94,8 +100,7 @@ class CoverData:
 
     @property
     def case_title(self) -> str:
-        act = self.act.strip()
-        return f"{self.party.strip()}{act}" + ("" if act.endswith("案") else "案")
+        return case_title(self.party, self.act)
 
     @property
     def archive_number(self) -> str:
@@ -175,20 +180,8 @@ class IndexRow:
     author: str                         # 责任者
     title: str                          # 题名
     date: date | str | None             # printed YYYYMMDD
-    page: str = ""                      # 页号: the start page, see page_numbers()
+    page: str = ""                      # 页号, see domain.archiving.start_pages()
     remarks: str = ""                   # 备注
-
-
-def page_numbers(page_counts: list[int]) -> list[str]:
-    """The page each document starts on, in binding order, the first document starting on page 1:
-    page_numbers([3, 1, 2]) == ["1", "4", "5"]."""
-    out, start = [], 1
-    for count in page_counts:
-        if count < 0:
-            raise ValueError(f"page count {count} < 0")
-        out.append(str(start))
-        start += count
-    return out
 
 
 INDEX_COLUMNS = (("序号", 11), ("文号", 32), ("责任者", 26), ("题名", 43), ("日期", 18), ("页号", 12), ("备注", 14))

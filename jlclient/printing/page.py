@@ -3,6 +3,7 @@ with "第 x 页 共 y 页" in the footer and, on a record of several pages, the 
 (骑缝) on the right edge of every page — so a page taken out or put in shows."""
 from __future__ import annotations
 
+import re
 from io import BytesIO
 
 from reportlab.lib.pagesizes import A4, landscape
@@ -72,3 +73,14 @@ def build(story: list, title: str, author: str = "", numbered: bool = True, wide
                             creator="jlclient", **MARGINS)
     doc.build(story, canvasmaker=NumberedCanvas if numbered else PlainCanvas)
     return out.getvalue()
+
+
+_PAGES = re.compile(rb"/Count (\d+) /Kids \[[^\]]*\] /Type /Pages")
+
+
+def page_count(pdf: bytes) -> int:
+    """The pages of a PDF this module built (ReportLab writes one flat page tree)."""
+    found = _PAGES.search(pdf)
+    if found is None:
+        raise ValueError("not a PDF built by jlclient.printing")
+    return int(found.group(1))

@@ -66,7 +66,7 @@ class Rendered:
     title: str
     case_id: int
     stage: str
-    record_id: int
+    record_id: int | None     # None: an archive paper, not one record
     form: str
 
 

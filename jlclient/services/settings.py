@@ -27,6 +27,8 @@ SPECS = {s.key: s for s in (
     SettingSpec("interruption_after_s", "录像停顿超过多少秒算中断（秒）", 10, 1, 600),
     SettingSpec("new_session_after_min", "停顿超过多少分钟算另一次录像（分钟）", 30, 5, 240),
     SettingSpec("clock_drift_bound_s", "记录仪时钟偏差提示阈值（秒）", 30, 1, 3600),
+    # archiving (domain.archiving.box_for)
+    SettingSpec("volumes_per_box", "每个档案盒最多装几卷", 10, 1, 100),
 )}
 
 

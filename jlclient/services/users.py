@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jlclient.domain.model import Role
-from jlclient.services.auth import hash_password, roles_of
+from jlclient.services.auth import CurrentUser, current_user, hash_password, roles_of
 from jlclient.services.context import AppContext, ServiceError
 from jlclient.store import audit
 from jlclient.store.audit import utcnow
@@ -58,6 +58,16 @@ def _get(s: Session, username: str) -> User:
     if user is None:
         raise ServiceError(f"没有用户“{username}”")
     return user
+
+
+def current_user_named(ctx: AppContext, username: str) -> CurrentUser:
+    """A user of the application acting from the command line (the terminal is trusted as for
+    `jlclient users`); a disabled account does not act."""
+    with ctx.db.read() as s:
+        user = _get(s, username)
+        if not user.active:
+            raise ServiceError(f"用户 {username} 已停用")
+        return current_user(user)
 
 
 def list_users(ctx: AppContext) -> list[UserRow]:

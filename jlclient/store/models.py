@@ -356,6 +356,27 @@ class ElectronicRecord(Audited, Base):
     created_by: Mapped[str] = mapped_column(String(80))
 
 
+class CaseVolume(AppendOnly, Audited, Base):
+    """案卷: a closed case bound as a volume, numbered once and never renumbered (seed 000 Art. 28)."""
+    __tablename__ = "case_volume"
+    __table_args__ = (UniqueConstraint("archive_year", "archive_seq"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"), unique=True)
+    archive_year: Mapped[int] = mapped_column(Integer)
+    archive_seq: Mapped[int] = mapped_column(Integer)        # in closing order within the year
+    fonds_no: Mapped[str] = mapped_column(String(40), default="")
+    catalogue_no: Mapped[str] = mapped_column(String(40), default="")
+    retention: Mapped[str] = mapped_column(String(10))      # 永久 / 30年 / 10年
+    box_no: Mapped[int] = mapped_column(Integer)
+    items: Mapped[int] = mapped_column(Integer)
+    pages: Mapped[int] = mapped_column(Integer)
+    documents: Mapped[str] = mapped_column(Text)             # JSON: the index rows in binding order
+    notes: Mapped[str] = mapped_column(Text, default="")     # 卷内备考表: the state of the volume
+    filer: Mapped[str] = mapped_column(String(80))
+    checker: Mapped[str] = mapped_column(String(80), default="")
+    filed_at: Mapped[datetime] = mapped_column(DateTime)
+
+
 class AuditEntry(AppendOnly, Base):
     __tablename__ = "audit_entry"
     __table_args__ = (Index("ix_audit_entry_entity", "entity_type", "entity_id"),)
@@ -395,6 +416,6 @@ def _refuse(mapper, connection, target):
     raise AppendOnlyViolation(f"{type(target).__name__} 只能追加，不能修改或删除（seed 000 Art. 29）")
 
 
-for _cls in (StageEvent, TextRecordRevision, DeadlineAdjustment, ComplianceOverride, PulledFile, AuditEntry):
+for _cls in (StageEvent, TextRecordRevision, DeadlineAdjustment, ComplianceOverride, PulledFile, CaseVolume, AuditEntry):
     event.listen(_cls, "before_update", _refuse)
     event.listen(_cls, "before_delete", _refuse)

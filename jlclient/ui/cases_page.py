@@ -7,6 +7,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QFormLayout, QGroupBo
                                QLineEdit, QMessageBox, QPushButton, QScrollArea, QSplitter, QTableView, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
+from jlclient.domain.archiving import FILERS
 from jlclient.domain.model import CaseStatus, Role
 from jlclient.services import cases, printing
 from jlclient.services.auth import CurrentUser
@@ -67,9 +68,15 @@ class CaseView(QWidget):
         self.print_button = QPushButton(self.tr("打印预览…"), objectName="printRecord")
         self.print_button.setEnabled(False)
         self.records.currentCellChanged.connect(lambda *_: self.print_button.setEnabled(self.printable() is not None))
+        self.volume_button = QPushButton(self.tr("立卷归档…"), objectName="fileCase")
+        self.volume_button.setEnabled(False)
         record_layout = QVBoxLayout(record_box)
         record_layout.addWidget(self.records)
-        record_layout.addWidget(self.print_button)
+        record_buttons = QHBoxLayout()
+        record_buttons.addWidget(self.print_button)
+        record_buttons.addWidget(self.volume_button)
+        record_buttons.addStretch(1)
+        record_layout.addLayout(record_buttons)
         self.deadlines = DeadlineTable(objectName="caseDeadlines")
         self.adjust_button = QPushButton(self.tr("期限中止或延长…"), objectName="adjustDeadline")
         deadline_box = QGroupBox(self.tr("法定期限"))
@@ -118,6 +125,7 @@ class CaseView(QWidget):
             for j, text in enumerate((r.kind, r.stage.label if r.stage else "—", r.title, r.detail)):
                 self.records.setItem(i, j, QTableWidgetItem(text))
         self.print_button.setEnabled(self.printable() is not None)
+        self.volume_button.setEnabled(row.status is not CaseStatus.OPEN)
 
     def printable(self) -> int | None:
         """The selected record's id when it is a finished text record (drafts are not printed)."""
@@ -176,6 +184,8 @@ class CasesPage(QWidget):
         self.view.adjust_button.setEnabled(user.has(*CASE_WORKERS))
         self.view.adjust_button.clicked.connect(self.adjust_deadline)
         self.view.print_button.clicked.connect(self.print_record)
+        self.view.volume_button.setVisible(user.has(*FILERS))
+        self.view.volume_button.clicked.connect(self.file_case)
         self.intake_button = QPushButton(self.tr("窗口收件… (Ctrl+N)"), objectName="intake")
         self.intake_button.setVisible(user.has(Role.CLERK))
         self.intake_button.clicked.connect(self.take_in)
@@ -251,6 +261,19 @@ class CasesPage(QWidget):
         from jlclient.ui.print_preview import PrintPreview   # QtPdf loads only when a preview opens
         PrintPreview(self.ctx, self.user, rendered, self).exec()
         self._refresh(self.current_case_id())
+
+    def file_case(self) -> None:
+        case_id = self.current_case_id()
+        if case_id is None:
+            return
+        from jlclient.ui.volume_dialog import VolumeDialog
+        try:
+            dialog = VolumeDialog(self.ctx, self.user, case_id, self)
+        except ServiceError as exc:
+            QMessageBox.warning(self, self.tr("不能立卷"), str(exc))
+            return
+        dialog.exec()
+        self._refresh(case_id)
 
     def adjust_deadline(self) -> None:
         case_id = self.current_case_id()

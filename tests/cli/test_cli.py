@@ -192,3 +192,31 @@ def test_print_a_record_headless(home, tmp_path, capsys):
     assert main(["print", "no_such_form", "--case", number, "-o", str(out)]) == 2
     assert main(["print", "hearing_notice", "--case", number, "-o", str(out)]) == 2
     assert "还没有" in capsys.readouterr().err
+
+
+def test_bind_a_closed_case_and_print_its_papers_headless(home, tmp_path, capsys):
+    import tests.support.case_builder as cb
+    from jlclient.domain.model import Procedure
+    from jlclient.services import auth, compliance, setup
+    from jlclient.services.context import AppContext
+    from tests.support.pdf import pdftotext, squash
+    main(["init", "--demo"])
+    ctx = AppContext.open()
+    case_id = cb.build_case(ctx, Procedure.PENALTY)
+    compliance.close_case(ctx, auth.login(ctx, "officer", setup.DEMO_PASSWORD), case_id, cb.version(ctx, case_id))
+    from jlclient.services.cases import case_detail
+    number = case_detail(ctx, case_id).row.number
+    ctx.close()
+    capsys.readouterr()
+    assert main(["volume", number, "--filer", "officer"]) == 2
+    assert "档案管理员" in capsys.readouterr().err
+    assert main(["volume", number, "--filer", "archivist", "--fonds", "J012"]) == 0
+    said = capsys.readouterr().out
+    assert "归档号" in said and "-0001" in said and "永久" in said
+    assert main(["volume", number, "--filer", "archivist"]) == 2
+    assert "已经立卷" in capsys.readouterr().err
+    for kind, expected in (("cover", "J012"), ("index", "行政处罚决定书"), ("spine", "J012"), ("av_note", "SHA-256")):
+        out = tmp_path / f"{kind}.pdf"
+        assert main(["print", kind, "--case", number, "-o", str(out)]) == 0
+        assert expected in squash(pdftotext(out.read_bytes())), kind
+    assert "已登记为案件电子记录" in capsys.readouterr().out

@@ -8,9 +8,10 @@ import cv2
 import pytest
 from reportlab.lib.units import mm
 
+from jlclient.domain.archiving import start_pages
 from jlclient.printing import page
 from jlclient.printing.archive_docs import (CoverData, IndexRow, RemarksData, _style, cover_sheet, file_index,
-                                            fit_paragraph, page_numbers, remarks_sheet)
+                                            fit_paragraph, remarks_sheet)
 from tests.support.pdf import page_count, pdftotext, right_edges, squash
 
 NAME_40 = "灵寿县城关镇建设路北段东侧第十二号院内新时代现代化综合食品经营有限责任公司分公司"[:40]
@@ -35,7 +36,7 @@ def index_rows(n: int = 6) -> list[IndexRow]:
              date(2026, 2, 20), 4),
             ("", "灵寿县综合行政执法局", "送达回证", "20260221", 1)]
     docs = [base[i % len(base)] for i in range(n)]
-    starts = page_numbers([d[4] for d in docs])
+    starts = start_pages([d[4] for d in docs])
     return [IndexRow(d[0], d[1], d[2], d[3], p, "复印件" if i == 2 else "") for i, (d, p) in enumerate(zip(docs, starts))]
 
 
@@ -49,13 +50,6 @@ def remarks_data(**changes) -> RemarksData:
 def _three():
     return {"cover": cover_sheet(cover_data()), "index": file_index(index_rows(), "灵寿县好味道食品店未取得食品经营许可从事食品销售案"),
             "remarks": remarks_sheet(remarks_data())}
-
-
-def test_page_numbers_are_start_pages_in_binding_order():
-    assert page_numbers([3, 1, 2]) == ["1", "4", "5"]
-    assert page_numbers([]) == []
-    with pytest.raises(ValueError):
-        page_numbers([2, -1])
 
 
 def test_the_case_title_and_archive_number_are_derived():
@@ -83,7 +77,7 @@ def test_the_file_index_prints_every_column_and_row():
         assert squash(expected) in text, expected
     for r in rows:
         assert squash(r.title) in text and squash(r.author) in text
-    assert [r.page for r in rows] == ["1", "3", "6", "11", "15", "16"]
+    assert [r.page for r in rows] == ["1", "3", "6", "11", "15", "16-17"]   # the last with its end page
 
 
 def test_the_remarks_sheet_prints_every_label_and_value():

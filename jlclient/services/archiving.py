@@ -1,0 +1,311 @@
+"""Binding a closed case as a volume (案卷, seed 000 Art. 28): its documents in binding order with
+page numbers, the archive number, retention period and box, and the archive papers printed from
+them — cover sheet, file index, remarks sheet, box spine label — plus the disc label and written
+note of the footage kept as evidence (seed 000 Art. 28 ¶2, seed 004 Art. 22)."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from jlclient.clock import local
+from jlclient.domain import archiving
+from jlclient.domain.archiving import FILERS, Document
+from jlclient.domain.model import CaseStatus, Procedure, Stage
+from jlclient.printing import archive_docs, labels, page
+from jlclient.services import printing
+from jlclient.services.auth import CurrentUser
+from jlclient.services.cases import find_case
+from jlclient.services.context import AppContext, ServiceError
+from jlclient.services.settings import get_int
+from jlclient.store import audit
+from jlclient.store.audit import utcnow
+from jlclient.store.models import (Agency, AvRecord, BodyCamera, Case, CaseOfficer, CaseVolume, ElectronicRecord,
+                                   Officer, TextRecord)
+
+# the documents that conclude a case; the volume opens with them (practice)
+CONCLUSIONS = frozenset({"penalty_decision", "permit_decision", "permit_refusal", "seizure_decision"})
+
+# what `jlclient print` and the volume dialog can print from a volume
+PAPERS = {"cover": "案卷封面", "index": "卷内文件目录", "remarks": "卷内备考表", "spine": "档案盒脊背标签",
+          "disc_label": "音像证据光盘标签", "av_note": "视听资料制作说明"}
+
+
+@dataclass(frozen=True)
+class VolumePlan:
+    """What binding the case would give, before anything is numbered."""
+    case_id: int
+    case_number: str
+    title: str
+    year: int
+    retention: str                      # the default for the procedure
+    documents: tuple[Document, ...]     # in binding order
+    pages: tuple[str, ...]              # 页号 of each document
+    fonds_no: str                       # as on the newest volume: the archive's numbers rarely change
+    catalogue_no: str
+
+    @property
+    def page_total(self) -> int:
+        return sum(d.pages for d in self.documents)
+
+
+@dataclass(frozen=True)
+class VolumeView:
+    case_id: int
+    case_number: str
+    archive_number: str
+    archive_year: int
+    archive_seq: int
+    fonds_no: str
+    catalogue_no: str
+    retention: str
+    box_no: int
+    items: int
+    pages: int
+    rows: tuple[archive_docs.IndexRow, ...]
+    notes: str
+    filer: str
+    checker: str
+    filed_at: datetime
+
+
+def _require_filer(user: CurrentUser) -> None:
+    if not user.has(*FILERS):
+        raise ServiceError("只有档案管理员可以立卷")
+
+
+def _closed_case(s: Session, case_id: int) -> Case:
+    case = s.get(Case, case_id)
+    if case is None:
+        raise ServiceError("案件不存在")
+    if case.status == CaseStatus.OPEN.value or case.closed_at is None:
+        raise ServiceError(f"案件 {case.number} 尚未结案：结案后才能立卷归档")
+    return case
+
+
+def _text_documents(ctx: AppContext, s: Session, case: Case) -> list[Document]:
+    """Every finished text record, rendered to count its pages as it prints."""
+    docs = []
+    for record in s.scalars(select(TextRecord).where(TextRecord.case_id == case.id).order_by(TextRecord.id)):
+        finals = [r for r in record.revisions if r.final]
+        if not finals:
+            continue   # a draft is not part of the file
+        values = json.loads(finals[-1].content)
+        pdf = printing.render_record(ctx, record.id).pdf
+        docs.append(Document(f"text:{record.id}", Stage(record.stage), record.title, finals[-1].created_at,
+                             str(values.get("doc_number") or ""), pages=page.page_count(pdf),
+                             conclusion=record.form in CONCLUSIONS))
+    return docs
+
+
+def _other_documents(s: Session, case: Case) -> list[Document]:
+    """The footage as one annex item on disc, and electronic files other than printed copies."""
+    docs = []
+    av = s.execute(select(func.count(), func.coalesce(func.sum(AvRecord.duration_s), 0), func.min(AvRecord.started_at))
+                   .where(AvRecord.case_id == case.id)).one()
+    if av[0]:
+        docs.append(Document("av", None, f"音像资料（{av[0]} 个文件，{labels.duration_text(av[1])}）",
+                             av[2] or case.closed_at, remarks="光盘"))
+    for e in s.scalars(select(ElectronicRecord).where(ElectronicRecord.case_id == case.id,
+                                                      ElectronicRecord.kind != printing.PRINTED)):
+        docs.append(Document(f"electronic:{e.id}", Stage(e.stage) if e.stage else None, e.title, e.created_at,
+                             remarks="电子文件"))
+    return docs
+
+
+def _last_numbers(s: Session) -> tuple[str, str]:
+    newest = s.scalars(select(CaseVolume).order_by(CaseVolume.id.desc()).limit(1)).first()
+    return (newest.fonds_no, newest.catalogue_no) if newest else ("", "")
+
+
+def plan_volume(ctx: AppContext, case_id: int) -> VolumePlan:
+    with ctx.db.read() as s:
+        case = _closed_case(s, case_id)
+        docs = archiving.binding_order(_text_documents(ctx, s, case) + _other_documents(s, case))
+        fonds, catalogue = _last_numbers(s)
+        return VolumePlan(case.id, case.number, case.title, local(case.closed_at).year,
+                          archiving.DEFAULT_RETENTION[Procedure(case.procedure)], tuple(docs),
+                          tuple(archiving.start_pages([d.pages for d in docs])), fonds, catalogue)
+
+
+def _index_rows(plan: VolumePlan, author: str) -> list[dict]:
+    return [{"doc_number": d.doc_number, "author": author, "title": d.title, "date": local(d.at).date().isoformat(),
+             "page": p, "remarks": d.remarks} for d, p in zip(plan.documents, plan.pages)]
+
+
+def _next_seq(s: Session, year: int) -> int:
+    return (s.scalar(select(func.max(CaseVolume.archive_seq)).where(CaseVolume.archive_year == year)) or 0) + 1
+
+
+def _box(s: Session, year: int, retention: str) -> int:
+    slots = [archiving.BoxSlot(y, r, b, n) for y, r, b, n in s.execute(
+        select(CaseVolume.archive_year, CaseVolume.retention, CaseVolume.box_no, func.count())
+        .where(CaseVolume.archive_year == year)
+        .group_by(CaseVolume.archive_year, CaseVolume.retention, CaseVolume.box_no))]
+    return archiving.box_for(slots, year, retention, get_int(s, "volumes_per_box"))
+
+
+def build_volume(ctx: AppContext, user: CurrentUser, case_id: int, *, retention: str | None = None,
+                 fonds_no: str | None = None, catalogue_no: str | None = None, notes: str = "",
+                 checker: str = "") -> VolumeView:
+    """Number the closed case as the next volume of its closing year, once (an already bound case
+    keeps its number: renumbering would break every label and reference printed since)."""
+    _require_filer(user)
+    plan = plan_volume(ctx, case_id)
+    retention = retention or plan.retention
+    if retention not in archiving.RETENTIONS:
+        raise ServiceError(f"保管期限应为{'、'.join(archiving.RETENTIONS)}之一")
+    with ctx.db.write() as s:
+        if s.scalar(select(CaseVolume.id).where(CaseVolume.case_id == case_id)) is not None:
+            raise ServiceError(f"案件 {plan.case_number} 已经立卷，不能重新编号")
+        author = s.scalar(select(Agency.name))
+        volume = CaseVolume(case_id=case_id, archive_year=plan.year, archive_seq=_next_seq(s, plan.year),
+                            fonds_no=(plan.fonds_no if fonds_no is None else fonds_no).strip(),
+                            catalogue_no=(plan.catalogue_no if catalogue_no is None else catalogue_no).strip(),
+                            retention=retention, box_no=_box(s, plan.year, retention), items=len(plan.documents),
+                            pages=plan.page_total, documents=json.dumps(_index_rows(plan, author), ensure_ascii=False),
+                            notes=notes.strip(), filer=user.display_name, checker=checker.strip(), filed_at=utcnow())
+        s.add(volume)
+        s.flush()
+        audit.append(s, user.actor, "volume.build", volume,
+                     detail={"case": plan.case_number, "archive_number": archiving.archive_number(volume.archive_year,
+                                                                                                 volume.archive_seq)})
+        return _view(volume, plan.case_number)
+
+
+def _view(v: CaseVolume, case_number: str) -> VolumeView:
+    rows = tuple(archive_docs.IndexRow(**r) for r in json.loads(v.documents))
+    return VolumeView(v.case_id, case_number, archiving.archive_number(v.archive_year, v.archive_seq), v.archive_year,
+                      v.archive_seq, v.fonds_no, v.catalogue_no, v.retention, v.box_no, v.items, v.pages, rows,
+                      v.notes, v.filer, v.checker, v.filed_at)
+
+
+def volume_of(ctx: AppContext, case_id: int) -> VolumeView | None:
+    with ctx.db.read() as s:
+        row = s.execute(select(CaseVolume, Case.number).join(Case, Case.id == CaseVolume.case_id)
+                        .where(CaseVolume.case_id == case_id)).first()
+        return _view(*row) if row else None
+
+
+# --- the papers ---------------------------------------------------------------------------------
+
+def _bound(ctx: AppContext, case_id: int) -> VolumeView:
+    volume = volume_of(ctx, case_id)
+    if volume is None:
+        with ctx.db.read() as s:
+            number = s.get(Case, case_id).number
+        raise ServiceError(f"案件 {number} 还没有立卷：先立卷编号，再打印案卷封面、目录、备考表和脊背标签")
+    return volume
+
+
+def _cover(ctx: AppContext, v: VolumeView) -> bytes:
+    with ctx.db.read() as s:
+        case = s.get(Case, v.case_id)
+        agency = s.scalar(select(Agency.name))
+        decision = next((r.doc_number for r in v.rows if r.doc_number and "决定" in r.title), "")
+        data = archive_docs.CoverData(
+            agency, Procedure(case.procedure).label, case.party_name, case.matter, decision, case.handling_unit,
+            local(case.opened_at).date(), local(case.closed_at).date(), v.retention, v.items, v.pages,
+            v.archive_year, v.archive_seq, v.fonds_no, v.catalogue_no, f"{v.archive_seq:04d}", v.filer,
+            local(v.filed_at).date())
+    return archive_docs.cover_sheet(data)
+
+
+def _remarks(v: VolumeView) -> bytes:
+    filed = local(v.filed_at).date()
+    return archive_docs.remarks_sheet(archive_docs.RemarksData(
+        v.notes or "本卷文件齐全，无缺损、修改、补充、移出或销毁情况。", v.filer, filed, v.checker,
+        filed if v.checker else None, filed, v.archive_number))
+
+
+def _spine(ctx: AppContext, v: VolumeView, width_mm: int) -> bytes:
+    with ctx.db.read() as s:
+        first, last = s.execute(select(func.min(CaseVolume.archive_seq), func.max(CaseVolume.archive_seq))
+                                .where(CaseVolume.archive_year == v.archive_year,
+                                       CaseVolume.box_no == v.box_no)).one()
+    return labels.spine_label(labels.SpineData(v.fonds_no, v.archive_year, v.retention, first, last, v.box_no),
+                              width_mm)
+
+
+def _case_title(ctx: AppContext, case_id: int) -> str:
+    with ctx.db.read() as s:
+        case = s.get(Case, case_id)
+        return archive_docs.case_title(case.party_name, case.matter)
+
+
+def _place(s: Session, case_id: int) -> str:
+    """Where the footage was taken: the place written in the case's on-site records."""
+    for record in s.scalars(select(TextRecord).where(TextRecord.case_id == case_id,
+                                                     TextRecord.form.in_(("inspection_record", "inquiry_record")))
+                            .order_by(TextRecord.id)):
+        finals = [r for r in record.revisions if r.final]
+        place = json.loads(finals[-1].content).get("place") if finals else None
+        if place:
+            return str(place)
+    return ""
+
+
+def recording_place(ctx: AppContext, case_id: int) -> str:
+    with ctx.db.read() as s:
+        return _place(s, case_id)
+
+
+def _officers(s: Session, case_id: int, records: list[AvRecord]) -> tuple[tuple[str, str], ...]:
+    """Who recorded: the officers of the recordings, else the case's officers."""
+    ids = list(dict.fromkeys(r.officer_id for r in records if r.officer_id))
+    if not ids:
+        ids = list(s.scalars(select(CaseOfficer.officer_id).where(CaseOfficer.case_id == case_id)
+                             .order_by(CaseOfficer.id)))
+    return tuple((o.name, o.cert_no) for o in (s.get(Officer, i) for i in ids))
+
+
+def disc_data(ctx: AppContext, maker: str, case_id: int, place: str = "") -> labels.DiscData:
+    """The footage of the case kept as evidence, as its disc label and written note describe it."""
+    with ctx.db.read() as s:
+        case = s.get(Case, case_id)
+        records = list(s.scalars(select(AvRecord).where(AvRecord.case_id == case_id).order_by(AvRecord.started_at)))
+        if not records:
+            raise ServiceError(f"案件 {case.number} 没有关联的音像记录")
+        place = place.strip() or _place(s, case_id)
+        if not place:
+            raise ServiceError("不能打印：请填写录制地点（案件的现场检查或询问笔录中没有写明地点）")
+        officers = _officers(s, case_id, records)
+        cameras = "、".join(dict.fromkeys(s.get(BodyCamera, r.camera_id).serial for r in records if r.camera_id))
+        starts = [r.started_at for r in records if r.started_at]
+        ends = [r.ended_at for r in records if r.ended_at]
+        extracted = min((r.pulled_at or r.created_at for r in records))
+        files = tuple(labels.DiscFile(r.file_name.rsplit("/", 1)[-1], r.size, r.duration_s or 0, r.file_hash)
+                      for r in records)
+        return labels.DiscData(case.number, local(min(starts)) if starts else local(records[0].created_at),
+                               local(max(ends)) if ends else None, place, cameras or "—", officers, files,
+                               maker, local(utcnow()), records[0].linked_by or maker,
+                               local(extracted), matter=case.matter, agency=s.scalar(select(Agency.name)))
+
+
+def render_paper(ctx: AppContext, case_id: int, kind: str, *, maker: str = "", spine_mm: int = 30,
+                 place: str = "") -> printing.Rendered:
+    """One archive paper of a case, for preview; registered as the case's record once printed or saved.
+    ``maker``: who makes the disc copy of the footage (its label and written note name them)."""
+    if kind not in PAPERS:
+        raise ServiceError(f"没有“{kind}”这种材料，可选：{'、'.join(PAPERS)}")
+    if kind in ("disc_label", "av_note"):
+        data = disc_data(ctx, maker, case_id, place)
+        pdf = labels.disc_label(data) if kind == "disc_label" else labels.written_note(data)
+    else:
+        volume = _bound(ctx, case_id)
+        pdf = {"cover": lambda: _cover(ctx, volume),
+               "index": lambda: archive_docs.file_index(list(volume.rows), _case_title(ctx, case_id),
+                                                        volume.archive_number),
+               "remarks": lambda: _remarks(volume),
+               "spine": lambda: _spine(ctx, volume, spine_mm)}[kind]()
+    return printing.Rendered(pdf, PAPERS[kind], case_id, Stage.ARCHIVING.value, None, kind)
+
+
+def print_paper(ctx: AppContext, actor: str, maker: str, case_ref: str, kind: str, **options) -> printing.Printed:
+    """The CLI's `jlclient print cover --case …`: rendered and registered in one step."""
+    with ctx.db.read() as s:
+        case_id = find_case(s, case_ref).id
+    return printing.register_print(ctx, actor, render_paper(ctx, case_id, kind, maker=maker, **options))

@@ -1,0 +1,146 @@
+"""立卷归档: the archivist binds a closed case as a volume, then prints its cover sheet, file index,
+remarks sheet and box spine label, and the disc label and written note of its footage."""
+from __future__ import annotations
+
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QFormLayout, QGridLayout, QGroupBox,
+                               QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMessageBox, QPlainTextEdit,
+                               QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout)
+
+from jlclient.clock import local
+from jlclient.domain.archiving import RETENTIONS
+from jlclient.printing.labels import SPINE_WIDTHS
+from jlclient.services import archiving
+from jlclient.services.auth import CurrentUser
+from jlclient.services.context import AppContext, ServiceError
+
+COLUMNS = ("序号", "文号", "题名", "日期", "页号", "备注")
+
+
+class VolumeDialog(QDialog):
+    def __init__(self, ctx: AppContext, user: CurrentUser, case_id: int, parent=None):
+        super().__init__(parent)
+        self.ctx, self.user, self.case_id = ctx, user, case_id
+        self.resize(860, 640)
+        self.plan = archiving.plan_volume(ctx, case_id)     # raises for an open case: the caller says why
+        self.volume = archiving.volume_of(ctx, case_id)
+        self.setWindowTitle(self.tr("立卷归档：{n}").format(n=self.plan.case_number))
+        self.summary = QLabel(objectName="volumeSummary")
+        self.summary.setWordWrap(True)
+        self.table = QTableWidget(0, len(COLUMNS), objectName="volumeDocuments")
+        self.table.setHorizontalHeaderLabels([self.tr(c) for c in COLUMNS])
+        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.Stretch)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(f"<b>{self.plan.title}</b>"))
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self._binding_box())
+        layout.addWidget(self._papers_box())
+        close = QPushButton(self.tr("关闭"))
+        close.clicked.connect(self.accept)
+        bottom = QHBoxLayout()
+        bottom.addStretch(1)
+        bottom.addWidget(close)
+        layout.addLayout(bottom)
+        self._show()
+
+    # --- binding -------------------------------------------------------------------------------
+
+    def _binding_box(self) -> QGroupBox:
+        self.binding = QGroupBox(self.tr("立卷编号"))
+        self.retention = QComboBox(objectName="retention")
+        self.retention.addItems(RETENTIONS)
+        self.retention.setCurrentText(self.plan.retention)
+        self.fonds_no = QLineEdit(self.plan.fonds_no, objectName="fondsNo")
+        self.catalogue_no = QLineEdit(self.plan.catalogue_no, objectName="catalogueNo")
+        self.checker = QLineEdit(objectName="checker")
+        self.notes = QPlainTextEdit(objectName="volumeNotes")
+        self.notes.setPlaceholderText(self.tr("卷内备考表的情况说明：缺损、修改、补充、移出、销毁等；无则留空"))
+        self.notes.setFixedHeight(56)
+        self.build_button = QPushButton(self.tr("立卷编号…"), objectName="buildVolume")
+        self.build_button.clicked.connect(self.build)
+        form = QFormLayout(self.binding)
+        form.addRow(self.tr("保管期限："), self.retention)
+        form.addRow(self.tr("全宗号："), self.fonds_no)
+        form.addRow(self.tr("目录号："), self.catalogue_no)
+        form.addRow(self.tr("检查人："), self.checker)
+        form.addRow(self.tr("备考说明："), self.notes)
+        form.addRow("", self.build_button)
+        return self.binding
+
+    def build(self) -> None:
+        sure = QMessageBox.question(self, self.tr("立卷编号"), self.tr(
+            "立卷后将按结案顺序分配归档号并装盒，归档号以后不能更改。\n保管期限：{r}。确定立卷？").format(
+            r=self.retention.currentText()))
+        if sure != QMessageBox.Yes:
+            return
+        try:
+            self.volume = archiving.build_volume(
+                self.ctx, self.user, self.case_id, retention=self.retention.currentText(),
+                fonds_no=self.fonds_no.text(), catalogue_no=self.catalogue_no.text(),
+                notes=self.notes.toPlainText(), checker=self.checker.text())
+        except ServiceError as exc:
+            QMessageBox.warning(self, self.tr("不能立卷"), str(exc))
+            return
+        self._show()
+
+    # --- papers --------------------------------------------------------------------------------
+
+    def _papers_box(self) -> QGroupBox:
+        box = QGroupBox(self.tr("打印"))
+        grid = QGridLayout(box)
+        self.paper_buttons: dict[str, QPushButton] = {}
+        for i, (kind, title) in enumerate(archiving.PAPERS.items()):
+            button = QPushButton(self.tr(title) + "…", objectName=f"paper_{kind}")
+            button.clicked.connect(lambda _=False, k=kind: self.print_paper(k))
+            self.paper_buttons[kind] = button
+            grid.addWidget(button, i // 4, i % 4)
+        self.spine_width = QComboBox(objectName="spineWidth")
+        for w in SPINE_WIDTHS:
+            self.spine_width.addItem(self.tr("脊背 {w} mm").format(w=w), w)
+        self.spine_width.setCurrentIndex(SPINE_WIDTHS.index(30))
+        self.place = QLineEdit(archiving.recording_place(self.ctx, self.case_id), objectName="recordingPlace")
+        self.place.setPlaceholderText(self.tr("音像资料的录制地点"))
+        grid.addWidget(self.spine_width, 0, 4)
+        grid.addWidget(QLabel(self.tr("录制地点：")), 1, 2)
+        grid.addWidget(self.place, 1, 3, 1, 2)
+        return box
+
+    def print_paper(self, kind: str) -> None:
+        try:
+            rendered = archiving.render_paper(self.ctx, self.case_id, kind, maker=self.user.display_name,
+                                              spine_mm=self.spine_width.currentData(), place=self.place.text())
+        except ServiceError as exc:
+            QMessageBox.warning(self, self.tr("不能打印"), str(exc))
+            return
+        from jlclient.ui.print_preview import PrintPreview   # QtPdf loads only when a preview opens
+        PrintPreview(self.ctx, self.user, rendered, self).exec()
+
+    # --- state ---------------------------------------------------------------------------------
+
+    def _show(self) -> None:
+        bound = self.volume is not None
+        self.binding.setVisible(not bound)
+        footage = any(d.key == "av" for d in self.plan.documents)
+        for kind, button in self.paper_buttons.items():
+            button.setEnabled(footage if kind in ("disc_label", "av_note") else bound)
+        if bound:
+            v = self.volume
+            self.summary.setText(self.tr(
+                "归档号 {a}　全宗号 {f}　目录号 {c}　案卷号 {s:04d}　第 {b} 盒　保管期限 {r}　共 {i} 件 {p} 页　"
+                "立卷人 {u}（{d:%Y-%m-%d}）").format(a=v.archive_number, f=v.fonds_no or "—", c=v.catalogue_no or "—",
+                                                  s=v.archive_seq, b=v.box_no, r=v.retention, i=v.items, p=v.pages,
+                                                  u=v.filer, d=local(v.filed_at)))
+            rows = [(str(i), r.doc_number, r.title, str(r.date), r.page, r.remarks) for i, r in enumerate(v.rows, 1)]
+        else:
+            self.summary.setText(self.tr("尚未立卷。以下是按装订顺序排列的卷内文件，共 {i} 件 {p} 页；"
+                                         "立卷编号后才能打印封面、目录、备考表和脊背标签。").format(
+                i=len(self.plan.documents), p=self.plan.page_total))
+            rows = [(str(i), d.doc_number, d.title, f"{local(d.at):%Y-%m-%d}", p, d.remarks)
+                    for i, (d, p) in enumerate(zip(self.plan.documents, self.plan.pages), 1)]
+        self.table.setRowCount(len(rows))
+        for i, row in enumerate(rows):
+            for j, text in enumerate(row):
+                self.table.setItem(i, j, QTableWidgetItem(text))
