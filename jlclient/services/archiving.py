@@ -221,13 +221,19 @@ def _remarks(v: VolumeView) -> bytes:
         filed if v.checker else None, filed, v.archive_number))
 
 
-def _spine(ctx: AppContext, v: VolumeView, width_mm: int) -> bytes:
+def year_spines(ctx: AppContext, year: int) -> list[labels.SpineData]:
+    """The spine of every box of a year, in box order: its volumes' first and last numbers."""
     with ctx.db.read() as s:
-        first, last = s.execute(select(func.min(CaseVolume.archive_seq), func.max(CaseVolume.archive_seq))
-                                .where(CaseVolume.archive_year == v.archive_year,
-                                       CaseVolume.box_no == v.box_no)).one()
-    return labels.spine_label(labels.SpineData(v.fonds_no, v.archive_year, v.retention, first, last, v.box_no),
-                              width_mm)
+        rows = s.execute(select(CaseVolume.box_no, func.min(CaseVolume.fonds_no), func.min(CaseVolume.retention),
+                                func.min(CaseVolume.archive_seq), func.max(CaseVolume.archive_seq))
+                         .where(CaseVolume.archive_year == year).group_by(CaseVolume.box_no)
+                         .order_by(CaseVolume.box_no)).all()
+    return [labels.SpineData(fonds, year, retention, first, last, box) for box, fonds, retention, first, last in rows]
+
+
+def _spine(ctx: AppContext, v: VolumeView, width_mm: int) -> bytes:
+    spine = next(x for x in year_spines(ctx, v.archive_year) if x.box_no == v.box_no)
+    return labels.spine_label(spine, width_mm)
 
 
 def _case_title(ctx: AppContext, case_id: int) -> str:

@@ -103,7 +103,10 @@ class VolumeDialog(QDialog):
         self.spine_width.setCurrentIndex(SPINE_WIDTHS.index(30))
         self.place = QLineEdit(archiving.recording_place(self.ctx, self.case_id), objectName="recordingPlace")
         self.place.setPlaceholderText(self.tr("音像资料的录制地点"))
+        self.year_spines = QPushButton(self.tr("本年度全部盒脊背…"), objectName="yearSpines")
+        self.year_spines.clicked.connect(self.print_year_spines)
         grid.addWidget(self.spine_width, 0, 4)
+        grid.addWidget(self.year_spines, 0, 5)
         grid.addWidget(QLabel(self.tr("录制地点：")), 1, 2)
         grid.addWidget(self.place, 1, 3, 1, 2)
         return box
@@ -118,6 +121,14 @@ class VolumeDialog(QDialog):
         from jlclient.ui.print_preview import PrintPreview   # QtPdf loads only when a preview opens
         PrintPreview(self.ctx, self.user, rendered, self).exec()
 
+    def print_year_spines(self) -> None:
+        """Every box of the volume's year on A4 sheets, made in the background."""
+        from jlclient.printing.labels import spine_labels
+        from jlclient.ui.batch_print import BatchPrintDialog
+        spines, width = archiving.year_spines(self.ctx, self.volume.archive_year), self.spine_width.currentData()
+        BatchPrintDialog(self.tr("{y} 年档案盒脊背（{n} 盒）").format(y=self.volume.archive_year, n=len(spines)),
+                         lambda progress: spine_labels(spines, width, progress=progress), self).exec()
+
     # --- state ---------------------------------------------------------------------------------
 
     def _show(self) -> None:
@@ -126,6 +137,7 @@ class VolumeDialog(QDialog):
         footage = any(d.key == "av" for d in self.plan.documents)
         for kind, button in self.paper_buttons.items():
             button.setEnabled(footage if kind in ("disc_label", "av_note") else bound)
+        self.year_spines.setEnabled(bound)
         if bound:
             v = self.volume
             self.summary.setText(self.tr(

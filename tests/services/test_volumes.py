@@ -78,6 +78,16 @@ def test_a_full_box_opens_the_next(demo_ctx, login_as, archivist):
     assert boxes == [1, 2]
 
 
+def test_the_spines_of_a_year_give_each_box_its_first_and_last_volume(demo_ctx, login_as, archivist):
+    settings.set_int(demo_ctx, "cli:test", "volumes_per_box", 2)
+    volumes = [archiving.build_volume(demo_ctx, archivist, closed_case(demo_ctx, login_as, av=False), fonds_no="J012")
+               for _ in range(3)]
+    spines = archiving.year_spines(demo_ctx, volumes[0].archive_year)
+    assert [(x.box_no, x.first_item, x.last_item, x.retention, x.fonds_no) for x in spines] == \
+        [(1, 1, 2, "永久", "J012"), (2, 3, 3, "永久", "J012")]
+    assert archiving.year_spines(demo_ctx, volumes[0].archive_year + 1) == []
+
+
 def test_an_unknown_retention_is_refused(demo_ctx, login_as, archivist):
     case_id = closed_case(demo_ctx, login_as, av=False)
     with pytest.raises(ServiceError, match="保管期限"):

@@ -8,7 +8,7 @@ from jlclient.domain.model import Procedure, Stage
 from jlclient.services import compliance
 from jlclient.store.models import ElectronicRecord
 from jlclient.ui.cases_page import CasesPage
-from jlclient.ui.print_preview import PrintPreview
+from jlclient.ui.print_preview import PdfPreview, PrintPreview
 from jlclient.ui.volume_dialog import VolumeDialog
 from tests.support.dialogs import answer_dialog
 from tests.support.keys import type_text
@@ -56,6 +56,8 @@ def test_archivist_binds_the_case_and_prints_its_cover_and_disc_note(qtbot, demo
         qtbot.mouseClick(dialog.paper_buttons["cover"], Qt.LeftButton)
         answer_dialog(PrintPreview, save)
         qtbot.mouseClick(dialog.paper_buttons["av_note"], Qt.LeftButton)
+        answer_dialog(PdfPreview, lambda preview: seen.setdefault("spines", preview.document.pageCount()))
+        qtbot.mouseClick(dialog.year_spines, Qt.LeftButton)       # batch: progress, then the preview
         dialog.accept()
     answer_dialog(VolumeDialog, bind_and_print)
     qtbot.mouseClick(page.view.volume_button, Qt.LeftButton)
@@ -63,6 +65,7 @@ def test_archivist_binds_the_case_and_prints_its_cover_and_disc_note(qtbot, demo
     assert asked and "不能更改" in asked[0]
     assert "全宗号 J012" in seen["summary"] and "保管期限 永久" in seen["summary"]
     assert "已登记" in seen["cover"] and "已登记" in seen["av_note"]
+    assert seen["spines"] == 1
     assert "视听资料制作说明" in squash(pdftotext(saved.read_bytes()))   # the last one saved
     with demo_ctx.db.read() as s:
         titles = s.scalars(select(ElectronicRecord.title).where(ElectronicRecord.case_id == case_id)).all()
