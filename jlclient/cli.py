@@ -226,6 +226,65 @@ def cmd_volume(args, ctx: AppContext) -> int:
     return 0
 
 
+def _byte_progress(verb: str):
+    """Progress on the terminal (standard error), when there is one."""
+    if not sys.stderr.isatty():
+        return None
+    last = [-1]
+
+    def show(done: int, total: int) -> None:
+        percent = int(done * 100 / total) if total else 100
+        if percent != last[0]:
+            last[0] = percent
+            print(f"\r{verb} {percent}%", end="" if percent < 100 else "\n", file=sys.stderr, flush=True)
+    return show
+
+
+def cmd_export(args, ctx: AppContext) -> int:
+    """A case as a BagIt bag (folder) or an ISO image with its disc label, headless; audited."""
+    from jlclient.services import export, users
+    if args.user:
+        user = users.current_user_named(ctx, args.user)
+        export.require_exporter(user)
+        actor, maker = user.actor, user.display_name
+    else:   # the operator at the terminal, as for `jlclient print`
+        actor = cli_actor()
+        maker = actor.split(":", 1)[1]
+    case_id = _case_id(ctx, args.case)
+    run = export.export_bag if args.bag else export.export_iso
+    try:
+        result = run(ctx, actor, maker, case_id, args.bag or args.iso, place=args.place or "",
+                     progress=_byte_progress("导出"))
+    except KeyboardInterrupt:
+        print("\n已中断：导出未完成，已写入的文件已删除，未作记录", file=sys.stderr)
+        return 130
+    what = "BagIt 包" if result.kind == "bag" else "ISO 光盘映像"
+    print(f"已导出案件 {result.case_number} 的 {what}：{result.path}")
+    print(f"  文件 {result.files} 个，{result.bytes} 字节；manifest-sha256.txt 的 SHA-256：{result.manifest_sha256}")
+    if result.archive_number:
+        print(f"  归档号：{result.archive_number}")
+    if result.kind == "iso":
+        print(f"  光盘标签：{result.label}" if result.label else "  本案没有音像记录，未生成光盘标签")
+    return 0
+
+
+def cmd_verify_package(args, ctx: AppContext) -> int:
+    """四性检测 of a bag folder or an ISO image; exit 1 naming each failure."""
+    from jlclient.services import package_check
+    report = package_check.check_package(args.path, None if args.no_db else ctx,
+                                         progress=_byte_progress("检测"))
+    package_check.save_report(report, args.pdf, args.report_json)
+    if args.json:
+        print(package_check.report_json(report), end="")
+    elif report.ok:
+        print(report.headline())
+    else:
+        print(report.headline(), file=sys.stderr)
+        for finding in report.findings:
+            print(f"  {finding}", file=sys.stderr)
+    return 0 if report.ok else 1
+
+
 def _case_id(ctx: AppContext, ref: str) -> int:
     from jlclient.services.cases import find_case
     with ctx.db.read() as s:
@@ -307,6 +366,19 @@ def build_parser() -> argparse.ArgumentParser:
     vol.add_argument("--fonds", help="全宗号（默认沿用上一卷）")
     vol.add_argument("--catalogue", help="目录号（默认沿用上一卷）")
     vol.add_argument("--notes", help="卷内备考表的情况说明")
+    exp = sub.add_parser("export", help="导出案件包：BagIt 文件夹或可刻录的 ISO 光盘映像（附光盘标签）")
+    exp.add_argument("case", help="案号或编号")
+    target = exp.add_mutually_exclusive_group(required=True)
+    target.add_argument("--bag", metavar="DIR", help="导出为 BagIt 包到此文件夹（新建或空文件夹）")
+    target.add_argument("--iso", metavar="FILE", help="导出为 ISO 光盘映像（.iso，新文件）；光盘标签 PDF 写在旁边")
+    exp.add_argument("--user", help="以此用户的名义导出（档案管理员、法制审核人员或系统管理员；默认：本机操作员）")
+    exp.add_argument("--place", help="音像资料的录制地点（案件笔录中没有写明时）")
+    vpk = sub.add_parser("verify-package", help="四性检测：检查导出的 BagIt 包或 ISO 光盘映像（有问题时退出码为 1）")
+    vpk.add_argument("path", help="BagIt 包文件夹或 ISO 光盘映像")
+    vpk.add_argument("--json", action="store_true", help="以 JSON 输出检测报告")
+    vpk.add_argument("--pdf", metavar="FILE", help="把检测报告保存为 PDF")
+    vpk.add_argument("--report-json", metavar="FILE", help="把检测报告保存为 JSON 文件")
+    vpk.add_argument("--no-db", action="store_true", help="不与本机数据库核对审计记录")
     cam = sub.add_parser("camera", help="执法记录仪")
     cams = cam.add_subparsers(dest="action", required=True, metavar="操作")
     sim = cams.add_parser("simulate", help="写入一个模拟执法记录仪卷（H.264+AAC 分段视频）")
@@ -331,7 +403,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 _COMMANDS = {"init": cmd_init, "verify": cmd_verify, "users": cmd_users, "profile": cmd_profile,
              "deadlines": cmd_deadlines, "case": cmd_case, "check": cmd_check, "ingest": cmd_ingest,
-             "print": cmd_print, "volume": cmd_volume}
+             "print": cmd_print, "volume": cmd_volume, "export": cmd_export,
+             "verify-package": cmd_verify_package}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -20,6 +20,8 @@ PLACES: tuple[Place, ...] = (
     Place("cases", "案件", frozenset({R.CLERK, R.OFFICER, R.REVIEWER, R.APPROVER, R.ARCHIVIST})),
     Place("cameras", "执法记录仪", frozenset({R.OFFICER, R.ADMIN})),
     Place("review", "回放检查", frozenset({R.REVIEWER, R.APPROVER})),
+    # a party asks at the window to view or copy records; reviewers and approvers decide
+    Place("party_requests", "查阅复制申请", frozenset({R.CLERK, R.REVIEWER, R.APPROVER})),
     Place("archive", "档案", frozenset({R.ARCHIVIST, R.APPROVER})),
     Place("stats", "统计", frozenset({R.REVIEWER, R.APPROVER, R.ADMIN})),
     Place("settings", "设置", frozenset({R.ADMIN})),

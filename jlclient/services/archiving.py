@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -24,7 +24,7 @@ from jlclient.services.settings import get_int
 from jlclient.store import audit
 from jlclient.store.audit import utcnow
 from jlclient.store.models import (Agency, AvRecord, BodyCamera, Case, CaseOfficer, CaseVolume, ElectronicRecord,
-                                   Officer, TextRecord)
+                                   Officer, TextRecord, User)
 
 # the documents that conclude a case; the volume opens with them (practice)
 CONCLUSIONS = frozenset({"penalty_decision", "permit_decision", "permit_refusal", "seizure_decision"})
@@ -268,11 +268,28 @@ def _officers(s: Session, case_id: int, records: list[AvRecord]) -> tuple[tuple[
     return tuple((o.name, o.cert_no) for o in (s.get(Officer, i) for i in ids))
 
 
-def disc_data(ctx: AppContext, maker: str, case_id: int, place: str = "") -> labels.DiscData:
-    """The footage of the case kept as evidence, as its disc label and written note describe it."""
+def person(s: Session, actor_or_name: str) -> str:
+    """A display name for an actor (``user:officer`` → 李娜); other text as it is."""
+    if actor_or_name.startswith("user:"):
+        return s.scalar(select(User.display_name).where(User.username == actor_or_name[5:])) or actor_or_name
+    return actor_or_name
+
+
+def disc_data(ctx: AppContext, maker: str, case_id: int, place: str = "",
+              av_ids: list[int] | None = None) -> labels.DiscData:
+    """The footage of the case kept as evidence, as its disc label and written note describe it.
+    ``av_ids``: the recordings on the disc (each must belong to the case); default: all of the case's."""
     with ctx.db.read() as s:
         case = s.get(Case, case_id)
-        records = list(s.scalars(select(AvRecord).where(AvRecord.case_id == case_id).order_by(AvRecord.started_at)))
+        query = select(AvRecord).where(AvRecord.case_id == case_id)
+        if av_ids is not None:
+            if not av_ids:
+                raise ServiceError("请至少选择一个音像记录")
+            query = query.where(AvRecord.id.in_(av_ids))
+        records = list(s.scalars(query.order_by(AvRecord.started_at, AvRecord.id)))
+        if av_ids is not None and len(records) != len(set(av_ids)):
+            foreign = sorted(set(av_ids) - {r.id for r in records})
+            raise ServiceError(f"音像记录 {'、'.join(map(str, foreign))} 不属于案件 {case.number}")
         if not records:
             raise ServiceError(f"案件 {case.number} 没有关联的音像记录")
         place = place.strip() or _place(s, case_id)
@@ -287,7 +304,7 @@ def disc_data(ctx: AppContext, maker: str, case_id: int, place: str = "") -> lab
                       for r in records)
         return labels.DiscData(case.number, local(min(starts)) if starts else local(records[0].created_at),
                                local(max(ends)) if ends else None, place, cameras or "—", officers, files,
-                               maker, local(utcnow()), records[0].linked_by or maker,
+                               maker, local(utcnow()), person(s, records[0].linked_by) or maker,
                                local(extracted), matter=case.matter, agency=s.scalar(select(Agency.name)))
 
 
@@ -315,3 +332,49 @@ def print_paper(ctx: AppContext, actor: str, maker: str, case_ref: str, kind: st
     with ctx.db.read() as s:
         case_id = find_case(s, case_ref).id
     return printing.register_print(ctx, actor, render_paper(ctx, case_id, kind, maker=maker, **options))
+
+
+# --- the archivist's queue ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class QueueRow:
+    case_id: int
+    case_number: str
+    title: str
+    closed_on: date
+    due: date | None              # the profile's archiving deadline; None: the profile names none
+    archive_number: str           # "" until bound
+
+    def state(self, today: date) -> str:
+        if self.archive_number:
+            return "已立卷"
+        if self.due is None:
+            return "待立卷"
+        return "已超期" if today > self.due else "即将到期" if (self.due - today).days <= 7 else "待立卷"
+
+
+def archiving_due(rule, closed_on: date) -> date | None:
+    """Seed 000 Art. 28: 三十日内 (calendar days) after the case ends; seed 002 Art. 16: the year's end."""
+    if rule is None:
+        return None
+    if rule.days_after_closing is not None:
+        return closed_on + timedelta(days=rule.days_after_closing)
+    return date(closed_on.year, 12, 31) if rule.year_end else None
+
+
+def queue(ctx: AppContext, *, include_bound: bool = False) -> list[QueueRow]:
+    """Closed cases, the oldest closing first, with their archiving deadline."""
+    from jlclient.services.compliance import agency_profile
+    with ctx.db.read() as s:
+        rule = agency_profile(s).archiving
+        rows = s.execute(select(Case, CaseVolume.archive_year, CaseVolume.archive_seq)
+                         .outerjoin(CaseVolume, CaseVolume.case_id == Case.id)
+                         .where(Case.closed_at.is_not(None)).order_by(Case.closed_at)).all()
+    out = []
+    for case, year, seq in rows:
+        if year is not None and not include_bound:
+            continue
+        closed_on = local(case.closed_at).date()
+        out.append(QueueRow(case.id, case.number, case.title, closed_on, archiving_due(rule, closed_on),
+                            archiving.archive_number(year, seq) if year is not None else ""))
+    return out

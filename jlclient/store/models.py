@@ -273,7 +273,8 @@ class AvRecord(Audited, Base):
     """音像记录: one file of footage in the evidence store."""
     __tablename__ = "av_record"
     _added = {"title": "", "party_name": "", "cause": "", "party_informed": None, "linked_by": "",
-              "linked_at": None, "pulled_at": None, "docking_id": None}  # migration 0005
+              "linked_at": None, "pulled_at": None, "docking_id": None,   # migration 0005
+              "access_class": "ORDINARY", "restricted_reason": ""}        # migration 0008
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("case_file.id"), index=True)
     stage: Mapped[str | None] = mapped_column(String(20))
@@ -300,6 +301,9 @@ class AvRecord(Audited, Base):
     linked_at: Mapped[datetime | None] = mapped_column(DateTime)
     pulled_at: Mapped[datetime | None] = mapped_column(DateTime)   # stored from a docked camera
     docking_id: Mapped[int | None] = mapped_column(ForeignKey("docking.id"))
+    # who may view it (domain.av_access): ORDINARY / INTERNAL / RESTRICTED, and why restricted
+    access_class: Mapped[str] = mapped_column(String(20), default="ORDINARY")
+    restricted_reason: Mapped[str] = mapped_column(String(30), default="")
 
 
 class InterruptionNote(AppendOnly, Audited, Base):
@@ -377,6 +381,105 @@ class CaseVolume(AppendOnly, Audited, Base):
     filed_at: Mapped[datetime] = mapped_column(DateTime)
 
 
+class AccessRequest(Audited, Base):
+    """查阅申请: to view recordings outside one's work or restricted ones (seed 003 Art. 16); the
+    decision is written once, and an approval lapses at ``expires_at``."""
+    __tablename__ = "access_request"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    requester: Mapped[str] = mapped_column(String(80), index=True)     # actor
+    requester_name: Mapped[str] = mapped_column(String(80))
+    av_record_ids: Mapped[str] = mapped_column(Text)                   # JSON list: the scope
+    reason: Mapped[str] = mapped_column(Text)
+    hours: Mapped[int] = mapped_column(Integer)                        # the time limit asked for
+    requested_at: Mapped[datetime] = mapped_column(DateTime)
+    status: Mapped[str] = mapped_column(String(20), default="PENDING")  # PENDING / APPROVED / REFUSED
+    decided_by: Mapped[str] = mapped_column(String(80), default="")
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    decision_note: Mapped[str] = mapped_column(Text, default="")
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class SpotCheckPlan(AppendOnly, Audited, Base):
+    """抽检计划: a random sample of a period's recordings, drawn with a recorded seed so the same
+    sample can be drawn again (seed 002 Art. 19, seed 003 Art. 22)."""
+    __tablename__ = "spot_check_plan"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period_from: Mapped[date] = mapped_column(Date)
+    period_to: Mapped[date] = mapped_column(Date)
+    scope_kind: Mapped[str] = mapped_column(String(20))        # ALL / OFFICER / UNIT / PROCEDURE
+    scope_value: Mapped[str] = mapped_column(String(200), default="")
+    size_kind: Mapped[str] = mapped_column(String(10))         # COUNT / PERCENT
+    size: Mapped[int] = mapped_column(Integer)
+    seed: Mapped[int] = mapped_column(BigInteger)
+    checklist: Mapped[str] = mapped_column(Text)               # JSON: the item codes checked
+    population: Mapped[str] = mapped_column(Text)              # JSON: every recording in scope
+    sample: Mapped[str] = mapped_column(Text)                  # JSON: the recordings drawn
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class SpotCheck(AppendOnly, Audited, Base):
+    """One recording of a plan played back and checked: each checklist item, each issue at its time."""
+    __tablename__ = "spot_check"
+    __table_args__ = (UniqueConstraint("plan_id", "av_record_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("spot_check_plan.id"), index=True)
+    av_record_id: Mapped[int] = mapped_column(ForeignKey("av_record.id"))
+    results: Mapped[str] = mapped_column(Text)                 # JSON: {item code: true (ok) / false}
+    issues: Mapped[str] = mapped_column(Text)                  # JSON: [{item, at_ms, note}]
+    conclusion: Mapped[str] = mapped_column(Text, default="")
+    checker: Mapped[str] = mapped_column(String(80))
+    checker_name: Mapped[str] = mapped_column(String(80))
+    checked_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class AvMarker(AppendOnly, Audited, Base):
+    """A note at a time point of a recording, left by a reviewer while playing it."""
+    __tablename__ = "av_marker"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    av_record_id: Mapped[int] = mapped_column(ForeignKey("av_record.id"), index=True)
+    position_ms: Mapped[int] = mapped_column(BigInteger)
+    note: Mapped[str] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class PartyRequest(Audited, Base):
+    """A party's request to view or copy records (seed 001 Art. 18, 002 Art. 18, 004 Art. 21): what
+    was asked, the decision and what was provided; the decision is written once."""
+    __tablename__ = "party_request"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("case_file.id"), index=True)
+    requester_name: Mapped[str] = mapped_column(String(200))
+    id_number: Mapped[str] = mapped_column(String(40), default="")
+    contact: Mapped[str] = mapped_column(String(80), default="")
+    wants: Mapped[str] = mapped_column(String(10))             # VIEW / COPY
+    asked_for: Mapped[str] = mapped_column(Text)
+    route: Mapped[str] = mapped_column(String(20))             # the profile's party_access route
+    received_by: Mapped[str] = mapped_column(String(80))
+    received_at: Mapped[datetime] = mapped_column(DateTime)
+    decision: Mapped[str] = mapped_column(String(20), default="PENDING")  # PROVIDED / PARTLY / REFUSED
+    decided_by: Mapped[str] = mapped_column(String(80), default="")
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    decision_reason: Mapped[str] = mapped_column(Text, default="")
+    provided: Mapped[str] = mapped_column(Text, default="")
+
+
+class EvidenceCopy(AppendOnly, Audited, Base):
+    """A copy of recordings handed over for reconsideration or court (seed 003 Art. 15, seed 004
+    Art. 22): what was copied, to whom, and the manifest that vouches for the files."""
+    __tablename__ = "evidence_copy"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("case_file.id"), index=True)
+    av_record_ids: Mapped[str] = mapped_column(Text)           # JSON list
+    recipient: Mapped[str] = mapped_column(String(200))
+    purpose: Mapped[str] = mapped_column(String(200))
+    folder: Mapped[str] = mapped_column(Text)
+    manifest_sha256: Mapped[str] = mapped_column(String(64))
+    made_by: Mapped[str] = mapped_column(String(80))
+    made_at: Mapped[datetime] = mapped_column(DateTime)
+
+
 class AuditEntry(AppendOnly, Base):
     __tablename__ = "audit_entry"
     __table_args__ = (Index("ix_audit_entry_entity", "entity_type", "entity_id"),)
@@ -403,7 +506,8 @@ class ChainHead(Base):
 AUDITED_MODELS: tuple[type[Audited], ...] = (
     Agency, Setting, Officer, User, Party, Case, CaseParty, CaseOfficer, StageEvent,
     TextRecord, TextRecordRevision, DeadlineAdjustment, ComplianceOverride, BodyCamera, AvRecord, PulledFile,
-    ElectronicRecord, CameraFault, Docking, UploadExemption, InterruptionNote, AvAnalysis,
+    ElectronicRecord, CameraFault, Docking, UploadExemption, InterruptionNote, AvAnalysis, CaseVolume,
+    AccessRequest, SpotCheckPlan, SpotCheck, AvMarker, PartyRequest, EvidenceCopy,
 )
 MODEL_BY_TABLE = {m.__tablename__: m for m in AUDITED_MODELS}
 
@@ -416,6 +520,7 @@ def _refuse(mapper, connection, target):
     raise AppendOnlyViolation(f"{type(target).__name__} 只能追加，不能修改或删除（seed 000 Art. 29）")
 
 
-for _cls in (StageEvent, TextRecordRevision, DeadlineAdjustment, ComplianceOverride, PulledFile, CaseVolume, AuditEntry):
+for _cls in (StageEvent, TextRecordRevision, DeadlineAdjustment, ComplianceOverride, PulledFile, CaseVolume,
+             SpotCheckPlan, SpotCheck, AvMarker, EvidenceCopy, AuditEntry):
     event.listen(_cls, "before_update", _refuse)
     event.listen(_cls, "before_delete", _refuse)

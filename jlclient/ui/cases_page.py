@@ -17,6 +17,7 @@ from jlclient.clock import local
 from jlclient.domain.compliance import Finding
 from jlclient.services.compliance import check_case
 from jlclient.services.deadlines import DeadlineView, case_deadlines
+from jlclient.ui.archive_page import EXPORTERS
 from jlclient.ui.deadline_dialog import DeadlineDialog
 from jlclient.ui.deadline_table import DeadlineTable
 from jlclient.ui.initiation_dialog import InitiationDialog
@@ -70,11 +71,16 @@ class CaseView(QWidget):
         self.records.currentCellChanged.connect(lambda *_: self.print_button.setEnabled(self.printable() is not None))
         self.volume_button = QPushButton(self.tr("立卷归档…"), objectName="fileCase")
         self.volume_button.setEnabled(False)
+        self.copy_button = QPushButton(self.tr("证据副本…"), objectName="evidenceCopy")
+        self.copy_button.setEnabled(False)
+        self.export_button = QPushButton(self.tr("导出档案包…"), objectName="exportCase")
         record_layout = QVBoxLayout(record_box)
         record_layout.addWidget(self.records)
         record_buttons = QHBoxLayout()
         record_buttons.addWidget(self.print_button)
         record_buttons.addWidget(self.volume_button)
+        record_buttons.addWidget(self.copy_button)
+        record_buttons.addWidget(self.export_button)
         record_buttons.addStretch(1)
         record_layout.addLayout(record_buttons)
         self.deadlines = DeadlineTable(objectName="caseDeadlines")
@@ -126,6 +132,7 @@ class CaseView(QWidget):
                 self.records.setItem(i, j, QTableWidgetItem(text))
         self.print_button.setEnabled(self.printable() is not None)
         self.volume_button.setEnabled(row.status is not CaseStatus.OPEN)
+        self.copy_button.setEnabled(any(r.kind == "音像记录" for r in detail.records))
 
     def printable(self) -> int | None:
         """The selected record's id when it is a finished text record (drafts are not printed)."""
@@ -186,6 +193,10 @@ class CasesPage(QWidget):
         self.view.print_button.clicked.connect(self.print_record)
         self.view.volume_button.setVisible(user.has(*FILERS))
         self.view.volume_button.clicked.connect(self.file_case)
+        self.view.copy_button.setVisible(user.has(Role.REVIEWER))   # the legal reviewer supplies copies
+        self.view.copy_button.clicked.connect(self.copy_evidence)
+        self.view.export_button.setVisible(user.has(*EXPORTERS))
+        self.view.export_button.clicked.connect(self.export_case)
         self.intake_button = QPushButton(self.tr("窗口收件… (Ctrl+N)"), objectName="intake")
         self.intake_button.setVisible(user.has(Role.CLERK))
         self.intake_button.clicked.connect(self.take_in)
@@ -274,6 +285,21 @@ class CasesPage(QWidget):
             return
         dialog.exec()
         self._refresh(case_id)
+
+    def copy_evidence(self) -> None:
+        """Copies of the case's footage for reconsideration or court (seed 003 Art. 15, seed 004 Art. 22)."""
+        case_id = self.current_case_id()
+        if case_id is not None:
+            from jlclient.ui.evidence_copy_dialog import EvidenceCopyDialog
+            EvidenceCopyDialog(self.ctx, self.user, case_id, self).exec()
+            self._refresh(case_id)
+
+    def export_case(self) -> None:
+        """A BagIt folder or an ISO image of the case, checked (四性检测) after it is written."""
+        case_id = self.current_case_id()
+        if case_id is not None:
+            from jlclient.ui.export_dialog import ExportDialog
+            ExportDialog(self.ctx, self.user, case_id, self).exec()
 
     def adjust_deadline(self) -> None:
         case_id = self.current_case_id()

@@ -11,13 +11,9 @@ from jlclient.services import auth
 from jlclient.services.auth import CurrentUser
 from jlclient.services.context import AppContext
 from jlclient.ui.cases_page import CasesPage
-from jlclient.ui.pages import ComingPage, StatsPage, WorkbenchPage
+from jlclient.ui.pages import StatsPage, WorkbenchPage
 from jlclient.ui.settings_page import SettingsPage
 
-_COMING = {
-    "review": "回放检查：抽样回放执法音像记录，登记检查台账。",
-    "archive": "档案：结案后 30 日内立卷归档，打印封面、目录和脊背标签，管理保存期限。",
-}
 
 
 class MainWindow(QMainWindow):
@@ -81,7 +77,16 @@ class MainWindow(QMainWindow):
         if key == "cameras":
             from jlclient.ui.cameras_page import CamerasPage
             return CamerasPage(self.ctx, self.user)
-        return ComingPage(label, QCoreApplication.translate("Places", _COMING[key]))
+        if key == "review":
+            from jlclient.ui.review_page import ReviewPage
+            return ReviewPage(self.ctx, self.user)
+        if key == "archive":
+            from jlclient.ui.archive_page import ArchivePage
+            return ArchivePage(self.ctx, self.user)
+        if key == "party_requests":
+            from jlclient.ui.party_requests_page import PartyRequestsPage
+            return PartyRequestsPage(self.ctx, self.user)
+        raise KeyError(f"no page for the place {key!r} ({label})")
 
     def _menus(self) -> None:
         system = self.menuBar().addMenu(self.tr("系统(&S)"))

@@ -1,9 +1,12 @@
-"""工作台, 统计 and the places later issues fill in."""
+"""工作台 and 统计."""
 from __future__ import annotations
+
+from datetime import date
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
+from jlclient.clock import today as clock_today
 from jlclient.domain.model import Procedure, Role, Stage
 from jlclient.services import cases
 from jlclient.services.auth import CurrentUser
@@ -60,18 +63,19 @@ class StatsPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(self.tr("按执法类别统计")))
         layout.addWidget(table)
+        layout.addWidget(QLabel(self.tr("音像记录回放抽检（本年度，按执法人员）")))
+        layout.addWidget(self._spot_checks(ctx))
 
-
-class ComingPage(QWidget):
-    """A place whose work arrives with a later release; says so plainly instead of showing nothing."""
-
-    def __init__(self, title: str, text: str, parent=None):
-        super().__init__(parent)
-        heading = QLabel(title)
-        heading.setStyleSheet("font-size: 14pt; font-weight: bold;")
-        body = QLabel(text)
-        body.setWordWrap(True)
-        layout = QVBoxLayout(self)
-        layout.addWidget(heading)
-        layout.addWidget(body)
-        layout.addStretch(1)
+    def _spot_checks(self, ctx: AppContext) -> QTableWidget:
+        from jlclient.services.spot_checks import officer_figures
+        today = clock_today()
+        figures = officer_figures(ctx, date(today.year, 1, 1), today)
+        table = QTableWidget(len(figures), 5, objectName="spotCheckFigures")
+        table.setHorizontalHeaderLabels([self.tr("执法人员"), self.tr("抽检件数"), self.tr("不合格"),
+                                         self.tr("合格率"), self.tr("问题最多的项目")])
+        for i, f in enumerate(figures):
+            worst = max(f.by_item.items(), key=lambda kv: kv[1], default=None)
+            for j, text in enumerate((f.officer, str(f.checked), str(f.failed), f"{f.pass_rate:.0%}",
+                                      f"{worst[0].label}（{worst[1]}）" if worst else "—")):
+                table.setItem(i, j, QTableWidgetItem(text))
+        return table

@@ -156,3 +156,31 @@ def test_a_printed_paper_is_kept_as_an_electronic_record_and_never_joins_the_ind
     with demo_ctx.db.read() as s:
         assert s.scalar(select(CaseVolume.items).where(CaseVolume.case_id == case_id)) == \
             len(archiving.volume_of(demo_ctx, case_id).rows)
+
+
+def test_the_queue_gives_each_closed_case_its_archiving_deadline_until_it_is_bound(demo_ctx, login_as, archivist):
+    from datetime import date, timedelta
+
+    from jlclient.clock import local
+    case_id = closed_case(demo_ctx, login_as, av=False)
+    [row] = [r for r in archiving.queue(demo_ctx) if r.case_id == case_id]      # the demo has closed cases too
+    with demo_ctx.db.read() as s:
+        from jlclient.store.models import Case
+        closed_on = local(s.get(Case, case_id).closed_at).date()
+    assert row.case_id == case_id and row.due == closed_on + timedelta(days=30)      # seed 000 Art. 28
+    assert row.state(closed_on) == "待立卷" and row.state(closed_on + timedelta(days=25)) == "即将到期"
+    assert row.state(closed_on + timedelta(days=31)) == "已超期"
+    archiving.build_volume(demo_ctx, archivist, case_id)
+    assert case_id not in [r.case_id for r in archiving.queue(demo_ctx)]
+    [bound] = [r for r in archiving.queue(demo_ctx, include_bound=True) if r.case_id == case_id]
+    assert bound.archive_number.endswith("-0001") and bound.state(date(2099, 1, 1)) == "已立卷"
+
+
+def test_archiving_deadlines_by_profile_rule():
+    from datetime import date
+
+    from jlclient.domain.profile import Archiving, parse_source
+    closed = date(2026, 3, 5)
+    assert archiving.archiving_due(Archiving(30, False, parse_source("seed 000 Art. 28")), closed) == date(2026, 4, 4)
+    assert archiving.archiving_due(Archiving(None, True, parse_source("seed 002 Art. 16")), closed) == date(2026, 12, 31)
+    assert archiving.archiving_due(None, closed) is None

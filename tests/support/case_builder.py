@@ -305,18 +305,22 @@ def import_record(ctx, case_id: int, stage: Stage, code: str, values: dict, acto
         return cases.add_text_record(s, actor, case, stage, code, code, records.to_json_value(values)).id
 
 
-def add_av(ctx, case_id: int, stage: Stage, *, camera: str = CAMERA, start: datetime | None = None,
-           seconds: int = 600, actor: str = ACTOR) -> int:
-    """Register one file of footage of ``camera`` (stored in the evidence store) for the case's stage."""
+def add_av(ctx, case_id: int | None, stage: Stage | None, *, camera: str = CAMERA, start: datetime | None = None,
+           seconds: int = 600, actor: str = ACTOR, officer: str | None = None, content: bytes | None = None) -> int:
+    """Register one file of footage of ``camera`` (stored in the evidence store) for the case's stage
+    (none: routine footage), recorded by the officer named ``officer`` when given; ``content``: a
+    real video file's bytes (else a few bytes standing in for one)."""
     start = start or utcnow().replace(microsecond=0) - timedelta(hours=2)
-    stored = ctx.evidence.put_bytes(f"{camera} {start.isoformat()} {seconds}".encode())
+    stored = ctx.evidence.put_bytes(content or f"{camera} {start.isoformat()} {seconds}".encode())
     with ctx.db.write() as s:
         device = s.scalar(select(BodyCamera).where(BodyCamera.serial == camera))
         if device is None:
             device = BodyCamera(serial=camera, custodian="李娜", registered_at=utcnow())
             s.add(device)
             audit.append(s, actor, "camera.register", device)
-        av = AvRecord(case_id=case_id, stage=stage.value, camera_id=device.id, file_hash=stored.sha256,
+        officer_id = s.scalar(select(Officer.id).where(Officer.name == officer)) if officer else None
+        av = AvRecord(case_id=case_id, stage=stage.value if stage else None, camera_id=device.id,
+                      officer_id=officer_id, file_hash=stored.sha256,
                       file_name=f"{camera}_{start:%Y%m%d%H%M%S}_0001.MP4", size=stored.size, started_at=start,
                       ended_at=start + timedelta(seconds=seconds), duration_s=float(seconds), created_at=utcnow())
         s.add(av)

@@ -8,11 +8,11 @@ from jlclient.ui.main_window import MainWindow
 from tests.support.keys import type_text
 
 EXPECTED = {
-    "clerk": ["workbench", "cases"],
+    "clerk": ["workbench", "cases", "party_requests"],
     "officer": ["workbench", "cases", "cameras"],
-    "reviewer": ["workbench", "cases", "review", "stats"],
+    "reviewer": ["workbench", "cases", "review", "party_requests", "stats"],
     "archivist": ["workbench", "cases", "archive"],
-    "approver": ["workbench", "cases", "review", "archive", "stats"],
+    "approver": ["workbench", "cases", "review", "party_requests", "archive", "stats"],
     "admin": ["workbench", "cameras", "stats", "settings"],
 }
 
@@ -43,7 +43,7 @@ def test_each_role_sees_its_places(window_for, username):
 def test_user_with_two_roles_sees_both_sets(window_for, demo_ctx):
     from jlclient.domain.model import Role
     users.set_roles(demo_ctx, "cli:t", "clerk", frozenset({Role.CLERK, Role.ARCHIVIST}))
-    assert window_for("clerk").place_keys() == ["workbench", "cases", "archive"]
+    assert window_for("clerk").place_keys() == ["workbench", "cases", "party_requests", "archive"]
 
 
 def test_open_the_case_list_and_a_case(qtbot, window_for):

@@ -80,3 +80,44 @@ def test_the_button_is_for_archivists_and_closed_cases(qtbot, demo_ctx, login_as
     page = _page(qtbot, demo_ctx, login_as("archivist"), open_case)
     assert page.view.detail.row.id == open_case
     assert not page.view.volume_button.isEnabled()
+
+
+def test_the_reviewer_opens_evidence_copies_from_the_case_view(qtbot, demo_ctx, login_as):
+    from jlclient.ui.evidence_copy_dialog import EvidenceCopyDialog
+    case_id = cb.build_case(demo_ctx, Procedure.PENALTY, until=Stage.INVESTIGATION)    # filmed
+    page = _page(qtbot, demo_ctx, login_as("reviewer"), case_id)
+    assert page.view.copy_button.isVisibleTo(page) and page.view.copy_button.isEnabled()
+    seen = []
+    answer_dialog(EvidenceCopyDialog, lambda dialog: seen.append(dialog.case_id))
+    qtbot.mouseClick(page.view.copy_button, Qt.LeftButton)
+    assert seen == [case_id]
+    clerk = _page(qtbot, demo_ctx, login_as("clerk"), case_id)
+    assert not clerk.view.copy_button.isVisibleTo(clerk)
+
+
+def test_the_archive_page_queues_closed_cases_and_binds_them(qtbot, demo_ctx, login_as, monkeypatch):
+    from jlclient.ui.archive_page import ArchivePage
+    from jlclient.ui.export_dialog import ExportDialog, PackageCheckDialog
+    case_id = _closed(demo_ctx, login_as)
+    page = ArchivePage(demo_ctx, login_as("archivist"))
+    qtbot.addWidget(page)
+    page.show()
+    waiting = page.table.rowCount()                          # the demo's closed cases wait too
+    row = next(i for i, r in enumerate(page.rows) if r.case_id == case_id)
+    assert page.table.item(row, 4).text() == "待立卷"
+    assert f"待立卷 {waiting} 件" in page.summary.text()
+    page.table.selectRow(row)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.Yes)
+    answer_dialog(VolumeDialog, lambda d: qtbot.mouseClick(d.build_button, Qt.LeftButton))
+    qtbot.mouseClick(page.bind_button, Qt.LeftButton)
+    assert page.table.rowCount() == waiting - 1 and case_id not in [r.case_id for r in page.rows]
+    page.show_bound.setChecked(True)
+    row = next(i for i, r in enumerate(page.rows) if r.case_id == case_id)
+    assert page.table.item(row, 4).text() == "已立卷" and page.table.item(row, 5).text().endswith("-0001")
+    page.table.selectRow(row)
+    seen = []
+    answer_dialog(ExportDialog, lambda d: seen.append(d.case_id))
+    qtbot.mouseClick(page.export_button, Qt.LeftButton)
+    answer_dialog(PackageCheckDialog, lambda d: seen.append("check"))
+    qtbot.mouseClick(page.check_button, Qt.LeftButton)
+    assert seen == [case_id, "check"]

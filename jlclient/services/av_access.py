@@ -1,0 +1,299 @@
+"""Access to recordings: classification, access requests and their approval, and an audit entry
+for every playback, refusal, snapshot and marker (seed 003 Art. 16, seed 000 Art. 27 ¶2, seed 001
+Art. 18, seed 004 Art. 20). The rules themselves are domain.av_access."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+
+from jlclient.domain.av_access import AvClass, Grant, RestrictedReason, Verdict, Viewer, may_approve, may_view
+from jlclient.domain.model import Role
+from jlclient.services.auth import CurrentUser
+from jlclient.services.cameras import workstation
+from jlclient.services.compliance import agency_profile
+from jlclient.services.context import AppContext, ServiceError
+from jlclient.store import audit
+from jlclient.store.audit import utcnow
+from jlclient.store.models import (AccessRequest, AvMarker, AvRecord, CaseOfficer, Docking, ElectronicRecord,
+                                   SpotCheckPlan)
+
+SNAPSHOT = "snapshot"      # ElectronicRecord.kind of a frame taken from a recording
+MAX_HOURS = 24 * 30        # an approval lasts at most a month
+CLASSIFIERS = (Role.REVIEWER, Role.APPROVER)
+
+
+# --- who may view ---------------------------------------------------------------------------------
+
+def _own(s: Session, user: CurrentUser, av: AvRecord) -> bool:
+    if user.officer_id is None:
+        return False
+    if av.officer_id == user.officer_id:
+        return True
+    return av.case_id is not None and s.scalar(select(exists().where(
+        CaseOfficer.case_id == av.case_id, CaseOfficer.officer_id == user.officer_id))) is True
+
+
+def _sampled(s: Session, user: CurrentUser, av_id: int) -> bool:
+    """Drawn into a spot check, and the user is of the role that checks (the profile's, else reviewers)."""
+    rule = agency_profile(s).spot_check
+    if not user.has(rule.by if rule else Role.REVIEWER):
+        return False
+    return any(av_id in json.loads(sample) for sample in s.scalars(select(SpotCheckPlan.sample)))
+
+
+def _grant(s: Session, user: CurrentUser, av_id: int) -> Grant | None:
+    """The user's newest approved request covering the recording (expired or not: the rule says which)."""
+    for row in s.scalars(select(AccessRequest).where(AccessRequest.requester == user.actor,
+                                                     AccessRequest.status == "APPROVED")
+                         .order_by(AccessRequest.decided_at.desc())):
+        if av_id in json.loads(row.av_record_ids):
+            return Grant(row.decided_by, row.expires_at)
+    return None
+
+
+def _verdict(s: Session, user: CurrentUser, av: AvRecord) -> Verdict:
+    viewer = Viewer(user.roles, _own(s, user, av), _sampled(s, user, av.id))
+    return may_view(viewer, AvClass(av.access_class), agency_profile(s).restricted_access,
+                    _grant(s, user, av.id), utcnow())
+
+
+def _record(s: Session, av_id: int) -> AvRecord:
+    av = s.get(AvRecord, av_id)
+    if av is None:
+        raise ServiceError("音像记录不存在")
+    return av
+
+
+def check_view(ctx: AppContext, user: CurrentUser, av_id: int) -> Verdict:
+    with ctx.db.read() as s:
+        return _verdict(s, user, _record(s, av_id))
+
+
+@dataclass(frozen=True)
+class Playable:
+    av_id: int
+    path: Path
+    file_name: str
+    started_at: datetime | None      # device clock, as recorded
+    duration_s: float
+    reason: str                      # why this user may view it
+    clock_offset_s: float = 0.0      # device clock minus true time, as seen when the camera docked
+    case_id: int | None = None
+
+
+def open_for_playback(ctx: AppContext, user: CurrentUser, av_ids: list[int]) -> list[Playable]:
+    """The files to play, after checking every one: a refusal is audited and names the recording
+    and the reason; an allowed playback is audited with the workstation."""
+    with ctx.db.write() as s:
+        records = [_record(s, i) for i in av_ids]
+        verdicts = [_verdict(s, user, av) for av in records]
+        refused = next(((av, v) for av, v in zip(records, verdicts) if not v), None)
+        if refused:
+            audit.append(s, user.actor, "av.view_refused", refused[0],
+                         detail={"reason": refused[1].reason, "workstation": workstation()})
+        else:
+            for av, v in zip(records, verdicts):
+                audit.append(s, user.actor, "av.play", av, detail={"basis": v.reason, "workstation": workstation()})
+        offsets = {av.id: _offset(s, av) for av in records}
+    if refused:   # the refusal is committed before it is reported
+        raise ServiceError(f"不能播放“{refused[0].file_name.rsplit('/', 1)[-1]}”：{refused[1].reason}")
+    return [Playable(av.id, ctx.evidence.path(av.file_hash), av.file_name.rsplit("/", 1)[-1], av.started_at,
+                     av.duration_s or 0.0, v.reason, offsets[av.id], av.case_id) for av, v in zip(records, verdicts)]
+
+
+def _offset(s: Session, av: AvRecord) -> float:
+    docking = s.get(Docking, av.docking_id) if av.docking_id else None
+    return (docking.offset_s or 0.0) if docking else 0.0
+
+
+# --- classification -------------------------------------------------------------------------------
+
+def classify(ctx: AppContext, user: CurrentUser, av_id: int, access_class: AvClass,
+             reason: RestrictedReason | None = None) -> None:
+    """Reviewers and approvers classify; lifting a restriction is the approver's (it widens who sees)."""
+    if not user.has(*CLASSIFIERS):
+        raise ServiceError("只有法制审核人员或负责人可以设定音像记录的密级")
+    if access_class is AvClass.RESTRICTED and reason is None:
+        raise ServiceError("设为受限须写明原因：国家秘密、商业秘密、工作秘密或个人隐私")
+    with ctx.db.write() as s:
+        av = _record(s, av_id)
+        if av.access_class == AvClass.RESTRICTED.value and access_class is not AvClass.RESTRICTED \
+                and not user.has(Role.APPROVER):
+            raise ServiceError("解除受限须由负责人决定")
+        before = av.access_class
+        av.access_class = access_class.value
+        av.restricted_reason = reason.value if access_class is AvClass.RESTRICTED else ""
+        audit.append(s, user.actor, "av.classify", av, detail={"from": before, "to": access_class.value,
+                                                               "reason": av.restricted_reason})
+
+
+# --- access requests ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RequestView:
+    id: int
+    requester: str
+    requester_name: str
+    av_ids: tuple[int, ...]
+    files: tuple[str, ...]
+    reason: str
+    hours: int
+    requested_at: datetime
+    status: str
+    decided_by: str
+    decision_note: str
+    expires_at: datetime | None
+
+    @property
+    def status_label(self) -> str:
+        if self.status == "APPROVED" and self.expires_at and self.expires_at <= utcnow():
+            return "已过期"
+        return {"PENDING": "待审批", "APPROVED": "已批准", "REFUSED": "不予批准"}[self.status]
+
+
+def request_access(ctx: AppContext, user: CurrentUser, av_ids: list[int], reason: str, hours: int) -> int:
+    if not reason.strip():
+        raise ServiceError("请写明查阅事由")
+    if not 1 <= hours <= MAX_HOURS:
+        raise ServiceError(f"查阅期限应在 1 到 {MAX_HOURS} 小时之间")
+    if not av_ids:
+        raise ServiceError("请选择要查阅的音像记录")
+    with ctx.db.write() as s:
+        for i in av_ids:
+            _record(s, i)
+        row = AccessRequest(requester=user.actor, requester_name=user.display_name,
+                            av_record_ids=json.dumps(sorted(set(av_ids))), reason=reason.strip(), hours=hours,
+                            requested_at=utcnow())
+        s.add(row)
+        audit.append(s, user.actor, "access.request", row)
+        return row.id
+
+
+def decide_access(ctx: AppContext, user: CurrentUser, request_id: int, approve: bool, note: str = "") -> None:
+    """Once only; by the role the profile names; never one's own request. An approval runs from now
+    for the hours asked."""
+    with ctx.db.write() as s:
+        row = s.get(AccessRequest, request_id)
+        if row is None:
+            raise ServiceError("查阅申请不存在")
+        if row.status != "PENDING":
+            raise ServiceError("该申请已经审批，不能更改")
+        problem = may_approve(user.roles, agency_profile(s).restricted_access, row.requester == user.actor)
+        if problem:
+            raise ServiceError(problem)
+        if not approve and not note.strip():
+            raise ServiceError("不予批准的，请写明理由")
+        now = utcnow()
+        row.status, row.decided_by, row.decided_at = ("APPROVED" if approve else "REFUSED"), user.display_name, now
+        row.decision_note = note.strip()
+        row.expires_at = now + timedelta(hours=row.hours) if approve else None
+        audit.append(s, user.actor, "access.approve" if approve else "access.refuse", row)
+
+
+def requests(ctx: AppContext, user: CurrentUser, *, pending_only: bool = False) -> list[RequestView]:
+    """An approver sees every request; anyone else their own."""
+    with ctx.db.read() as s:
+        q = select(AccessRequest).order_by(AccessRequest.requested_at.desc())
+        if not user.has(Role.APPROVER):
+            q = q.where(AccessRequest.requester == user.actor)
+        if pending_only:
+            q = q.where(AccessRequest.status == "PENDING")
+        out = []
+        for r in s.scalars(q):
+            ids = tuple(json.loads(r.av_record_ids))
+            names = tuple(s.scalars(select(AvRecord.file_name).where(AvRecord.id.in_(ids))))
+            out.append(RequestView(r.id, r.requester, r.requester_name, ids,
+                                   tuple(n.rsplit("/", 1)[-1] for n in names), r.reason, r.hours, r.requested_at,
+                                   r.status, r.decided_by, r.decision_note, r.expires_at))
+        return out
+
+
+# --- markers and snapshots ------------------------------------------------------------------------
+
+def _viewable(s: Session, user: CurrentUser, av_id: int) -> AvRecord:
+    av = _record(s, av_id)
+    verdict = _verdict(s, user, av)
+    if not verdict:
+        raise ServiceError(verdict.reason)
+    return av
+
+
+def add_marker(ctx: AppContext, user: CurrentUser, av_id: int, position_ms: int, note: str) -> int:
+    if not note.strip():
+        raise ServiceError("请写下标记说明")
+    with ctx.db.write() as s:
+        _viewable(s, user, av_id)
+        row = AvMarker(av_record_id=av_id, position_ms=max(0, int(position_ms)), note=note.strip(),
+                       created_by=user.display_name, created_at=utcnow())
+        s.add(row)
+        audit.append(s, user.actor, "av.mark", row)
+        return row.id
+
+
+def markers(ctx: AppContext, av_ids: list[int]) -> list[tuple[int, int, str, str]]:
+    """(av id, position ms, note, by) in recording and time order."""
+    with ctx.db.read() as s:
+        return [(m.av_record_id, m.position_ms, m.note, m.created_by) for m in s.scalars(
+            select(AvMarker).where(AvMarker.av_record_id.in_(av_ids))
+            .order_by(AvMarker.av_record_id, AvMarker.position_ms))]
+
+
+def _clock(ms: int) -> str:
+    seconds = ms // 1000
+    return f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}.{ms % 1000:03d}"
+
+
+def save_snapshot(ctx: AppContext, user: CurrentUser, av_id: int, position_ms: int, png: bytes) -> int:
+    """The frame as a PNG evidence file of the recording's case: stored by hash, registered, audited."""
+    if not png.startswith(b"\x89PNG"):
+        raise ServiceError("截图不是有效的 PNG 图像")
+    stored = ctx.evidence.put_bytes(png)
+    with ctx.db.write() as s:
+        av = _viewable(s, user, av_id)
+        name = av.file_name.rsplit("/", 1)[-1]
+        row = ElectronicRecord(case_id=av.case_id, stage=av.stage, title=f"截图：{name} {_clock(position_ms)}",
+                               kind=SNAPSHOT, file_hash=stored.sha256,
+                               file_name=f"{Path(name).stem}_{position_ms:010d}.png", size=stored.size,
+                               created_at=utcnow(), created_by=user.actor)
+        s.add(row)
+        audit.append(s, user.actor, "av.snapshot", row, detail={"av_record": av_id, "position_ms": position_ms,
+                                                                "workstation": workstation()})
+        return row.id
+
+
+# --- browsing -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RecordingRow:
+    av_id: int
+    file_name: str
+    officer: str
+    case_id: int | None
+    case_number: str
+    started_at: datetime | None
+    duration_s: float
+    access_class: AvClass
+    restricted_reason: str
+    verdict: Verdict              # whether this user may play it, and why (not)
+
+
+def browse(ctx: AppContext, user: CurrentUser, text: str = "", limit: int = 500) -> list[RecordingRow]:
+    """The newest recordings matching ``text`` (file, officer or case number), each with this user's
+    verdict, so the list shows at once what needs a request."""
+    from jlclient.store.models import Case, Officer
+    with ctx.db.read() as s:
+        q = (select(AvRecord, Officer.name, Case.number).outerjoin(Officer, Officer.id == AvRecord.officer_id)
+             .outerjoin(Case, Case.id == AvRecord.case_id).order_by(AvRecord.started_at.desc(), AvRecord.id.desc()))
+        if text.strip():
+            like = f"%{text.strip()}%"
+            q = q.where(AvRecord.file_name.like(like) | Officer.name.like(like) | Case.number.like(like))
+        return [RecordingRow(av.id, av.file_name.rsplit("/", 1)[-1], officer or "", av.case_id, number or "",
+                             av.started_at, av.duration_s or 0.0, AvClass(av.access_class),
+                             RestrictedReason(av.restricted_reason).label if av.restricted_reason else "",
+                             _verdict(s, user, av))
+                for av, officer, number in s.execute(q.limit(limit))]
