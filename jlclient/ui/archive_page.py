@@ -61,6 +61,8 @@ class ArchivePage(QWidget):
         late, soon = states.count("已超期"), states.count("即将到期")
         waiting = sum(s != "已立卷" for s in states)
         self.summary.setText(self.tr("待立卷 {n} 件，其中已超期 {l} 件、7 日内到期 {s} 件").format(n=waiting, l=late, s=soon))
+        if self.rows:
+            self.table.selectRow(0)          # the oldest closing first: the next one to bind
         self._enable()
 
     def current(self) -> archiving.QueueRow | None:
