@@ -7,7 +7,8 @@ from sqlalchemy import select, text
 
 from jlclient.domain.audit import GENESIS, check_chain, content_hash
 from jlclient.services.context import AppContext
-from jlclient.store.models import AUDITED_MODELS, MODEL_BY_TABLE, AvRecord, ChainHead, ElectronicRecord, TextRecordRevision
+from jlclient.store.models import (AUDITED_MODELS, MODEL_BY_TABLE, AvRecord, ChainHead, Disposal, ElectronicRecord,
+                                   TextRecordRevision)
 
 _ENTRY_SQL = text("SELECT seq, ts, actor, action, entity_type, entity_id, subject_hash, detail, prev_hash, entry_hash "
                   "FROM audit_entry ORDER BY seq")
@@ -110,7 +111,8 @@ def content_hash_of(revision: TextRecordRevision) -> str:
 
 def _check_files(ctx: AppContext, report: VerifyReport) -> Problem | None:
     with ctx.db.read() as s:
-        referenced = set(s.scalars(select(AvRecord.file_hash))) | set(s.scalars(select(ElectronicRecord.file_hash)))
+        referenced = set(s.scalars(select(ElectronicRecord.file_hash))) | set(s.scalars(
+            select(AvRecord.file_hash).where(AvRecord.id.not_in(select(Disposal.av_record_id)))))
     for digest in sorted(referenced | set(ctx.evidence.hashes())):
         report.files += 1
         what = ctx.evidence.check(digest)

@@ -71,6 +71,10 @@ class EvidenceStore(abc.ABC):
     def path(self, sha256: str) -> Path:
         """A local file to read the stored content from (for decoders that want a path)."""
 
+    @abc.abstractmethod
+    def remove(self, sha256: str) -> None:
+        """Remove stored content; only an approved disposal does this (services.retention)."""
+
     def put_bytes(self, data: bytes) -> Stored:
         import io
         return self.put_stream(io.BytesIO(data))
@@ -116,6 +120,12 @@ class LocalEvidenceStore(EvidenceStore):
 
     def open(self, sha256: str) -> BinaryIO:
         return open(self.path(sha256), "rb")
+
+    def remove(self, sha256: str) -> None:
+        path = self.path(sha256)
+        if path.is_file():
+            path.chmod(0o600)        # stored files are read-only
+            path.unlink()
 
     def hashes(self) -> Iterator[str]:
         for sub in sorted((self.root / "objects").iterdir()):

@@ -480,6 +480,31 @@ class EvidenceCopy(AppendOnly, Audited, Base):
     made_at: Mapped[datetime] = mapped_column(DateTime)
 
 
+class RetentionHold(AppendOnly, Audited, Base):
+    """长期保存: a recording kept beyond its period (seed 002 Art. 17, seed 003 Art. 13); never lifted."""
+    __tablename__ = "retention_hold"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    av_record_id: Mapped[int] = mapped_column(ForeignKey("av_record.id"), index=True)
+    reason: Mapped[str] = mapped_column(String(40))            # a code of profile.HOLD_REASONS
+    note: Mapped[str] = mapped_column(Text, default="")
+    placed_by: Mapped[str] = mapped_column(String(80))
+    placed_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Disposal(AppendOnly, Audited, Base):
+    """销毁登记: what was disposed of, its hash and size, under which rule, approved by whom and when.
+    The file content goes; this entry and the recording's row stay."""
+    __tablename__ = "disposal"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    av_record_id: Mapped[int] = mapped_column(ForeignKey("av_record.id"), unique=True)
+    file_hash: Mapped[str] = mapped_column(String(64), index=True)
+    file_name: Mapped[str] = mapped_column(Text)
+    size: Mapped[int] = mapped_column(BigInteger)
+    rule: Mapped[str] = mapped_column(Text)
+    approved_by: Mapped[str] = mapped_column(String(80))
+    approved_at: Mapped[datetime] = mapped_column(DateTime)
+
+
 class AuditEntry(AppendOnly, Base):
     __tablename__ = "audit_entry"
     __table_args__ = (Index("ix_audit_entry_entity", "entity_type", "entity_id"),)
@@ -507,7 +532,7 @@ AUDITED_MODELS: tuple[type[Audited], ...] = (
     Agency, Setting, Officer, User, Party, Case, CaseParty, CaseOfficer, StageEvent,
     TextRecord, TextRecordRevision, DeadlineAdjustment, ComplianceOverride, BodyCamera, AvRecord, PulledFile,
     ElectronicRecord, CameraFault, Docking, UploadExemption, InterruptionNote, AvAnalysis, CaseVolume,
-    AccessRequest, SpotCheckPlan, SpotCheck, AvMarker, PartyRequest, EvidenceCopy,
+    AccessRequest, SpotCheckPlan, SpotCheck, AvMarker, PartyRequest, EvidenceCopy, RetentionHold, Disposal,
 )
 MODEL_BY_TABLE = {m.__tablename__: m for m in AUDITED_MODELS}
 
@@ -521,6 +546,6 @@ def _refuse(mapper, connection, target):
 
 
 for _cls in (StageEvent, TextRecordRevision, DeadlineAdjustment, ComplianceOverride, PulledFile, CaseVolume,
-             SpotCheckPlan, SpotCheck, AvMarker, EvidenceCopy, AuditEntry):
+             SpotCheckPlan, SpotCheck, AvMarker, EvidenceCopy, RetentionHold, Disposal, AuditEntry):
     event.listen(_cls, "before_update", _refuse)
     event.listen(_cls, "before_delete", _refuse)

@@ -1,29 +1,32 @@
 """档案: the archivist's queue of closed cases with their archiving deadline (seed 000 Art. 28: 三十日内;
-seed 002 Art. 16: by the year's end), binding, export packages and the 四性检测 of any package."""
+seed 002 Art. 16: by the year's end), binding, export packages and the 四性检测 of any package; and
+the recordings' retention: long-term holds and disposal by approval (seed 002 Art. 17, 003 Art. 12-13)."""
 from __future__ import annotations
 
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel,
+                               QLineEdit, QMessageBox, QPushButton, QTabWidget, QVBoxLayout, QWidget)
 
 from jlclient.clock import today
 from jlclient.domain.archiving import FILERS
 from jlclient.domain.model import Role
-from jlclient.services import archiving
+from jlclient.domain.profile import HOLD_REASONS
+from jlclient.printing.labels import size_text
+from jlclient.services import archiving, retention
 from jlclient.services.auth import CurrentUser
-from jlclient.services.context import AppContext
-from jlclient.ui.review_page import fill, table
+from jlclient.services.context import AppContext, ServiceError
+from jlclient.ui.review_page import fill, table, warn, when
 
 EXPORTERS = (Role.ARCHIVIST, Role.REVIEWER, Role.ADMIN)     # as services.export, without loading it
 COLOURS = {"已超期": QColor("#ffcdd2"), "即将到期": QColor("#fff59d")}
 
 
-class ArchivePage(QWidget):
+class ArchiveQueue(QWidget):
     COLUMNS = ["案号", "案件名称", "结案日期", "归档期限", "状态", "归档号"]
 
     def __init__(self, ctx: AppContext, user: CurrentUser, parent=None):
         super().__init__(parent)
         self.ctx, self.user, self.rows = ctx, user, []
-        self.setObjectName("ArchivePage")
         self.show_bound = QCheckBox(self.tr("显示已立卷的案件"), objectName="showBound")
         self.show_bound.toggled.connect(self.refresh)
         self.table = table([self.tr(c) for c in self.COLUMNS], "archiveQueue")
@@ -86,3 +89,110 @@ class ArchivePage(QWidget):
     def check(self) -> None:
         from jlclient.ui.export_dialog import PackageCheckDialog
         PackageCheckDialog(self.ctx, self).exec()
+
+
+class HoldDialog(QDialog):
+    """长期保存: one of the seeds' reasons; 'other' with its reason written."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("长期保存"))
+        self.reason = QComboBox(objectName="holdReason")
+        for code, label in HOLD_REASONS.items():
+            self.reason.addItem(label, code)
+        self.note = QLineEdit(objectName="holdNote", placeholderText=self.tr("说明（“其他”必填）"))
+        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        form.addRow(self.tr("原因："), self.reason)
+        form.addRow(self.tr("说明："), self.note)
+        form.addRow(buttons)
+
+
+class RetentionTab(QWidget):
+    """Recordings with their retention end; the expired ones an approver may dispose of."""
+    COLUMNS = ["文件", "执法人员", "录制日期", "大小", "保存期限至", "状态"]
+
+    def __init__(self, ctx: AppContext, user: CurrentUser, parent=None):
+        super().__init__(parent)
+        self.ctx, self.user, self.rows = ctx, user, []
+        self.due_only = QCheckBox(self.tr("只看可销毁的（已过保存期限、未长期保存、非案件证据）"), objectName="dueOnly",
+                                  checked=True)
+        self.due_only.toggled.connect(self.refresh)
+        self.table = table([self.tr(c) for c in self.COLUMNS], "retentionList")
+        self.hold_button = QPushButton(self.tr("长期保存…"), objectName="placeHold")
+        self.dispose_button = QPushButton(self.tr("批准销毁所选…"), objectName="dispose")
+        self.hold_button.setVisible(user.has(*retention.HOLDERS))
+        self.dispose_button.setVisible(user.has(*retention.DISPOSERS))
+        self.hold_button.clicked.connect(self.hold)
+        self.dispose_button.clicked.connect(self.dispose)
+        self.register = table([self.tr(c) for c in ("销毁时间", "文件", "SHA-256", "大小", "依据", "批准人")],
+                              "disposalRegister")
+        buttons = QHBoxLayout()
+        for w in (self.hold_button, self.dispose_button):
+            buttons.addWidget(w)
+        buttons.addStretch(1)
+        buttons.addWidget(self.due_only)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(self.tr("不会自动删除任何记录：到期的音像资料经负责人批准后才销毁文件内容，登记保留。")))
+        layout.addWidget(self.table, 2)
+        layout.addLayout(buttons)
+        layout.addWidget(QLabel(self.tr("销毁登记")))
+        layout.addWidget(self.register, 1)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.rows = retention.overview(self.ctx, due_only=self.due_only.isChecked())
+        fill(self.table, [(r.file_name, r.officer, str(r.recorded_on), size_text(r.size), str(r.end or "—"),
+                           r.kept_because or self.tr("可销毁")) for r in self.rows])
+        fill(self.register, [(when(at), name, digest, size_text(size), rule, by)
+                             for at, name, digest, size, rule, by in retention.register(self.ctx)])
+
+    def selected(self) -> list[int]:
+        return [self.rows[i.row()].av_id for i in self.table.selectionModel().selectedRows()]
+
+    def hold(self) -> None:
+        chosen = self.selected()
+        if not chosen:
+            return
+        dialog = HoldDialog(self)
+        if dialog.exec() != QDialog.Accepted:
+            return
+        try:
+            for av_id in chosen:
+                retention.place_hold(self.ctx, self.user, av_id, dialog.reason.currentData(), dialog.note.text())
+        except ServiceError as exc:
+            warn(self, self.tr("不能长期保存"), exc)
+        self.refresh()
+
+    def dispose(self) -> None:
+        chosen = self.selected()
+        if not chosen:
+            return
+        sure = QMessageBox.question(self, self.tr("批准销毁"), self.tr(
+            "将销毁所选 {n} 个音像记录的文件内容（不可恢复），登记保留。长期保存或作为证据的不会销毁。确定？").format(n=len(chosen)))
+        if sure != QMessageBox.Yes:
+            return
+        try:
+            result = retention.dispose(self.ctx, self.user, chosen)
+        except ServiceError as exc:
+            warn(self, self.tr("不能销毁"), exc)
+            return
+        kept = "\n".join(f"{why}" for _, why in result.refused)
+        QMessageBox.information(self, self.tr("销毁结果"), self.tr("已销毁 {d} 个。").format(d=len(result.disposed))
+                                + (self.tr("\n未销毁 {k} 个：\n").format(k=len(result.refused)) + kept if kept else ""))
+        self.refresh()
+
+
+class ArchivePage(QWidget):
+    def __init__(self, ctx: AppContext, user: CurrentUser, parent=None):
+        super().__init__(parent)
+        self.setObjectName("ArchivePage")
+        self.tabs = QTabWidget(objectName="archiveTabs")
+        self.queue = ArchiveQueue(ctx, user)
+        self.retention = RetentionTab(ctx, user)
+        self.tabs.addTab(self.queue, self.tr("立卷归档"))
+        self.tabs.addTab(self.retention, self.tr("保存期限与销毁"))
+        self.tabs.currentChanged.connect(lambda i: self.tabs.widget(i).refresh())
+        QVBoxLayout(self).addWidget(self.tabs)

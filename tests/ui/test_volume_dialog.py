@@ -99,9 +99,10 @@ def test_the_archive_page_queues_closed_cases_and_binds_them(qtbot, demo_ctx, lo
     from jlclient.ui.archive_page import ArchivePage
     from jlclient.ui.export_dialog import ExportDialog, PackageCheckDialog
     case_id = _closed(demo_ctx, login_as)
-    page = ArchivePage(demo_ctx, login_as("archivist"))
-    qtbot.addWidget(page)
-    page.show()
+    archive = ArchivePage(demo_ctx, login_as("archivist"))
+    qtbot.addWidget(archive)
+    archive.show()
+    page = archive.queue
     waiting = page.table.rowCount()                          # the demo's closed cases wait too
     row = next(i for i, r in enumerate(page.rows) if r.case_id == case_id)
     assert page.table.item(row, 4).text() == "待立卷"
@@ -121,3 +122,55 @@ def test_the_archive_page_queues_closed_cases_and_binds_them(qtbot, demo_ctx, lo
     answer_dialog(PackageCheckDialog, lambda d: seen.append("check"))
     qtbot.mouseClick(page.check_button, Qt.LeftButton)
     assert seen == [case_id, "check"]
+
+
+def test_the_approver_disposes_of_expired_routine_footage_from_the_archive_page(qtbot, demo_ctx, login_as,
+                                                                               monkeypatch):
+    from datetime import timedelta
+
+    from jlclient.services import setup
+    from jlclient.store.audit import utcnow
+    from jlclient.ui.archive_page import ArchivePage
+    setup.set_profile(demo_ctx, "cli:test", "bureau-002")           # routine footage: 1 year (seed 002)
+    expired = cb.add_av(demo_ctx, None, None, officer="李娜", start=utcnow() - timedelta(days=400))
+    recent = cb.add_av(demo_ctx, None, None, officer="李娜", start=utcnow() - timedelta(days=20))
+    archive = ArchivePage(demo_ctx, login_as("approver"))
+    qtbot.addWidget(archive)
+    archive.show()
+    archive.tabs.setCurrentWidget(archive.retention)
+    tab = archive.retention
+    assert [r.av_id for r in tab.rows] == [expired] and tab.table.item(0, 5).text() == "可销毁"
+    tab.due_only.setChecked(False)
+    assert {r.av_id for r in tab.rows} == {expired, recent}
+    tab.table.selectAll()                                   # the whole list approved: only the expired goes
+    told = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: told.append(a[2]) or QMessageBox.Yes)
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: told.append(a[2]) or QMessageBox.Ok)
+    qtbot.mouseClick(tab.dispose_button, Qt.LeftButton)
+    assert "不可恢复" in told[0] and "已销毁 1 个" in told[1] and "保存期限至" in told[1]
+    assert tab.register.rowCount() == 1 and tab.register.item(0, 5).text() == "周杰"
+    assert [r.av_id for r in tab.rows] == [recent]
+
+
+def test_a_recording_is_held_for_long_term_from_the_archive_page(qtbot, demo_ctx, login_as):
+    from datetime import timedelta
+
+    from jlclient.services import retention, setup
+    from jlclient.store.audit import utcnow
+    from jlclient.ui.archive_page import ArchivePage, HoldDialog
+    setup.set_profile(demo_ctx, "cli:test", "changli-dapuhe")
+    footage = cb.add_av(demo_ctx, None, None, officer="李娜", start=utcnow() - timedelta(days=300))
+    archive = ArchivePage(demo_ctx, login_as("archivist"))
+    qtbot.addWidget(archive)
+    tab = archive.retention
+    assert tab.dispose_button.isHidden() and not tab.hold_button.isHidden()   # archivists hold, approvers dispose
+    tab.table.selectRow(0)
+
+    def hold(dialog):
+        dialog.reason.setCurrentIndex(1)                    # obstruction or assault
+        dialog.accept()
+    answer_dialog(HoldDialog, hold)
+    qtbot.mouseClick(tab.hold_button, Qt.LeftButton)
+    assert tab.rows == []                                   # off the disposal list
+    [row] = [r for r in retention.overview(demo_ctx, due_only=False) if r.av_id == footage]
+    assert row.kept_because.startswith("已长期保存")

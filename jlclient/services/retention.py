@@ -1,0 +1,130 @@
+"""Long-term holds and the disposal of expired recordings by approval (seed 002 Art. 17, seed 003
+Art. 12-13). A disposal removes the file content only after its register entry is committed, and
+never content another record still uses."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from jlclient.clock import local, today
+from jlclient.domain.model import Role
+from jlclient.domain.profile import HOLD_REASONS
+from jlclient.domain.retention import Kept, retention_end, why_kept
+from jlclient.services.auth import CurrentUser
+from jlclient.services.compliance import agency_profile
+from jlclient.services.context import AppContext, ServiceError
+from jlclient.store import audit
+from jlclient.store.audit import utcnow
+from jlclient.store.models import AvRecord, Disposal, ElectronicRecord, Officer, RetentionHold
+
+HOLDERS = (Role.OFFICER, Role.REVIEWER, Role.APPROVER, Role.ARCHIVIST)
+DISPOSERS = (Role.APPROVER,)
+
+
+@dataclass(frozen=True)
+class RetentionRow:
+    av_id: int
+    file_name: str
+    officer: str
+    recorded_on: date
+    size: int
+    end: date | None
+    kept_because: str | None       # None: on the disposal list
+
+
+def _kept(s: Session, av: AvRecord) -> Kept:
+    holds = tuple(s.scalars(select(RetentionHold.reason).where(RetentionHold.av_record_id == av.id)))
+    return Kept(local(av.started_at or av.created_at).date(), av.case_id is not None, holds)
+
+
+def place_hold(ctx: AppContext, user: CurrentUser, av_id: int, reason: str, note: str = "") -> int:
+    """长期保存 with one of the seeds' reasons; 'other' needs its reason written. A hold is never lifted."""
+    if not user.has(*HOLDERS):
+        raise ServiceError("只有执法人员、法制审核人员、档案管理员或负责人可以设定长期保存")
+    if reason not in HOLD_REASONS:
+        raise ServiceError(f"长期保存的原因应为：{'、'.join(HOLD_REASONS.values())}")
+    if reason == "other_important" and not note.strip():
+        raise ServiceError("“其他需要长期保存的情况”须写明理由")
+    with ctx.db.write() as s:
+        av = s.get(AvRecord, av_id)
+        if av is None:
+            raise ServiceError("音像记录不存在")
+        if s.scalar(select(Disposal.id).where(Disposal.av_record_id == av_id)):
+            raise ServiceError("该音像记录已经销毁")
+        row = RetentionHold(av_record_id=av_id, reason=reason, note=note.strip(), placed_by=user.display_name,
+                            placed_at=utcnow())
+        s.add(row)
+        audit.append(s, user.actor, "retention.hold", row)
+        return row.id
+
+
+def overview(ctx: AppContext, *, due_only: bool = True) -> list[RetentionRow]:
+    """Recordings not disposed of, each with its retention end and why it is kept; ``due_only``:
+    only the disposal list (expired, not held, not evidence)."""
+    now = today()
+    with ctx.db.read() as s:
+        rules = agency_profile(s).retention
+        disposed = select(Disposal.av_record_id)
+        rows = []
+        for av, officer in s.execute(select(AvRecord, Officer.name).outerjoin(Officer, Officer.id == AvRecord.officer_id)
+                                     .where(AvRecord.id.not_in(disposed)).order_by(AvRecord.started_at)):
+            kept = _kept(s, av)
+            because = why_kept(rules, kept, now)
+            if due_only and because is not None:
+                continue
+            rows.append(RetentionRow(av.id, av.file_name.rsplit("/", 1)[-1], officer or "", kept.recorded_on, av.size,
+                                     retention_end(rules, kept), because))
+        return rows
+
+
+@dataclass(frozen=True)
+class DisposalResult:
+    disposed: tuple[int, ...]
+    refused: tuple[tuple[int, str], ...]     # (av id, why it was kept)
+
+
+def dispose(ctx: AppContext, user: CurrentUser, av_ids: list[int]) -> DisposalResult:
+    """Dispose of the approved recordings, item by item or a whole list: each is checked again
+    (held, evidence, not yet expired: kept, and said why), registered, audited; then the content goes."""
+    if not user.has(*DISPOSERS):
+        raise ServiceError("销毁须经负责人批准")
+    now, at = today(), utcnow()
+    disposed, refused, hashes = [], [], []
+    with ctx.db.write() as s:
+        rules = agency_profile(s).retention
+        for av_id in dict.fromkeys(av_ids):
+            av = s.get(AvRecord, av_id)
+            if av is None or s.scalar(select(Disposal.id).where(Disposal.av_record_id == av_id)):
+                refused.append((av_id, "不存在或已经销毁"))
+                continue
+            because = why_kept(rules, _kept(s, av), now)
+            if because:
+                refused.append((av_id, because))
+                continue
+            row = Disposal(av_record_id=av_id, file_hash=av.file_hash, file_name=av.file_name, size=av.size,
+                           rule=f"{rules.routine}（{rules.routine.source}）", approved_by=user.display_name,
+                           approved_at=at)
+            s.add(row)
+            audit.append(s, user.actor, "retention.dispose", row)
+            disposed.append(av_id)
+            hashes.append(av.file_hash)
+    _remove_unused(ctx, hashes)        # only after the register is committed
+    return DisposalResult(tuple(disposed), tuple(refused))
+
+
+def _remove_unused(ctx: AppContext, hashes: list[str]) -> None:
+    with ctx.db.read() as s:
+        live = set(s.scalars(select(AvRecord.file_hash).where(AvRecord.id.not_in(select(Disposal.av_record_id))))) | \
+            set(s.scalars(select(ElectronicRecord.file_hash)))
+    for digest in set(hashes) - live:
+        ctx.evidence.remove(digest)
+
+
+def register(ctx: AppContext) -> list[tuple[datetime, str, str, int, str, str]]:
+    """The disposal register: (when, file, hash, size, rule, approver), oldest first."""
+    with ctx.db.read() as s:
+        return [(d.approved_at, d.file_name.rsplit("/", 1)[-1], d.file_hash, d.size, d.rule, d.approved_by)
+                for d in s.scalars(select(Disposal).order_by(Disposal.id))]
