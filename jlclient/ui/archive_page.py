@@ -146,8 +146,11 @@ class RetentionTab(QWidget):
         self.rows = retention.overview(self.ctx, due_only=self.due_only.isChecked())
         fill(self.table, [(r.file_name, r.officer, str(r.recorded_on), size_text(r.size), str(r.end or "—"),
                            r.kept_because or self.tr("可销毁")) for r in self.rows])
-        fill(self.register, [(when(at), name, digest, size_text(size), rule, by)
-                             for at, name, digest, size, rule, by in retention.register(self.ctx)])
+        entries = retention.register(self.ctx)
+        fill(self.register, [(when(at), name, digest[:16] + "…", size_text(size), rule, by)
+                             for at, name, digest, size, rule, by in entries])
+        for i, entry in enumerate(entries):          # the whole hash on hover, and selectable to copy
+            self.register.item(i, 2).setToolTip(entry[2])
 
     def selected(self) -> list[int]:
         return [self.rows[i.row()].av_id for i in self.table.selectionModel().selectedRows()]
