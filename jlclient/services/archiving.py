@@ -150,11 +150,13 @@ def _box(s: Session, year: int, retention: str) -> int:
 
 def build_volume(ctx: AppContext, user: CurrentUser, case_id: int, *, retention: str | None = None,
                  fonds_no: str | None = None, catalogue_no: str | None = None, notes: str = "",
-                 checker: str = "") -> VolumeView:
+                 checker: str = "", plan: VolumePlan | None = None) -> VolumeView:
     """Number the closed case as the next volume of its closing year, once (an already bound case
-    keeps its number: renumbering would break every label and reference printed since)."""
+    keeps its number: renumbering would break every label and reference printed since). ``plan``:
+    the one the archivist was shown (a closed case's records no longer change), so its records are
+    not rendered a second time."""
     _require_filer(user)
-    plan = plan_volume(ctx, case_id)
+    plan = plan if plan is not None and plan.case_id == case_id else plan_volume(ctx, case_id)
     retention = retention or plan.retention
     if retention not in archiving.RETENTIONS:
         raise ServiceError(f"保管期限应为{'、'.join(archiving.RETENTIONS)}之一")

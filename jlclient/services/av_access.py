@@ -8,15 +8,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jlclient.domain.av_access import AvClass, Grant, RestrictedReason, Verdict, Viewer, may_approve, may_view
+from jlclient.domain.profile import RestrictedAccess
 from jlclient.domain.model import Role
 from jlclient.services.auth import CurrentUser
 from jlclient.services.cameras import workstation
 from jlclient.services.compliance import agency_profile
 from jlclient.services.context import AppContext, ServiceError
+from jlclient.services.spot_checks import checker_role
 from jlclient.store import audit
 from jlclient.store.audit import utcnow
 from jlclient.store.models import (AccessRequest, AvMarker, AvRecord, CaseOfficer, Docking, ElectronicRecord,
@@ -29,37 +31,39 @@ CLASSIFIERS = (Role.REVIEWER, Role.APPROVER)
 
 # --- who may view ---------------------------------------------------------------------------------
 
-def _own(s: Session, user: CurrentUser, av: AvRecord) -> bool:
-    if user.officer_id is None:
-        return False
-    if av.officer_id == user.officer_id:
-        return True
-    return av.case_id is not None and s.scalar(select(exists().where(
-        CaseOfficer.case_id == av.case_id, CaseOfficer.officer_id == user.officer_id))) is True
+@dataclass(frozen=True)
+class _Facts:
+    """What one user's verdicts depend on, read once per request (a list of 500 recordings would
+    otherwise ask the database the same things 500 times)."""
+    user: CurrentUser
+    rule: RestrictedAccess | None
+    own_cases: frozenset[int]          # cases the user handles as an officer
+    sampled: frozenset[int]            # drawn into spot checks, when the user is of the checking role
+    grants: dict[int, Grant]           # the newest approved request covering each recording
+
+    def verdict(self, av: AvRecord) -> Verdict:
+        officer = self.user.officer_id
+        own = officer is not None and (av.officer_id == officer or av.case_id in self.own_cases)
+        return may_view(Viewer(self.user.roles, own, av.id in self.sampled), AvClass(av.access_class), self.rule,
+                        self.grants.get(av.id), utcnow())
 
 
-def _sampled(s: Session, user: CurrentUser, av_id: int) -> bool:
-    """Drawn into a spot check, and the user is of the role that checks (the profile's, else reviewers)."""
-    rule = agency_profile(s).spot_check
-    if not user.has(rule.by if rule else Role.REVIEWER):
-        return False
-    return any(av_id in json.loads(sample) for sample in s.scalars(select(SpotCheckPlan.sample)))
-
-
-def _grant(s: Session, user: CurrentUser, av_id: int) -> Grant | None:
-    """The user's newest approved request covering the recording (expired or not: the rule says which)."""
+def _facts(s: Session, user: CurrentUser) -> _Facts:
+    own_cases = frozenset(s.scalars(select(CaseOfficer.case_id).where(CaseOfficer.officer_id == user.officer_id))) \
+        if user.officer_id is not None else frozenset()
+    sampled = frozenset(i for sample in s.scalars(select(SpotCheckPlan.sample)) for i in json.loads(sample)) \
+        if user.has(checker_role(s)) else frozenset()
+    grants: dict[int, Grant] = {}
     for row in s.scalars(select(AccessRequest).where(AccessRequest.requester == user.actor,
                                                      AccessRequest.status == "APPROVED")
                          .order_by(AccessRequest.decided_at.desc())):
-        if av_id in json.loads(row.av_record_ids):
-            return Grant(row.decided_by, row.expires_at)
-    return None
+        for av_id in json.loads(row.av_record_ids):
+            grants.setdefault(av_id, Grant(row.decided_by, row.expires_at))   # expired or not: the rule says
+    return _Facts(user, agency_profile(s).restricted_access, own_cases, sampled, grants)
 
 
 def _verdict(s: Session, user: CurrentUser, av: AvRecord) -> Verdict:
-    viewer = Viewer(user.roles, _own(s, user, av), _sampled(s, user, av.id))
-    return may_view(viewer, AvClass(av.access_class), agency_profile(s).restricted_access,
-                    _grant(s, user, av.id), utcnow())
+    return _facts(s, user).verdict(av)
 
 
 def _record(s: Session, av_id: int) -> AvRecord:
@@ -91,7 +95,8 @@ def open_for_playback(ctx: AppContext, user: CurrentUser, av_ids: list[int]) -> 
     and the reason; an allowed playback is audited with the workstation."""
     with ctx.db.write() as s:
         records = [_record(s, i) for i in av_ids]
-        verdicts = [_verdict(s, user, av) for av in records]
+        facts = _facts(s, user)
+        verdicts = [facts.verdict(av) for av in records]
         refused = next(((av, v) for av, v in zip(records, verdicts) if not v), None)
         if refused:
             audit.append(s, user.actor, "av.view_refused", refused[0],
@@ -292,8 +297,9 @@ def browse(ctx: AppContext, user: CurrentUser, text: str = "", limit: int = 500)
         if text.strip():
             like = f"%{text.strip()}%"
             q = q.where(AvRecord.file_name.like(like) | Officer.name.like(like) | Case.number.like(like))
+        facts = _facts(s, user)
         return [RecordingRow(av.id, av.file_name.rsplit("/", 1)[-1], officer or "", av.case_id, number or "",
                              av.started_at, av.duration_s or 0.0, AvClass(av.access_class),
                              RestrictedReason(av.restricted_reason).label if av.restricted_reason else "",
-                             _verdict(s, user, av))
+                             facts.verdict(av))
                 for av, officer, number in s.execute(q.limit(limit))]

@@ -35,9 +35,19 @@ class RetentionRow:
     kept_because: str | None       # None: on the disposal list
 
 
-def _kept(s: Session, av: AvRecord) -> Kept:
-    holds = tuple(s.scalars(select(RetentionHold.reason).where(RetentionHold.av_record_id == av.id)))
-    return Kept(local(av.started_at or av.created_at).date(), av.case_id is not None, holds)
+def _holds(s: Session, av_ids=None) -> dict[int, tuple[str, ...]]:
+    """The hold reasons of each recording (of ``av_ids``, or all), in one query."""
+    q = select(RetentionHold.av_record_id, RetentionHold.reason)
+    if av_ids is not None:
+        q = q.where(RetentionHold.av_record_id.in_(list(av_ids)))
+    holds: dict[int, tuple[str, ...]] = {}
+    for av_id, reason in s.execute(q):
+        holds[av_id] = holds.get(av_id, ()) + (reason,)
+    return holds
+
+
+def _kept(av: AvRecord, holds: dict[int, tuple[str, ...]]) -> Kept:
+    return Kept(local(av.started_at or av.created_at).date(), av.case_id is not None, holds.get(av.id, ()))
 
 
 def place_hold(ctx: AppContext, user: CurrentUser, av_id: int, reason: str, note: str = "") -> int:
@@ -67,11 +77,13 @@ def overview(ctx: AppContext, *, due_only: bool = True) -> list[RetentionRow]:
     now = today()
     with ctx.db.read() as s:
         rules = agency_profile(s).retention
-        disposed = select(Disposal.av_record_id)
-        rows = []
-        for av, officer in s.execute(select(AvRecord, Officer.name).outerjoin(Officer, Officer.id == AvRecord.officer_id)
-                                     .where(AvRecord.id.not_in(disposed)).order_by(AvRecord.started_at)):
-            kept = _kept(s, av)
+        q = (select(AvRecord, Officer.name).outerjoin(Officer, Officer.id == AvRecord.officer_id)
+             .where(AvRecord.id.not_in(select(Disposal.av_record_id))).order_by(AvRecord.started_at))
+        if due_only:          # evidence is kept with its case file: never on the list
+            q = q.where(AvRecord.case_id.is_(None))
+        holds, rows = _holds(s), []
+        for av, officer in s.execute(q):
+            kept = _kept(av, holds)
             because = why_kept(rules, kept, now)
             if due_only and because is not None:
                 continue
@@ -95,12 +107,13 @@ def dispose(ctx: AppContext, user: CurrentUser, av_ids: list[int]) -> DisposalRe
     disposed, refused, hashes = [], [], []
     with ctx.db.write() as s:
         rules = agency_profile(s).retention
+        holds = _holds(s, av_ids)
         for av_id in dict.fromkeys(av_ids):
             av = s.get(AvRecord, av_id)
             if av is None or s.scalar(select(Disposal.id).where(Disposal.av_record_id == av_id)):
                 refused.append((av_id, "不存在或已经销毁"))
                 continue
-            because = why_kept(rules, _kept(s, av), now)
+            because = why_kept(rules, _kept(av, holds), now)
             if because:
                 refused.append((av_id, because))
                 continue

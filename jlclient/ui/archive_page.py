@@ -15,7 +15,7 @@ from jlclient.printing.labels import size_text
 from jlclient.services import archiving, retention
 from jlclient.services.auth import CurrentUser
 from jlclient.services.context import AppContext, ServiceError
-from jlclient.ui.review_page import fill, table, warn, when
+from jlclient.ui.tables import fill, table, warn, when
 
 EXPORTERS = (Role.ARCHIVIST, Role.REVIEWER, Role.ADMIN)     # as services.export, without loading it
 COLOURS = {"已超期": QColor("#ffcdd2"), "即将到期": QColor("#fff59d")}
@@ -49,7 +49,6 @@ class ArchiveQueue(QWidget):
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
-        self.refresh()
 
     def refresh(self) -> None:
         self.rows = archiving.queue(self.ctx, include_bound=self.show_bound.isChecked())
@@ -140,7 +139,6 @@ class RetentionTab(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(QLabel(self.tr("销毁登记")))
         layout.addWidget(self.register, 1)
-        self.refresh()
 
     def refresh(self) -> None:
         self.rows = retention.overview(self.ctx, due_only=self.due_only.isChecked())
@@ -199,3 +197,8 @@ class ArchivePage(QWidget):
         self.tabs.addTab(self.retention, self.tr("保存期限与销毁"))
         self.tabs.currentChanged.connect(lambda i: self.tabs.widget(i).refresh())
         QVBoxLayout(self).addWidget(self.tabs)
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        """Lists are read when the page shows, not when the main window is built at start-up."""
+        super().showEvent(event)
+        self.tabs.currentWidget().refresh()

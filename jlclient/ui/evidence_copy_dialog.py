@@ -3,10 +3,7 @@ court (seed 003 Art. 15) with the manifest, the written note and the disc label 
 The copy runs on a worker with progress and cancel; the dialog lists what was handed over before."""
 from __future__ import annotations
 
-import time
-from threading import Event
-
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QUrl, Signal
+from PySide6.QtCore import Qt, QThreadPool, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QFormLayout, QGroupBox,
                                QHBoxLayout, QHeaderView, QLabel, QLineEdit, QProgressBar, QPushButton, QSizePolicy,
@@ -18,56 +15,20 @@ from jlclient.printing.labels import duration_text, size_text
 from jlclient.services import archiving, evidence_copies
 from jlclient.services.auth import CurrentUser
 from jlclient.services.cases import case_detail
-from jlclient.services.context import AppContext, ServiceError
+from jlclient.services.context import AppContext
 from jlclient.services.evidence_copies import CopyCancelled, CopyResult
-from jlclient.ui.work_dialog import WorkDialog
+from jlclient.ui.work_dialog import WorkDialog, WorkTask
 
 RECORDING_COLUMNS = ("文件名", "录制时间", "时长", "大小", "密级")
 COPY_COLUMNS = ("制作时间", "接收单位", "用途", "文件数", "制作人", "清单 SHA-256", "文件夹")
 HASH_SHOWN = 16             # hex digits of the manifest hash in the table; the whole hash in its tooltip
-EMIT_EVERY_S = 0.08
-
-
-class _Signals(QObject):
-    progress = Signal(object, object)     # bytes done, bytes in all (objects: footage runs past 2 GiB)
-    done = Signal(object)                 # CopyResult
-    failed = Signal(str, bool)            # message, cancelled
-
-
-class CopyTask(QRunnable):
-    """One copy on a worker thread; it reports through queued signals only."""
-
-    def __init__(self, job):
-        super().__init__()
-        self.job, self.signals, self.cancel = job, _Signals(), Event()
-        self._last = 0.0
-
-    def _progress(self, done: int, total: int) -> None:
-        now = time.monotonic()
-        if done >= total or now - self._last >= EMIT_EVERY_S:
-            self._last = now
-            self.signals.progress.emit(done, total)
-
-    def run(self) -> None:
-        try:
-            result = self.job(self._progress, self.cancel)
-        except CopyCancelled as exc:
-            self.signals.failed.emit(str(exc), True)
-            return
-        except ServiceError as exc:
-            self.signals.failed.emit(str(exc), False)
-            return
-        except Exception as exc:  # noqa: BLE001 — shown to the reviewer; the partial folder is already gone
-            self.signals.failed.emit(f"制作证据副本失败：{exc}", False)
-            return
-        self.signals.done.emit(result)
 
 
 class EvidenceCopyDialog(WorkDialog):
     def __init__(self, ctx: AppContext, user: CurrentUser, case_id: int, parent=None):
         super().__init__(parent)
         self.ctx, self.user, self.case_id = ctx, user, case_id
-        self.task: CopyTask | None = None
+        self.task: WorkTask | None = None
         self.result: CopyResult | None = None
         self._close_when_done = False
         self.may_copy = user.has(*evidence_copies.MAKERS)
@@ -243,8 +204,8 @@ class EvidenceCopyDialog(WorkDialog):
 
         def job(progress, cancel):
             return evidence_copies.make_copy(ctx, user, case_id, ids, target, recipient, purpose, place=place,
-                                             progress=progress, cancel=cancel)
-        self.task = CopyTask(job)
+                                             progress=lambda done, total: progress("", done, total), cancel=cancel)
+        self.task = WorkTask(job, (CopyCancelled,), "制作证据副本失败")
         self.task.signals.progress.connect(self._progress)
         self.task.signals.done.connect(self._done)
         self.task.signals.failed.connect(self._failed)
@@ -264,7 +225,7 @@ class EvidenceCopyDialog(WorkDialog):
         if running:
             self.cancel_button.setFocus()
 
-    def _progress(self, done: int, total: int) -> None:
+    def _progress(self, _phase: str, done: int, total: int) -> None:
         self.bar.setValue(int(done * 1000 / total) if total else 1000)
 
     def _finished(self) -> None:

@@ -3,12 +3,9 @@ on a worker with progress and cancel, then — when asked — checked for authen
 usability and security, the findings shown; and a dialog to check any package and save its report."""
 from __future__ import annotations
 
-import time
 from pathlib import Path
-from threading import Event
-from typing import Callable
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QUrl, Signal
+from PySide6.QtCore import Qt, QThreadPool, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QCheckBox, QFileDialog, QFormLayout,
                                QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QProgressBar, QPushButton,
@@ -22,50 +19,13 @@ from jlclient.services.cases import case_detail
 from jlclient.services.context import AppContext, ServiceError
 from jlclient.services.export import ExportCancelled, ExportResult
 from jlclient.services.package_check import CheckCancelled
-from jlclient.ui.work_dialog import WorkDialog
+from jlclient.ui.work_dialog import Job, WorkDialog, WorkTask
 
 FINDING_COLUMNS = ("类别", "检测项", "文件", "问题")
-EMIT_EVERY_S = 0.08
 STATUS_STYLE = {PASS: "color: #1e7b34; font-weight: bold;", FAIL: "color: #c0392b; font-weight: bold;",
                 "": "color: #666666;"}
 
 # job(progress(phase, done, total), cancel) -> whatever the dialog shows
-Job = Callable[[Callable[[str, int, int], None], Event], object]
-
-
-class _Signals(QObject):
-    progress = Signal(str, object, object)   # phase, bytes done, bytes in all (objects: past 2 GiB)
-    done = Signal(object)
-    failed = Signal(str, bool)               # message, cancelled
-
-
-class Task(QRunnable):
-    """One export and/or check on a worker thread; it reports through queued signals only."""
-
-    def __init__(self, job: Job):
-        super().__init__()
-        self.job, self.signals, self.cancel = job, _Signals(), Event()
-        self._last = 0.0
-
-    def _progress(self, phase: str, done: int, total: int) -> None:
-        now = time.monotonic()
-        if done >= total or now - self._last >= EMIT_EVERY_S:
-            self._last = now
-            self.signals.progress.emit(phase, done, total)
-
-    def run(self) -> None:
-        try:
-            result = self.job(self._progress, self.cancel)
-        except (ExportCancelled, CheckCancelled) as exc:
-            self.signals.failed.emit(str(exc), True)
-            return
-        except ServiceError as exc:
-            self.signals.failed.emit(str(exc), False)
-            return
-        except Exception as exc:  # noqa: BLE001 — shown to the user; an export cleans up after itself
-            self.signals.failed.emit(f"处理失败：{exc}", False)
-            return
-        self.signals.done.emit(result)
 
 
 class FindingsPanel(QWidget):
@@ -154,7 +114,7 @@ class _Runner(WorkDialog):
     """What both dialogs share: a progress row with cancel, a status line, the findings."""
 
     def _build_run_row(self, start_text: str, start_name: str) -> QHBoxLayout:
-        self.task: Task | None = None
+        self.task: WorkTask | None = None
         self._close_when_done = False
         self.start_button = QPushButton(start_text, objectName=start_name)
         self.start_button.setDefault(True)
@@ -184,7 +144,7 @@ class _Runner(WorkDialog):
         return [self.start_button]
 
     def _start(self, job: Job, message: str) -> None:
-        self.task = Task(job)
+        self.task = WorkTask(job, (ExportCancelled, CheckCancelled), "处理失败")
         self.task.signals.progress.connect(self._progress)
         self.task.signals.done.connect(self._done)
         self.task.signals.failed.connect(self._failed)

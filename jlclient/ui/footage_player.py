@@ -31,11 +31,11 @@ class FootagePlayerDialog(QDialog):
         self.ctx, self.user = ctx, user
         self.played = av_access.open_for_playback(ctx, user, av_ids)
         self.av_ids = [p.av_id for p in self.played]
-        self.timeline = Timeline(_segments(self.played))
+        segments = _segments(self.played)
+        self.timeline = Timeline(segments)
         self.setWindowTitle(self.tr("回放：{f}").format(f="、".join(p.file_name for p in self.played)))
         self.resize(1180, 760)
-        self.player = PlayerWidget(_segments(self.played), [analysis.strip_of(ctx, i) for i in self.av_ids],
-                                   parent=self)
+        self.player = PlayerWidget(segments, [analysis.strip_of(ctx, i) for i in self.av_ids], parent=self)
         self.player.marker_added.connect(self.add_marker)
         self.player.snapshot_taken.connect(self.save_snapshot)
         self.status = QLabel(objectName="playerStatus", wordWrap=True)

@@ -8,20 +8,16 @@ from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QCheckBox, QComb
                                QLineEdit, QPlainTextEdit, QPushButton, QRadioButton, QTableWidget, QTableWidgetItem,
                                QVBoxLayout, QWidget)
 
-from jlclient.clock import local
 from jlclient.services import party_requests
 from jlclient.services.auth import CurrentUser
 from jlclient.services.context import AppContext
 from jlclient.services.party_requests import Decision, RequestView, Wants
 from jlclient.ui.docking_pane import RED
 from jlclient.ui.footage_dialogs import ServiceDialog
+from jlclient.ui.tables import when
 
 COLUMNS = ("登记时间", "申请人", "案件", "申请事项", "办理方式", "办理结果", "审批人", "审批时间", "申请内容")
 WARNING_STYLE = "color: #c0392b;"
-
-
-def _when(value) -> str:
-    return f"{local(value):%Y-%m-%d %H:%M}" if value else "—"
 
 
 class ReceiveDialog(ServiceDialog):
@@ -83,7 +79,7 @@ class DecideDialog(ServiceDialog):
             + (f"　联系方式：{request.contact}" if request.contact else ""),
             f"案件：{request.case_number or '未指明'}　申请{request.wants.label}　{request.route_label}",
             f"申请内容：{request.asked_for}",
-            f"登记：{request.received_by}，{_when(request.received_at)}")))
+            f"登记：{request.received_by}，{when(request.received_at, '—')}")))
         self.form.addRow(summary)
         if request.restricted:
             warning = QLabel(f"本案有受限音像记录（涉及国家秘密、商业秘密或个人隐私，依法应当保密，不能提供）："
@@ -177,8 +173,8 @@ class PartyRequestsPage(QWidget):
         self.rows = party_requests.list_requests(self.ctx, pending_only=self.pending_only.isChecked())
         self.table.setRowCount(len(self.rows))
         for i, r in enumerate(self.rows):
-            for j, text in enumerate((_when(r.received_at), r.requester_name, r.case_number or "—", r.wants.label,
-                                      r.route_label, r.decision.label, r.decided_by or "—", _when(r.decided_at),
+            for j, text in enumerate((when(r.received_at, '—'), r.requester_name, r.case_number or "—", r.wants.label,
+                                      r.route_label, r.decision.label, r.decided_by or "—", when(r.decided_at, '—'),
                                       " ".join(r.asked_for.split()))):
                 self.table.setItem(i, j, QTableWidgetItem(text))
             if r.pending:

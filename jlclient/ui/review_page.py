@@ -5,46 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout,
-                               QHeaderView, QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QPushButton, QSpinBox,
-                               QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
+                               QMessageBox, QPlainTextEdit, QPushButton, QSpinBox, QTabWidget, QVBoxLayout, QWidget)
 
-from jlclient.clock import local
 from jlclient.domain.av_access import AvClass, RestrictedReason
 from jlclient.domain.model import Role
+from jlclient.printing.labels import duration_text
 from jlclient.services import av_access
 from jlclient.services.auth import CurrentUser
 from jlclient.services.context import AppContext, ServiceError
-
-
-def table(columns: list[str], name: str) -> QTableWidget:
-    t = QTableWidget(0, len(columns), objectName=name)
-    t.setHorizontalHeaderLabels(columns)
-    t.setEditTriggers(QAbstractItemView.NoEditTriggers)
-    t.setSelectionBehavior(QAbstractItemView.SelectRows)
-    t.verticalHeader().hide()
-    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
-    t.horizontalHeader().setStretchLastSection(True)
-    return t
-
-
-def fill(t: QTableWidget, rows: list[tuple[str, ...]]) -> None:
-    t.setRowCount(len(rows))
-    for i, row in enumerate(rows):
-        for j, text in enumerate(row):
-            t.setItem(i, j, QTableWidgetItem(text))
-
-
-def when(at) -> str:
-    return f"{local(at):%Y-%m-%d %H:%M}" if at else ""
-
-
-def minutes(seconds: float) -> str:
-    return f"{int(seconds) // 60}分{int(seconds) % 60:02d}秒"
-
-
-def warn(parent: QWidget, title: str, exc: ServiceError) -> None:
-    QMessageBox.warning(parent, title, str(exc))
+from jlclient.ui.tables import fill, table, warn, when
 
 
 # --- dialogs --------------------------------------------------------------------------------------
@@ -132,12 +102,11 @@ class RecordingsTab(QWidget):
         layout.addWidget(self.filter)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
-        self.refresh()
 
     def refresh(self) -> None:
         self.rows = av_access.browse(self.ctx, self.user, self.filter.text())
         fill(self.table, [(r.file_name, r.officer, r.case_number or "（日常执法）", when(r.started_at),
-                           minutes(r.duration_s), r.access_class.label + (f"（{r.restricted_reason}）"
+                           duration_text(r.duration_s), r.access_class.label + (f"（{r.restricted_reason}）"
                                                                           if r.restricted_reason else ""),
                            ("可查看：" if r.verdict else "不可查看：") + r.verdict.reason) for r in self.rows])
         self._enable()
@@ -214,7 +183,6 @@ class RequestsTab(QWidget):
         layout.addWidget(QLabel(self.tr("负责人看到全部申请；其他人看到自己的申请。批准后在期限内可查看，过期须重新申请。")))
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
-        self.refresh()
 
     def refresh(self) -> None:
         self.rows = av_access.requests(self.ctx, self.user)
@@ -268,9 +236,12 @@ class ReviewPage(QWidget):
         QVBoxLayout(self).addWidget(self.tabs)
 
     def _refresh_tab(self, index: int) -> None:
-        widget = self.tabs.widget(index)
-        if hasattr(widget, "refresh"):
-            widget.refresh()
+        self.tabs.widget(index).refresh()
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        """Lists are read when the page shows, not when the main window is built at start-up."""
+        super().showEvent(event)
+        self._refresh_tab(self.tabs.currentIndex())
 
     def play(self, av_ids: list[int]) -> None:
         from jlclient.ui.footage_player import FootagePlayerDialog

@@ -12,7 +12,8 @@ from jlclient.domain.spot_check import CheckItem, ScopeKind, SizeKind
 from jlclient.services import spot_checks
 from jlclient.services.auth import CurrentUser
 from jlclient.services.context import AppContext, ServiceError
-from jlclient.ui.review_page import fill, minutes, table, warn, when
+from jlclient.printing.labels import duration_text
+from jlclient.ui.tables import fill, table, warn, when
 
 
 class PlanDialog(QDialog):
@@ -125,7 +126,6 @@ class SpotCheckTab(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(split, 1)
-        self.refresh()
 
     def refresh(self) -> None:
         keep = self.plan.id if self.plan else None
@@ -142,7 +142,7 @@ class SpotCheckTab(QWidget):
         row = self.plan_table.currentRow()
         self.plan = self.plans[row] if 0 <= row < len(self.plans) else None
         recordings = self.plan.recordings if self.plan else ()
-        fill(self.sample_table, [(r.file_name, r.officer, r.case_number, when(r.started_at), minutes(r.duration_s),
+        fill(self.sample_table, [(r.file_name, r.officer, r.case_number, when(r.started_at), duration_text(r.duration_s),
                                   r.result or self.tr("待检查")) for r in recordings])
         pending = next((i for i, r in enumerate(recordings) if not r.checked), None)
         if pending is not None:              # the next one to check is ready for Enter / 回放检查…

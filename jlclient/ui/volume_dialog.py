@@ -80,7 +80,7 @@ class VolumeDialog(QDialog):
             self.volume = archiving.build_volume(
                 self.ctx, self.user, self.case_id, retention=self.retention.currentText(),
                 fonds_no=self.fonds_no.text(), catalogue_no=self.catalogue_no.text(),
-                notes=self.notes.toPlainText(), checker=self.checker.text())
+                notes=self.notes.toPlainText(), checker=self.checker.text(), plan=self.plan)
         except ServiceError as exc:
             QMessageBox.warning(self, self.tr("不能立卷"), str(exc))
             return

@@ -264,8 +264,8 @@ window.close()
 def test_native_embedding_shows_video_in_a_real_x_server(clip, tmp_path):
     """set_xwindow into the widget's native child under Xvfb: the picture is on the screen (read back
     from a screen grab), in the window and full screen; the snapshot is libvlc's own, a real frame."""
-    if shutil.which("xvfb-run") is None:
-        pytest.skip("xvfb-run is not installed (packaging/apt-run.txt lists xvfb)")
+    # make test installs xvfb (packaging/apt-run.txt): without it the install is broken, not the test
+    assert shutil.which("xvfb-run"), "xvfb-run is missing: run packaging/bootstrap.sh test"
     env = {**os.environ, "QT_QPA_PLATFORM": "xcb", "PYTHONPATH": str(ROOT)}
     done = subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1280x800x24", sys.executable, "-c", NATIVE_CHILD,
                            str(clip), str(tmp_path)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)

@@ -162,6 +162,8 @@ def test_a_recording_is_held_for_long_term_from_the_archive_page(qtbot, demo_ctx
     footage = cb.add_av(demo_ctx, None, None, officer="李娜", start=utcnow() - timedelta(days=300))
     archive = ArchivePage(demo_ctx, login_as("archivist"))
     qtbot.addWidget(archive)
+    archive.show()
+    archive.tabs.setCurrentWidget(archive.retention)
     tab = archive.retention
     assert tab.dispose_button.isHidden() and not tab.hold_button.isHidden()   # archivists hold, approvers dispose
     tab.table.selectRow(0)
