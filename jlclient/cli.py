@@ -192,10 +192,32 @@ def cmd_ingest(args, ctx: AppContext) -> int:
     else:
         print(f"记录仪 {docked.serial}（{found.layout.name}，{view.camera.status.label}），"
               f"时钟偏差 {docked.clock_offset_s:+.0f} 秒{'，超出允许范围，请校准时钟' if view.camera.drift_flagged else ''}")
-        for r in report.results:
-            extra = r.message or (f"无法播放：{r.unreadable}" if r.unreadable else r.sha256[:16])
-            print(f"  {r.status:<8} {r.path}  {extra}")
+        _print_results(report)
         print("全部文件已拷贝、校验并登记" if report.complete else "有文件未完成，重新接入后可继续")
+    return 0 if report.complete else 1
+
+
+def _print_results(report) -> None:
+    for r in report.results:
+        extra = r.message or (f"无法播放：{r.unreadable}" if r.unreadable else r.sha256[:16])
+        print(f"  {r.status:<8} {r.path}  {extra}")
+
+
+def cmd_import_cctv(args, ctx: AppContext) -> int:
+    """Hall CCTV exported from the NVR, taken in headless (a scheduled job at the hall), by a named user."""
+    from jlclient.printing.labels import size_text
+    from jlclient.services import hall_cctv, users
+    by = users.current_user_named(ctx, args.by)
+    export = hall_cctv.scan(args.source)
+    report = hall_cctv.import_export(ctx, by, export, args.location)
+    if args.json:
+        print(json.dumps({"export": str(export.root), "complete": report.complete,
+                          "files": [vars(r) for r in report.results]}, ensure_ascii=False, indent=2))
+    else:
+        print(f"{export.root}：{len(export.files)} 个监控录像文件，共 {size_text(export.size)}")
+        _print_results(report)
+        print(f"新登记 {report.count('stored') + report.count('linked')} 个，此前已导入 {report.count('skipped')} 个"
+              + ("" if report.complete else f"，失败 {report.count('failed')} 个（可重新导入，已导入的不会重复登记）"))
     return 0 if report.complete else 1
 
 
@@ -393,6 +415,11 @@ def build_parser() -> argparse.ArgumentParser:
     ing = sub.add_parser("ingest", help="拷贝、校验并登记一个执法记录仪卷上的全部文件（无人值守）")
     ing.add_argument("source")
     ing.add_argument("--json", action="store_true")
+    cctv = sub.add_parser("import-cctv", help="导入政务服务大厅监控录像（硬盘录像机导出的文件夹）：拷贝、校验并登记")
+    cctv.add_argument("source", help="导出文件夹（按通道和时间命名的录像文件）")
+    cctv.add_argument("--by", required=True, help="导入人：档案管理员或系统管理员（用户名）")
+    cctv.add_argument("--location", default="政务服务大厅", help="监控所在位置（默认：政务服务大厅）")
+    cctv.add_argument("--json", action="store_true")
     dl = sub.add_parser("deadlines", help="列出办理中案件的法定期限（黄色即将到期，红色已超期）")
     dl.add_argument("--user", help="只看此用户经办的案件")
     dl.add_argument("--json", action="store_true")
@@ -404,7 +431,7 @@ def build_parser() -> argparse.ArgumentParser:
 _COMMANDS = {"init": cmd_init, "verify": cmd_verify, "users": cmd_users, "profile": cmd_profile,
              "deadlines": cmd_deadlines, "case": cmd_case, "check": cmd_check, "ingest": cmd_ingest,
              "print": cmd_print, "volume": cmd_volume, "export": cmd_export,
-             "verify-package": cmd_verify_package}
+             "verify-package": cmd_verify_package, "import-cctv": cmd_import_cctv}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -124,9 +124,9 @@ class _CameraReader:
         self._f.close()
 
 
-def _store(ctx: AppContext, docked: Docked, f: CameraFile, on_bytes: Callable[[int], None]) -> tuple[str, bool]:
+def _store(ctx: AppContext, root: Path, f: CameraFile, on_bytes: Callable[[int], None]) -> tuple[str, bool]:
     try:
-        reader = _CameraReader(safe_path(docked.root, f.path))
+        reader = _CameraReader(safe_path(root, f.path))
     except OSError as exc:
         raise EvidenceError(_message(exc)) from exc
     try:
@@ -178,18 +178,40 @@ def _register(ctx: AppContext, actor: str, docked: Docked, f: CameraFile, sha256
 def pull(ctx: AppContext, actor: str, docked: Docked, files: list[CameraFile], *,
          progress: Callable[[str, int], None] | None = None, cancel: Event | None = None) -> PullReport:
     """Pull every file; ``progress(path, bytes)`` reports bytes as they are read."""
+    return pull_files(ctx, docked.root, files, already=lambda f: _already(ctx, docked.serial, f),
+                      register=lambda f, sha256: _register(ctx, actor, docked, f, sha256),
+                      progress=progress, cancel=cancel)
+
+
+def pull_files(ctx: AppContext, root: Path, files: list[CameraFile], *,
+               already: Callable[[CameraFile], str | None], register: Callable[[CameraFile, str], str],
+               progress: Callable[[str, int], None] | None = None, cancel: Event | None = None) -> PullReport:
+    """Store, verify and register each file under ``root`` (a camera volume, an NVR export):
+    ``already(f)`` names the hash of a file registered before (skipped), ``register(f, sha256)``
+    registers a stored one and returns why it cannot be played ("" when it can). A cancel stops
+    at once, inside a file too: its partial copy is discarded and nothing of it is registered."""
     report = PullReport()
+
+    def on_bytes(path: str, n: int) -> None:
+        if cancel is not None and cancel.is_set():
+            raise PullStopped(path)
+        if progress:
+            progress(path, n)
+
     for f in files:
         if cancel is not None and cancel.is_set():
             report.cancelled = True
             break
-        known = _already(ctx, docked.serial, f)
+        known = already(f)
         if known:
             report.results.append(FileResult(f.path, "skipped", known))
             continue
         try:
-            sha256, present = _store(ctx, docked, f, lambda n, p=f.path: progress and progress(p, n))
-            unreadable = _register(ctx, actor, docked, f, sha256)
+            sha256, present = _store(ctx, root, f, lambda n, p=f.path: on_bytes(p, n))
+            unreadable = register(f, sha256)
+        except PullStopped:
+            report.cancelled = True
+            break
         except (EvidenceError, ValueError) as exc:
             report.results.append(FileResult(f.path, "failed", message=str(exc)))
             if getattr(exc, "disk_full", False):

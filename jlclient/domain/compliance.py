@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any, Callable, Iterator, Mapping
 
 from jlclient.domain.av_rules import DockRules, Segment, sessions, upload_late

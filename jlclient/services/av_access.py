@@ -18,6 +18,7 @@ from jlclient.services.auth import CurrentUser
 from jlclient.services.cameras import workstation
 from jlclient.services.compliance import agency_profile
 from jlclient.services.context import AppContext, ServiceError
+from jlclient.services.hall_cctv import recorded_by
 from jlclient.services.spot_checks import checker_role
 from jlclient.store import audit
 from jlclient.store.audit import utcnow
@@ -296,9 +297,10 @@ def browse(ctx: AppContext, user: CurrentUser, text: str = "", limit: int = 500)
              .outerjoin(Case, Case.id == AvRecord.case_id).order_by(AvRecord.started_at.desc(), AvRecord.id.desc()))
         if text.strip():
             like = f"%{text.strip()}%"
-            q = q.where(AvRecord.file_name.like(like) | Officer.name.like(like) | Case.number.like(like))
+            q = q.where(AvRecord.file_name.like(like) | Officer.name.like(like) | Case.number.like(like)
+                        | AvRecord.channel.like(like) | AvRecord.title.like(like))
         facts = _facts(s, user)
-        return [RecordingRow(av.id, av.file_name.rsplit("/", 1)[-1], officer or "", av.case_id, number or "",
+        return [RecordingRow(av.id, av.file_name.rsplit("/", 1)[-1], recorded_by(av, officer), av.case_id, number or "",
                              av.started_at, av.duration_s or 0.0, AvClass(av.access_class),
                              RestrictedReason(av.restricted_reason).label if av.restricted_reason else "",
                              facts.verdict(av))

@@ -1,5 +1,5 @@
 """Export packages of a case (issue 7): a BagIt bag (RFC 8493) in a folder, or the same bag as an
-ISO 9660 image with Joliet and Rock Ridge (Chinese names intact on Windows and Linux), ready to
+ISO 9660 image with Joliet, Rock Ridge and UDF (Chinese names intact on Windows, macOS and Linux), ready to
 burn, with its disc label PDF beside it. Layout: domain.package_check (the 四性检测 reads it back).
 
 - ``data/文书/NN_<题名>.pdf``: every finished text record as it prints, numbered 01, 02, … in binding
@@ -580,7 +580,8 @@ def _iso_target(target: Path) -> Path:
 
 def export_iso(ctx: AppContext, actor: str, maker: str, case_id: int, target: str | os.PathLike, *, place: str = "",
                progress: Progress | None = None, cancel: Event | None = None) -> ExportResult:
-    """The case's bag as an ISO 9660 image (Joliet + Rock Ridge) in the file ``target`` (``.iso``,
+    """The case's bag as an ISO 9660 image (Joliet + Rock Ridge, and a UDF 2.60 bridge for readers
+    that prefer UDF, as Windows and macOS do) in the file ``target`` (``.iso``,
     new), labelled with the archive number or else the case number; the disc label PDF (when the
     case has footage) is written beside it as ``<name>_光盘标签.pdf``, its SHA-256 that of the
     bag's manifest. Same failure rules as export_bag."""
@@ -602,20 +603,21 @@ def export_iso(ctx: AppContext, actor: str, maker: str, case_id: int, target: st
     readers: list[_StoreReader] = []
     try:
         plain, joliet = volume_labels(plan.archive_number, plan.case_number)
-        iso.new(interchange_level=3, vol_ident=plain, joliet=3, rock_ridge="1.09",
+        iso.new(interchange_level=3, vol_ident=plain, joliet=3, rock_ridge="1.09", udf="2.60",
                 app_ident_str=f"JLCLIENT {__version__}", pub_ident_str="")
         # pycdlib writes one volume label for both trees; Joliet's may hold the case number in Chinese
         iso.joliet_vd.volume_identifier = iso_utils.encode_space_pad(joliet.encode("utf-8"), 32, "utf-16_be")
         dirs, iso_path = _iso_tree(plan)
         for d in dirs:
-            iso.add_directory(iso_path[d], rr_name=d.rsplit("/", 1)[-1], joliet_path="/" + d)
+            iso.add_directory(iso_path[d], rr_name=d.rsplit("/", 1)[-1], joliet_path="/" + d, udf_path="/" + d)
         for f in plan.files:
             if f.data is not None:
                 fp = io.BytesIO(f.data)
             else:
                 fp = _StoreReader(ctx, f, steps)
                 readers.append(fp)
-            iso.add_fp(fp, f.size, iso_path[f.path], rr_name=f.path.rsplit("/", 1)[-1], joliet_path="/" + f.path)
+            iso.add_fp(fp, f.size, iso_path[f.path], rr_name=f.path.rsplit("/", 1)[-1], joliet_path="/" + f.path,
+                       udf_path="/" + f.path)
 
         def written_so_far(done, total):
             steps.check()

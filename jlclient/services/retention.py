@@ -1,5 +1,5 @@
 """Long-term holds and the disposal of expired recordings by approval (seed 002 Art. 17, seed 003
-Art. 12-13). A disposal removes the file content only after its register entry is committed, and
+Art. 12-13, seed 004 Art. 18 for hall CCTV). A disposal removes the file content only after its register entry is committed, and
 never content another record still uses."""
 from __future__ import annotations
 
@@ -12,13 +12,14 @@ from sqlalchemy.orm import Session
 from jlclient.clock import local, today
 from jlclient.domain.model import Role
 from jlclient.domain.profile import HOLD_REASONS
-from jlclient.domain.retention import Kept, retention_end, why_kept
+from jlclient.domain.retention import SOURCES, CaseFileTerm, Kept, end_text, retention_end, rule_text, why_kept
 from jlclient.services.auth import CurrentUser
 from jlclient.services.compliance import agency_profile
 from jlclient.services.context import AppContext, ServiceError
+from jlclient.services.hall_cctv import recorded_by
 from jlclient.store import audit
 from jlclient.store.audit import utcnow
-from jlclient.store.models import AvRecord, Disposal, ElectronicRecord, Officer, RetentionHold
+from jlclient.store.models import AvRecord, CaseVolume, Disposal, ElectronicRecord, Officer, RetentionHold
 
 HOLDERS = (Role.OFFICER, Role.REVIEWER, Role.APPROVER, Role.ARCHIVIST)
 DISPOSERS = (Role.APPROVER,)
@@ -28,11 +29,13 @@ DISPOSERS = (Role.APPROVER,)
 class RetentionRow:
     av_id: int
     file_name: str
-    officer: str
+    officer: str                   # for hall CCTV: where and which channel
     recorded_on: date
     size: int
     end: date | None
     kept_because: str | None       # None: on the disposal list
+    kind: str = ""                 # 执法记录仪 / 大厅监控 / 案件证据
+    end_text: str = ""             # the end as a list shows it (随案卷：永久 …)
 
 
 def _holds(s: Session, av_ids=None) -> dict[int, tuple[str, ...]]:
@@ -46,8 +49,16 @@ def _holds(s: Session, av_ids=None) -> dict[int, tuple[str, ...]]:
     return holds
 
 
-def _kept(av: AvRecord, holds: dict[int, tuple[str, ...]]) -> Kept:
-    return Kept(local(av.started_at or av.created_at).date(), av.case_id is not None, holds.get(av.id, ()))
+def _case_files(s: Session) -> dict[int, CaseFileTerm]:
+    """The bound volume's retention of each case, in one query."""
+    return {case_id: CaseFileTerm(retention, year)
+            for case_id, retention, year in s.execute(select(CaseVolume.case_id, CaseVolume.retention,
+                                                             CaseVolume.archive_year))}
+
+
+def _kept(av: AvRecord, holds: dict[int, tuple[str, ...]], case_files: dict[int, CaseFileTerm]) -> Kept:
+    return Kept(local(av.started_at or av.created_at).date(), av.case_id is not None, holds.get(av.id, ()),
+                av.source, case_files.get(av.case_id))
 
 
 def place_hold(ctx: AppContext, user: CurrentUser, av_id: int, reason: str, note: str = "") -> int:
@@ -81,14 +92,16 @@ def overview(ctx: AppContext, *, due_only: bool = True) -> list[RetentionRow]:
              .where(AvRecord.id.not_in(select(Disposal.av_record_id))).order_by(AvRecord.started_at))
         if due_only:          # evidence is kept with its case file: never on the list
             q = q.where(AvRecord.case_id.is_(None))
-        holds, rows = _holds(s), []
+        holds, case_files, rows = _holds(s), _case_files(s), []
         for av, officer in s.execute(q):
-            kept = _kept(av, holds)
+            kept = _kept(av, holds, case_files)
             because = why_kept(rules, kept, now)
             if due_only and because is not None:
                 continue
-            rows.append(RetentionRow(av.id, av.file_name.rsplit("/", 1)[-1], officer or "", kept.recorded_on, av.size,
-                                     retention_end(rules, kept), because))
+            rows.append(RetentionRow(av.id, av.file_name.rsplit("/", 1)[-1], recorded_by(av, officer), kept.recorded_on,
+                                     av.size, retention_end(rules, kept), because,
+                                     "案件证据" if kept.linked else SOURCES.get(av.source, av.source),
+                                     end_text(rules, kept)))
         return rows
 
 
@@ -113,12 +126,13 @@ def dispose(ctx: AppContext, user: CurrentUser, av_ids: list[int]) -> DisposalRe
             if av is None or s.scalar(select(Disposal.id).where(Disposal.av_record_id == av_id)):
                 refused.append((av_id, "不存在或已经销毁"))
                 continue
-            because = why_kept(rules, _kept(av, holds), now)
+            kept = _kept(av, holds, {})        # a case-linked recording is kept whatever its volume says
+            because = why_kept(rules, kept, now)
             if because:
                 refused.append((av_id, because))
                 continue
             row = Disposal(av_record_id=av_id, file_hash=av.file_hash, file_name=av.file_name, size=av.size,
-                           rule=f"{rules.routine}（{rules.routine.source}）", approved_by=user.display_name,
+                           rule=rule_text(rules, kept), approved_by=user.display_name,
                            approved_at=at)
             s.add(row)
             audit.append(s, user.actor, "retention.dispose", row)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from jlclient.clock import local, to_utc
 from jlclient.domain.model import Role
+from jlclient.domain.retention import CAMERA
 from jlclient.domain.spot_check import (CheckItem, Issue, OfficerFigures, SampleError, ScopeKind, SizeKind,
                                         check_problems, conclusion, draw, issues_text, per_officer)
 from jlclient.services.auth import CurrentUser
@@ -73,7 +74,8 @@ def _utc_bounds(period_from: date, period_to: date) -> tuple[datetime, datetime]
 
 def _population(s: Session, period_from: date, period_to: date, kind: ScopeKind, value: str) -> list[int]:
     start, end = _utc_bounds(period_from, period_to)
-    q = select(AvRecord.id).where(AvRecord.started_at >= start, AvRecord.started_at < end)
+    q = select(AvRecord.id).where(AvRecord.started_at >= start, AvRecord.started_at < end,
+                                  AvRecord.source == CAMERA)   # officers' footage; the hall's CCTV is no one's work
     if kind is ScopeKind.OFFICER:
         q = q.join(Officer, Officer.id == AvRecord.officer_id).where(Officer.name == value)
     elif kind is ScopeKind.UNIT:

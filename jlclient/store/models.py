@@ -274,7 +274,8 @@ class AvRecord(Audited, Base):
     __tablename__ = "av_record"
     _added = {"title": "", "party_name": "", "cause": "", "party_informed": None, "linked_by": "",
               "linked_at": None, "pulled_at": None, "docking_id": None,   # migration 0005
-              "access_class": "ORDINARY", "restricted_reason": ""}        # migration 0008
+              "access_class": "ORDINARY", "restricted_reason": "",        # migration 0008
+              "source": "camera", "channel": ""}                            # migration 0010
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("case_file.id"), index=True)
     stage: Mapped[str | None] = mapped_column(String(20))
@@ -304,6 +305,10 @@ class AvRecord(Audited, Base):
     # who may view it (domain.av_access): ORDINARY / INTERNAL / RESTRICTED, and why restricted
     access_class: Mapped[str] = mapped_column(String(20), default="ORDINARY")
     restricted_reason: Mapped[str] = mapped_column(String(30), default="")
+    # where it came from (domain.retention.SOURCES): a body camera, or the hall's CCTV (seed 004
+    # Art. 14, 18), whose channel (通道01) says which hall camera
+    source: Mapped[str] = mapped_column(String(20), default="camera")
+    channel: Mapped[str] = mapped_column(String(80), default="")
 
 
 class InterruptionNote(AppendOnly, Audited, Base):

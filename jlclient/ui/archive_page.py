@@ -12,9 +12,10 @@ from jlclient.domain.archiving import FILERS
 from jlclient.domain.model import Role
 from jlclient.domain.profile import HOLD_REASONS
 from jlclient.printing.labels import size_text
-from jlclient.services import archiving, retention
+from jlclient.services import archiving, hall_cctv, retention
 from jlclient.services.auth import CurrentUser
 from jlclient.services.context import AppContext, ServiceError
+from jlclient.ui.cctv_import_dialog import CctvImportDialog
 from jlclient.ui.tables import fill, table, warn, when
 
 EXPORTERS = (Role.ARCHIVIST, Role.REVIEWER, Role.ADMIN)     # as services.export, without loading it
@@ -111,7 +112,7 @@ class HoldDialog(QDialog):
 
 class RetentionTab(QWidget):
     """Recordings with their retention end; the expired ones an approver may dispose of."""
-    COLUMNS = ["文件", "执法人员", "录制日期", "大小", "保存期限至", "状态"]
+    COLUMNS = ["文件", "类别", "执法人员或监控位置", "录制日期", "大小", "保存期限至", "状态"]
 
     def __init__(self, ctx: AppContext, user: CurrentUser, parent=None):
         super().__init__(parent)
@@ -124,12 +125,15 @@ class RetentionTab(QWidget):
         self.dispose_button = QPushButton(self.tr("批准销毁所选…"), objectName="dispose")
         self.hold_button.setVisible(user.has(*retention.HOLDERS))
         self.dispose_button.setVisible(user.has(*retention.DISPOSERS))
+        self.import_button = QPushButton(self.tr("导入大厅监控录像(&I)…"), objectName="importCctv")
+        self.import_button.setVisible(user.has(*hall_cctv.IMPORTERS))
         self.hold_button.clicked.connect(self.hold)
         self.dispose_button.clicked.connect(self.dispose)
+        self.import_button.clicked.connect(self.import_cctv)
         self.register = table([self.tr(c) for c in ("销毁时间", "文件", "SHA-256", "大小", "依据", "批准人")],
                               "disposalRegister")
         buttons = QHBoxLayout()
-        for w in (self.hold_button, self.dispose_button):
+        for w in (self.hold_button, self.dispose_button, self.import_button):
             buttons.addWidget(w)
         buttons.addStretch(1)
         buttons.addWidget(self.due_only)
@@ -142,13 +146,18 @@ class RetentionTab(QWidget):
 
     def refresh(self) -> None:
         self.rows = retention.overview(self.ctx, due_only=self.due_only.isChecked())
-        fill(self.table, [(r.file_name, r.officer, str(r.recorded_on), size_text(r.size), str(r.end or "—"),
+        fill(self.table, [(r.file_name, r.kind, r.officer, str(r.recorded_on), size_text(r.size), r.end_text,
                            r.kept_because or self.tr("可销毁")) for r in self.rows])
         entries = retention.register(self.ctx)
         fill(self.register, [(when(at), name, digest[:16] + "…", size_text(size), rule, by)
                              for at, name, digest, size, rule, by in entries])
         for i, entry in enumerate(entries):          # the whole hash on hover, and selectable to copy
             self.register.item(i, 2).setToolTip(entry[2])
+
+    def import_cctv(self) -> None:
+        dialog = CctvImportDialog(self.ctx, self.user, self)
+        dialog.imported.connect(self.refresh)
+        dialog.exec()
 
     def selected(self) -> list[int]:
         return [self.rows[i.row()].av_id for i in self.table.selectionModel().selectedRows()]

@@ -3,10 +3,10 @@ court (seed 003 Art. 15) with the manifest, the written note and the disc label 
 The copy runs on a worker with progress and cancel; the dialog lists what was handed over before."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QThreadPool, QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QFormLayout, QGroupBox,
-                               QHBoxLayout, QHeaderView, QLabel, QLineEdit, QProgressBar, QPushButton, QSizePolicy,
+                               QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
                                QTableWidget, QTableWidgetItem, QVBoxLayout)
 
 from jlclient.clock import local
@@ -17,7 +17,7 @@ from jlclient.services.auth import CurrentUser
 from jlclient.services.cases import case_detail
 from jlclient.services.context import AppContext
 from jlclient.services.evidence_copies import CopyCancelled, CopyResult
-from jlclient.ui.work_dialog import WorkDialog, WorkTask
+from jlclient.ui.work_dialog import WorkDialog
 
 RECORDING_COLUMNS = ("文件名", "录制时间", "时长", "大小", "密级")
 COPY_COLUMNS = ("制作时间", "接收单位", "用途", "文件数", "制作人", "清单 SHA-256", "文件夹")
@@ -28,9 +28,7 @@ class EvidenceCopyDialog(WorkDialog):
     def __init__(self, ctx: AppContext, user: CurrentUser, case_id: int, parent=None):
         super().__init__(parent)
         self.ctx, self.user, self.case_id = ctx, user, case_id
-        self.task: WorkTask | None = None
         self.result: CopyResult | None = None
-        self._close_when_done = False
         self.may_copy = user.has(*evidence_copies.MAKERS)
         detail = case_detail(ctx, case_id)
         self.setWindowTitle(self.tr("制作证据副本：{n}").format(n=detail.row.number))
@@ -94,29 +92,13 @@ class EvidenceCopyDialog(WorkDialog):
         form.addRow(self.tr("录制地点(&P)："), self.place)
         form.addRow(self.tr("保存到："), target_row)
 
-        self.make_button = QPushButton(self.tr("制作证据副本"), objectName="makeCopy")
-        self.make_button.setDefault(True)
+        run_row = self._build_run_row(self.tr("制作证据副本"), "makeCopy")
+        self.make_button = self.start_button
         self.make_button.clicked.connect(self.make)
-        self.cancel_button = QPushButton(self.tr("取消复制"), objectName="cancelCopy")
-        self.cancel_button.setEnabled(False)
-        self.cancel_button.clicked.connect(self.cancel)
-        self.bar = QProgressBar(objectName="copyProgress")
-        self.bar.setRange(0, 1000)
-        self.bar.setFormat("%p%")
-        self.bar.setVisible(False)
-        for button in (self.make_button, self.cancel_button):
-            button.setSizePolicy(QSizePolicy.Fixed, QSizePolicy.Fixed)
-        self.status = QLabel(objectName="copyStatus")
-        self.status.setWordWrap(True)
-        self.status.setTextInteractionFlags(Qt.TextSelectableByMouse | Qt.TextSelectableByKeyboard)
+        self.cancel_button.setText(self.tr("取消复制"))
         self.open_button = QPushButton(self.tr("打开文件夹"), objectName="openCopyFolder")
         self.open_button.setVisible(False)
         self.open_button.clicked.connect(self.open_folder)
-        run_row = QHBoxLayout()
-        run_row.addWidget(self.make_button)
-        run_row.addWidget(self.bar, 100)
-        run_row.addWidget(self.cancel_button)
-        run_row.addStretch(1)
         if not self.may_copy:
             self.make_button.setEnabled(False)
             self.make_button.setToolTip(self.tr("只有法制审核人员可以制作证据副本"))
@@ -205,33 +187,12 @@ class EvidenceCopyDialog(WorkDialog):
         def job(progress, cancel):
             return evidence_copies.make_copy(ctx, user, case_id, ids, target, recipient, purpose, place=place,
                                              progress=lambda done, total: progress("", done, total), cancel=cancel)
-        self.task = WorkTask(job, (CopyCancelled,), "制作证据副本失败")
-        self.task.signals.progress.connect(self._progress)
-        self.task.signals.done.connect(self._done)
-        self.task.signals.failed.connect(self._failed)
-        self._running(True)
-        self._info(self.tr("正在复制并校验…"))
-        QThreadPool.globalInstance().start(self.task)
+        self.open_button.setVisible(False)
+        self._run(job, self.tr("正在复制并校验…"), (CopyCancelled,), "制作证据副本失败")
 
-    def _running(self, running: bool) -> None:
-        if running:
-            self.bar.setValue(0)
-            self.bar.setVisible(True)
-            self.open_button.setVisible(False)
-        self.cancel_button.setEnabled(running)
-        for w in (self.make_button, self.choose_button, self.table, self.all_button, self.none_button,
-                  self.recipient, self.purpose, self.place):
-            w.setEnabled(not running)
-        if running:
-            self.cancel_button.setFocus()
-
-    def _progress(self, _phase: str, done: int, total: int) -> None:
-        self.bar.setValue(int(done * 1000 / total) if total else 1000)
-
-    def _finished(self) -> None:
-        self.task = None
-        self._running(False)
-        self._close_if_asked()
+    def _inputs(self):
+        return [self.make_button, self.choose_button, self.table, self.all_button, self.none_button,
+                self.recipient, self.purpose, self.place]
 
     def _done(self, result: CopyResult) -> None:
         self.result = result
@@ -241,14 +202,6 @@ class EvidenceCopyDialog(WorkDialog):
             h=result.manifest_sha256))
         self.open_button.setVisible(True)
         self.refresh_copies()
-        self._finished()
-
-    def _failed(self, message: str, cancelled: bool) -> None:
-        if cancelled:
-            self._info(message)
-        else:
-            self._error(message)
-        self.bar.setVisible(False)
         self._finished()
 
     def open_folder(self) -> None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QThreadPool, QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QCheckBox, QFileDialog, QFormLayout,
-                               QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QProgressBar, QPushButton,
-                               QRadioButton, QSizePolicy, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+                               QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
+                               QRadioButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from jlclient.domain.package_check import CATEGORIES, FAIL, PASS, Report
 from jlclient.printing.labels import size_text
@@ -19,7 +19,7 @@ from jlclient.services.cases import case_detail
 from jlclient.services.context import AppContext, ServiceError
 from jlclient.services.export import ExportCancelled, ExportResult
 from jlclient.services.package_check import CheckCancelled
-from jlclient.ui.work_dialog import Job, WorkDialog, WorkTask
+from jlclient.ui.work_dialog import Job, WorkDialog
 
 FINDING_COLUMNS = ("类别", "检测项", "文件", "问题")
 STATUS_STYLE = {PASS: "color: #1e7b34; font-weight: bold;", FAIL: "color: #c0392b; font-weight: bold;",
@@ -111,71 +111,21 @@ def _save_report(parent: QWidget, report: Report, start: str) -> str:
 
 
 class _Runner(WorkDialog):
-    """What both dialogs share: a progress row with cancel, a status line, the findings."""
+    """What both dialogs share: the run row of WorkDialog, the findings and saving their report."""
 
     def _build_run_row(self, start_text: str, start_name: str) -> QHBoxLayout:
-        self.task: WorkTask | None = None
-        self._close_when_done = False
-        self.start_button = QPushButton(start_text, objectName=start_name)
-        self.start_button.setDefault(True)
-        self.cancel_button = QPushButton(self.tr("取消"), objectName="cancelRun")
-        self.cancel_button.setEnabled(False)
-        self.cancel_button.clicked.connect(self.cancel)
-        self.bar = QProgressBar(objectName="runProgress")
-        self.bar.setRange(0, 1000)
-        self.bar.setVisible(False)
-        for button in (self.start_button, self.cancel_button):
-            button.setSizePolicy(QSizePolicy.Fixed, QSizePolicy.Fixed)
-        self.status = QLabel(objectName="runStatus")
-        self.status.setWordWrap(True)
-        self.status.setTextInteractionFlags(Qt.TextSelectableByMouse | Qt.TextSelectableByKeyboard)
+        row = super()._build_run_row(start_text, start_name)
         self.findings = FindingsPanel()
         self.save_button = QPushButton(self.tr("保存检测报告(&S)…"), objectName="saveReport")
         self.save_button.setEnabled(False)
         self.save_button.clicked.connect(self.save_report)
-        row = QHBoxLayout()
-        row.addWidget(self.start_button)
-        row.addWidget(self.bar, 100)
-        row.addWidget(self.cancel_button)
-        row.addStretch(1)
         return row
 
-    def _inputs(self) -> list[QWidget]:
-        return [self.start_button]
-
     def _start(self, job: Job, message: str) -> None:
-        self.task = WorkTask(job, (ExportCancelled, CheckCancelled), "处理失败")
-        self.task.signals.progress.connect(self._progress)
-        self.task.signals.done.connect(self._done)
-        self.task.signals.failed.connect(self._failed)
-        self.bar.setValue(0)
-        self.bar.setVisible(True)
-        self.cancel_button.setEnabled(True)
-        for w in self._inputs():
-            w.setEnabled(False)
-        self.cancel_button.setFocus()
-        self._info(message)
-        QThreadPool.globalInstance().start(self.task)
-
-    def _progress(self, phase: str, done: int, total: int) -> None:
-        self.bar.setFormat(f"{phase} %p%")
-        self.bar.setValue(int(done * 1000 / total) if total else 1000)
-
-    def _finished(self) -> None:
-        self.task = None
-        self.cancel_button.setEnabled(False)
-        for w in self._inputs():
-            w.setEnabled(True)
-        self._after_run()
-        self._close_if_asked()
+        self._run(job, message, (ExportCancelled, CheckCancelled), "处理失败")
 
     def _after_run(self) -> None:
         self.save_button.setEnabled(self.findings.report is not None)
-
-    def _failed(self, message: str, cancelled: bool) -> None:
-        (self._info if cancelled else self._error)(message)
-        self.bar.setVisible(False)
-        self._finished()
 
     def _done(self, result) -> None:  # pragma: no cover — each dialog shows its own result
         raise NotImplementedError

@@ -154,6 +154,18 @@ def test_the_iso_lists_with_chinese_names_and_extracts_byte_identical(shared, ar
     assert [json.loads(e.detail)["kind"] for e in _export_entries(ctx)[before:]] == ["iso"]
 
 
+def test_the_iso_has_a_udf_tree_with_the_same_names_and_bytes(shared, archivist, out):
+    """7-Zip, told to read UDF only, lists the Chinese names and extracts the same bytes."""
+    image = out / "udf.iso"
+    export.export_iso(shared.ctx, archivist.actor, archivist.display_name, shared.case_id, image)
+    listing = subprocess.run(["7z", "l", "-tudf", str(image)], capture_output=True, text=True, check=True).stdout
+    assert "data/文书/01_行政处罚决定书.pdf" in listing and f"data/音像/{CAMERA}_" in listing
+    extracted = out / "udf"
+    subprocess.run(["7z", "x", "-tudf", f"-o{extracted}", str(image)], capture_output=True, check=True)
+    assert next((extracted / "data" / "音像").iterdir()).read_bytes() == shared.clip
+    bagit.Bag(str(extracted)).validate()
+
+
 def test_an_unbound_case_exports_in_the_order_made_and_says_which_drafts_it_left_out(shared, archivist, out):
     ctx = shared.ctx
     case_id = cb.build_case(ctx, Procedure.PERMIT, until=Stage.INVESTIGATION, av=False)
@@ -212,7 +224,7 @@ def test_footage_without_a_recording_place_asks_for_it(shared, archivist, out):
 
 def test_no_room_on_the_medium_is_refused_before_anything_is_written(shared, archivist, out,
                                                                      monkeypatch):
-    ctx, case_id, clip = shared.ctx, shared.case_id, shared.clip
+    ctx, case_id = shared.ctx, shared.case_id
     before = len(_export_entries(ctx))
 
     class Usage:
@@ -222,12 +234,12 @@ def test_no_room_on_the_medium_is_refused_before_anything_is_written(shared, arc
         export.export_bag(ctx, archivist.actor, archivist.display_name, case_id, out / "bag")
     with pytest.raises(ServiceError, match="不够存放导出包"):
         export.export_iso(ctx, archivist.actor, archivist.display_name, case_id, out / "a.iso")
-    assert list(out.iterdir()) == []
+    assert list(out.iterdir()) == [] and len(_export_entries(ctx)) == before
 
 
 def test_a_full_medium_during_the_copy_removes_the_partial_bag(shared, archivist, out,
                                                                monkeypatch):
-    ctx, case_id, clip = shared.ctx, shared.case_id, shared.clip
+    ctx, case_id = shared.ctx, shared.case_id
     before = len(_export_entries(ctx))
     real = evidence_copies.write_all     # export writes through the copy helpers
     calls = []
@@ -249,7 +261,7 @@ def test_a_full_medium_during_the_copy_removes_the_partial_bag(shared, archivist
 @pytest.mark.parametrize("kind", ["bag", "iso"])
 def test_a_cancelled_export_leaves_nothing_and_records_nothing(shared, archivist, out,
                                                                monkeypatch, kind):
-    ctx, case_id, clip = shared.ctx, shared.case_id, shared.clip
+    ctx, case_id = shared.ctx, shared.case_id
     before = len(_export_entries(ctx))
     monkeypatch.setattr(export, "CHUNK", 1024)          # the footage in a dozen chunks
     cancel, seen = Event(), []

@@ -47,7 +47,7 @@ def test_only_expired_unheld_routine_footage_is_listed_and_disposed(demo_ctx, lo
         with demo_ctx.db.read() as s:
             assert demo_ctx.evidence.contains(s.get(AvRecord, footage[key]).file_hash)
     [entry] = retention.register(demo_ctx)
-    assert entry[2:] == (digest, size, "不少于 6 个月（seed 003 Art. 12）", "周杰")
+    assert entry[2:] == (digest, size, "日常音像资料不少于 6 个月（seed 003 Art. 12）", "周杰")
     with demo_ctx.db.read() as s:
         assert s.get(AvRecord, footage["expired"]) is not None             # the row stays
         assert s.scalar(select(AuditEntry.action).order_by(AuditEntry.seq.desc()).limit(1)) == "retention.dispose"

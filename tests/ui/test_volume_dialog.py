@@ -139,7 +139,7 @@ def test_the_approver_disposes_of_expired_routine_footage_from_the_archive_page(
     archive.show()
     archive.tabs.setCurrentWidget(archive.retention)
     tab = archive.retention
-    assert [r.av_id for r in tab.rows] == [expired] and tab.table.item(0, 5).text() == "可销毁"
+    assert [r.av_id for r in tab.rows] == [expired] and tab.table.item(0, 6).text() == "可销毁"
     tab.due_only.setChecked(False)
     assert {r.av_id for r in tab.rows} == {expired, recent}
     tab.table.selectAll()                                   # the whole list approved: only the expired goes
