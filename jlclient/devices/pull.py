@@ -94,10 +94,10 @@ def interrupted(ctx: AppContext, serial: str, files: list[CameraFile]) -> bool:
     return states == {True, False}
 
 
-def _message(exc: OSError) -> str:
+def _message(exc: OSError, device: str) -> str:
     if exc.errno in (errno.ENOENT, errno.EIO, errno.ENODEV, errno.ENXIO):
-        return "读取记录仪文件失败：记录仪可能已被拔出。重新接入后会从中断处继续，已拷贝的文件不会重复登记。"
-    return f"读取记录仪文件失败：{exc.strerror}"
+        return f"读取{device}文件失败：{device}可能已被拔出。重新接入后会从中断处继续，已拷贝的文件不会重复登记。"
+    return f"读取{device}文件失败：{exc.strerror}"
 
 
 class _CameraGone(Exception):
@@ -124,15 +124,16 @@ class _CameraReader:
         self._f.close()
 
 
-def _store(ctx: AppContext, root: Path, f: CameraFile, on_bytes: Callable[[int], None]) -> tuple[str, bool]:
+def _store(ctx: AppContext, root: Path, f: CameraFile, on_bytes: Callable[[int], None],
+           device: str) -> tuple[str, bool]:
     try:
         reader = _CameraReader(safe_path(root, f.path))
     except OSError as exc:
-        raise EvidenceError(_message(exc)) from exc
+        raise EvidenceError(_message(exc, device)) from exc
     try:
         stored = ctx.evidence.put_stream(reader, on_bytes)
     except _CameraGone as exc:
-        raise EvidenceError(_message(exc.error)) from exc
+        raise EvidenceError(_message(exc.error, device)) from exc
     finally:
         reader.close()
     # verify the stored copy before anything points to it: a new file was read back from the disk by
@@ -185,11 +186,13 @@ def pull(ctx: AppContext, actor: str, docked: Docked, files: list[CameraFile], *
 
 def pull_files(ctx: AppContext, root: Path, files: list[CameraFile], *,
                already: Callable[[CameraFile], str | None], register: Callable[[CameraFile, str], str],
-               progress: Callable[[str, int], None] | None = None, cancel: Event | None = None) -> PullReport:
+               progress: Callable[[str, int], None] | None = None, cancel: Event | None = None,
+               device: str = "记录仪") -> PullReport:
     """Store, verify and register each file under ``root`` (a camera volume, an NVR export):
     ``already(f)`` names the hash of a file registered before (skipped), ``register(f, sha256)``
-    registers a stored one and returns why it cannot be played ("" when it can). A cancel stops
-    at once, inside a file too: its partial copy is discarded and nothing of it is registered."""
+    registers a stored one and returns why it cannot be played ("" when it can); ``device`` names
+    what is read in messages. A cancel stops at once, inside a file too: its partial copy is
+    discarded and nothing of it is registered."""
     report = PullReport()
 
     def on_bytes(path: str, n: int) -> None:
@@ -207,7 +210,7 @@ def pull_files(ctx: AppContext, root: Path, files: list[CameraFile], *,
             report.results.append(FileResult(f.path, "skipped", known))
             continue
         try:
-            sha256, present = _store(ctx, root, f, lambda n, p=f.path: on_bytes(p, n))
+            sha256, present = _store(ctx, root, f, lambda n, p=f.path: on_bytes(p, n), device)
             unreadable = register(f, sha256)
         except PullStopped:
             report.cancelled = True

@@ -43,6 +43,16 @@ class CctvExport:
         return sum(f.size for f in self.files)
 
 
+def retention_rule(ctx: AppContext) -> str:
+    """What the agency's profile says of keeping hall CCTV, as the import dialog tells it."""
+    from jlclient.services.compliance import agency_profile
+    with ctx.db.read() as s:
+        rule = agency_profile(s).retention.hall_cctv
+    if rule is None:
+        return "本机构规则未规定政务服务大厅监控录像的保存期限：导入的录像一直保存，不会列入销毁清单。"
+    return f"本机构规则：政务服务大厅监控录像保存期限{rule}（{rule.source}），到期后经负责人批准方可销毁。"
+
+
 def recorded_by(av: AvRecord, officer: str | None) -> str:
     """Who or what recorded it, as lists show it: the officer, or the hall and its channel."""
     return " ".join(filter(None, (av.title, av.channel))) if av.source == HALL_CCTV else officer or ""
@@ -117,4 +127,4 @@ def import_export(ctx: AppContext, user: CurrentUser, export: CctvExport, locati
     location = location.strip() or DEFAULT_LOCATION
     return pull_files(ctx, export.root, export.files, already=lambda f: _already(ctx, export, f),
                       register=lambda f, sha256: _register(ctx, user, export, location, f, sha256),
-                      progress=progress, cancel=cancel)
+                      progress=progress, cancel=cancel, device="导出盘")

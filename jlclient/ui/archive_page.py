@@ -137,9 +137,12 @@ class RetentionTab(QWidget):
             buttons.addWidget(w)
         buttons.addStretch(1)
         buttons.addWidget(self.due_only)
+        self.empty = QLabel(objectName="retentionEmpty")
+        self.empty.setStyleSheet("color: #666666;")
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(self.tr("不会自动删除任何记录：到期的音像资料经负责人批准后才销毁文件内容，登记保留。")))
         layout.addWidget(self.table, 2)
+        layout.addWidget(self.empty)
         layout.addLayout(buttons)
         layout.addWidget(QLabel(self.tr("销毁登记")))
         layout.addWidget(self.register, 1)
@@ -148,6 +151,10 @@ class RetentionTab(QWidget):
         self.rows = retention.overview(self.ctx, due_only=self.due_only.isChecked())
         fill(self.table, [(r.file_name, r.kind, r.officer, str(r.recorded_on), size_text(r.size), r.end_text,
                            r.kept_because or self.tr("可销毁")) for r in self.rows])
+        self.empty.setText("" if self.rows else self.tr(
+            "目前没有已过保存期限的音像记录。取消勾选“只看可销毁的”可查看全部记录及其保存期限。")
+            if self.due_only.isChecked() else self.tr("还没有音像记录。"))
+        self.empty.setVisible(not self.rows)
         entries = retention.register(self.ctx)
         fill(self.register, [(when(at), name, digest[:16] + "…", size_text(size), rule, by)
                              for at, name, digest, size, rule, by in entries])

@@ -2,8 +2,7 @@
 camera) and the recordings still to link, per officer."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget,
-                               QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPushButton, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from jlclient.clock import local
 from jlclient.domain.model import CameraStatus, Role
@@ -12,6 +11,7 @@ from jlclient.services.auth import CurrentUser
 from jlclient.services.context import AppContext
 from jlclient.ui.docking_pane import RED, UnlinkedFootage
 from jlclient.ui.footage_dialogs import CameraDialog, FaultDialog
+from jlclient.ui.tables import table
 
 COLUMNS = ("编号", "状态", "配发执法人员", "保管人", "型号", "故障次数", "最近接入", "时钟偏差")
 
@@ -22,11 +22,7 @@ class CamerasPage(QWidget):
         self.setObjectName("CamerasPage")
         self.ctx, self.user = ctx, user
         self.rows: list[cameras.CameraRow] = []
-        self.table = QTableWidget(0, len(COLUMNS), objectName="cameraRegister")
-        self.table.setHorizontalHeaderLabels([self.tr(c) for c in COLUMNS])
-        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.table = table([self.tr(c) for c in COLUMNS], "cameraRegister")
         self.add_button = QPushButton(self.tr("登记新记录仪…"), objectName="addCamera")
         self.edit_button = QPushButton(self.tr("编辑登记…"), objectName="editCamera")
         self.fault_button = QPushButton(self.tr("报告故障…"), objectName="cameraFault")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QThreadPool, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
-                               QLineEdit, QMessageBox, QPushButton, QScrollArea, QSplitter, QTableView, QTableWidget,
+                               QLineEdit, QMessageBox, QPushButton, QScrollArea, QSplitter, QTableView,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
 from jlclient.domain.archiving import FILERS
@@ -27,6 +27,7 @@ from jlclient.ui.stage_wizard import StageWizard
 # roles that record a case's stages; archivists look on
 CASE_WORKERS = (Role.CLERK, Role.OFFICER, Role.REVIEWER, Role.APPROVER)
 from jlclient.ui.case_model import COL_OPENED, COL_TITLE, CaseTableModel, fetcher
+from jlclient.ui.tables import table
 
 def findings_html(findings) -> str:
     if not findings:
@@ -54,13 +55,8 @@ class CaseView(QWidget):
         self.stages = QLabel(objectName="caseStages")
         self.stages.setTextFormat(Qt.RichText)
         self.stages.setWordWrap(True)
-        self.records = QTableWidget(0, 4, objectName="caseRecords")
+        self.records = table([self.tr("形式"), self.tr("环节"), self.tr("名称"), self.tr("说明")], "caseRecords")
         self.records.setMinimumHeight(160)
-        self.records.setHorizontalHeaderLabels([self.tr("形式"), self.tr("环节"), self.tr("名称"), self.tr("说明")])
-        self.records.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        self.records.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
-        self.records.horizontalHeader().setStretchLastSection(True)
-        self.records.verticalHeader().hide()
         facts_box = QGroupBox(self.tr("基本情况"))
         facts_box.setLayout(self.facts)
         stage_box = QGroupBox(self.tr("执法环节"))

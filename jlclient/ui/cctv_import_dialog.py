@@ -44,8 +44,9 @@ class CctvImportDialog(WorkDialog):
         self.ctx, self.user, self.export, self.report = ctx, user, None, None
         self.setWindowTitle(self.tr("导入大厅监控录像"))
         self.resize(720, 300)
-        intro = QLabel(self.tr("政务服务大厅的监控录像保存期限不少于一个月（seed 004 Art. 18）。请选择硬盘录像机导出的"
-                               "文件夹：录像按原样拷贝、校验并登记，导出文件夹只读取不改动。"))
+        intro = QLabel(hall_cctv.retention_rule(ctx) + self.tr("请选择硬盘录像机导出的文件夹：录像按原样拷贝、校验并登记，"
+                                                               "导出文件夹只读取不改动；已导入的文件不会重复登记。"),
+                       objectName="cctvIntro")
         intro.setWordWrap(True)
         self.folder = QLineEdit(objectName="cctvFolder")
         self.folder.setReadOnly(True)
@@ -65,12 +66,18 @@ class CctvImportDialog(WorkDialog):
         run_row = self._build_run_row(self.tr("导入(&I)"), "importCctv")
         self.start_button.setEnabled(False)
         self.start_button.clicked.connect(self.start)
+        self.close_button = QPushButton(self.tr("关闭"), objectName="closeCctv")
+        self.close_button.clicked.connect(self.reject)       # during an import: cancels it first
+        bottom = QHBoxLayout()
+        bottom.addStretch(1)
+        bottom.addWidget(self.close_button)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
         layout.addLayout(run_row)
         layout.addWidget(self.status)
         layout.addStretch(1)
+        layout.addLayout(bottom)
 
     def _inputs(self):
         return [self.start_button, self.choose_button, self.location]
@@ -110,7 +117,7 @@ class CctvImportDialog(WorkDialog):
 
     def _done(self, report: PullReport) -> None:
         self.report = report
-        self.bar.setValue(1000)
+        self.bar.setFormat(self.tr("已取消") if report.cancelled else self.tr("完成"))
         (self._info if report.complete or report.cancelled else self._error)(outcome(report))
         self._finished()
         self.imported.emit()

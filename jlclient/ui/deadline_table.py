@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
+from PySide6.QtWidgets import QTableWidget, QTableWidgetItem
 
 from jlclient.domain.deadlines import DeadlineStatus
 from jlclient.services.deadlines import DeadlineView
+from jlclient.ui.tables import as_list
 
 STATUS_COLOUR = {DeadlineStatus.OK: None, DeadlineStatus.DONE: None,
                  DeadlineStatus.WARNING: QColor("#fff3b0"), DeadlineStatus.OVERDUE: QColor("#f8c4c4")}
@@ -17,11 +18,7 @@ class DeadlineTable(QTableWidget):
         self.with_case = with_case
         headers = ["期限", "起算", "届满", "状态", "依据与说明"]
         self.setHorizontalHeaderLabels(([self.tr("案号")] if with_case else []) + [self.tr(h) for h in headers])
-        self.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        self.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.verticalHeader().hide()
-        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
-        self.horizontalHeader().setStretchLastSection(True)
+        as_list(self)
 
     def show_deadlines(self, views: list[DeadlineView]) -> None:
         self.setRowCount(len(views))

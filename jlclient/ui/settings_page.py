@@ -13,6 +13,7 @@ from jlclient.services.auth import CurrentUser
 from jlclient.services.context import AppContext, ServiceError
 from jlclient.domain.profile_summary import summary
 from jlclient.services.profiles import list_profiles, load_profile
+from jlclient.ui.tables import table
 
 
 class UserDialog(QDialog):
@@ -61,13 +62,8 @@ class UsersTab(QWidget):
     def __init__(self, ctx: AppContext, user: CurrentUser, parent=None):
         super().__init__(parent)
         self.ctx, self.user = ctx, user
-        self.table = QTableWidget(0, 5, objectName="usersTable")
-        self.table.setHorizontalHeaderLabels([self.tr("用户名"), self.tr("姓名"), self.tr("角色"), self.tr("执法证号"),
-                                              self.tr("状态")])
-        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = table([self.tr("用户名"), self.tr("姓名"), self.tr("角色"), self.tr("执法证号"), self.tr("状态")],
+                           "usersTable")
         buttons = QHBoxLayout()
         for text, name, slot in ((self.tr("添加用户…"), "addUser", self.add_user),
                                  (self.tr("修改角色/密码…"), "editUser", self.edit_user),

@@ -8,15 +8,25 @@ from jlclient.clock import local
 from jlclient.services.context import ServiceError
 
 
-def table(columns: list[str], name: str) -> QTableWidget:
-    t = QTableWidget(0, len(columns), objectName=name)
-    t.setHorizontalHeaderLabels(columns)
+MIN_COLUMN_PX = 72     # an empty list's columns stay wide enough to read as columns
+
+
+def as_list(t: QTableWidget) -> QTableWidget:
+    """Read-only rows, selected whole; columns sized to their content, the last one stretched."""
     t.setEditTriggers(QAbstractItemView.NoEditTriggers)
     t.setSelectionBehavior(QAbstractItemView.SelectRows)
     t.verticalHeader().hide()
-    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
-    t.horizontalHeader().setStretchLastSection(True)
+    header = t.horizontalHeader()
+    header.setMinimumSectionSize(MIN_COLUMN_PX)
+    header.setSectionResizeMode(QHeaderView.ResizeToContents)
+    header.setStretchLastSection(True)
     return t
+
+
+def table(columns: list[str], name: str) -> QTableWidget:
+    t = QTableWidget(0, len(columns), objectName=name)
+    t.setHorizontalHeaderLabels(columns)
+    return as_list(t)
 
 
 def fill(t: QTableWidget, rows: list[tuple[str, ...]]) -> None:

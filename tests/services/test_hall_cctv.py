@@ -140,3 +140,16 @@ def test_reviewers_find_and_play_hall_footage_by_hall_and_channel(lingchuan, log
     assert [r.officer for r in rows] == ["城关政务服务大厅 通道02"] and rows[0].verdict
     [playable] = av_access.open_for_playback(lingchuan, reviewer, [rows[0].av_id])
     assert playable.path.is_file() and playable.duration_s == pytest.approx(3, abs=0.2)
+
+
+def test_a_file_gone_from_the_export_disk_fails_alone_and_says_why(lingchuan, login_as, export):
+    found = hall_cctv.scan(export)
+    gone = found.files[0]
+    (export / gone.path).unlink()                       # the disk pulled out, as far as this file goes
+    report = hall_cctv.import_export(lingchuan, login_as("archivist"), found)
+    [failed] = [r for r in report.results if r.status == "failed"]
+    assert failed.path == gone.path and "导出盘可能已被拔出" in failed.message
+    assert not report.complete and report.count("stored") == 4
+    with lingchuan.db.read() as s:
+        names = set(s.scalars(select(AvRecord.file_name).where(AvRecord.source == "hall_cctv")))
+    assert gone.path not in names and len(names) == 4
