@@ -48,6 +48,30 @@ class AnalyseTask(QRunnable):
         self.signals.done.emit(done)
 
 
+class _ArrivalSignals(QObject):
+    ready = Signal(str, object)        # volume root, (view, docked, files, interrupted)
+    failed = Signal(str, str)          # volume root, message
+
+
+class ArrivalTask(QRunnable):
+    """Record a docking off the GUI thread: the register, the clock offset and what was pulled
+    before take ~100 ms of database work, which would stall the window the moment a camera docks."""
+
+    def __init__(self, ctx: AppContext, actor: str, found: Recognised):
+        super().__init__()
+        self.ctx, self.actor, self.found, self.signals = ctx, actor, found, _ArrivalSignals()
+
+    def run(self) -> None:
+        key = str(self.found.root)
+        try:
+            view, docked, files = cameras.dock_found(self.ctx, self.actor, self.found)
+            self.signals.ready.emit(key, (view, docked, files, interrupted(self.ctx, docked.serial, files)))
+        except ServiceError as exc:
+            self.signals.failed.emit(key, str(exc))
+        except Exception as exc:  # noqa: BLE001 — shown in the pane; the camera can be docked again
+            self.signals.failed.emit(key, f"{type(exc).__name__}: {exc}")
+
+
 @dataclass
 class DockedCamera:
     """One docked camera as the pane tracks it."""
@@ -144,6 +168,8 @@ class DockingPane(QDockWidget):
         self.setObjectName("DockingPane")
         self.ctx, self.user, self.watcher = ctx, user, watcher
         self.docks: dict[str, DockedCamera] = {}
+        self.arriving: dict[str, ArrivalTask] = {}      # dockings being recorded, by volume root
+        self.arrivals = QThreadPool(self)               # not the pulls' pool: a docking never waits behind a pull
         self.analysing: AnalyseTask | None = None
         self.cameras = QTreeWidget(objectName="dockedCameras")
         self.cameras.setHeaderLabels([self.tr("记录仪"), self.tr("登记"), self.tr("时钟偏差"), self.tr("文件")])
@@ -206,12 +232,26 @@ class DockingPane(QDockWidget):
     # ------------------------------------------------------------------ cameras
 
     def add_camera(self, found: Recognised) -> None:
+        """A camera docked: its docking is recorded on a worker, then it is listed (_arrived)."""
         key = str(found.root)
-        try:
-            view, docked, files = cameras.dock_found(self.ctx, self.user.actor, found)
-        except ServiceError as exc:
-            self.status.setText(self.tr("记录接入失败：{e}").format(e=exc))
+        if key in self.docks or key in self.arriving:
             return
+        task = self.arriving[key] = ArrivalTask(self.ctx, self.user.actor, found)
+        task.signals.ready.connect(self._arrived)
+        task.signals.failed.connect(self._arrival_failed)
+        self.status.setText(self.tr("正在读取记录仪 {p}…").format(p=found.root.name or key))
+        self.arrivals.start(task)
+
+    def _arrival_failed(self, key: str, message: str) -> None:
+        if self.arriving.pop(key, None) is not None:
+            self.status.setText(self.tr("记录接入失败：{e}").format(e=message))
+
+    def _arrived(self, key: str, result) -> None:
+        task = self.arriving.pop(key, None)
+        if task is None:
+            return   # unplugged while its docking was recorded: the docking stays on record, nothing is listed
+        view, docked, files, was_interrupted = result
+        found = task.found
         self.docks[key] = DockedCamera(found, view, docked, files)
         item = QTreeWidgetItem()
         item.setData(0, RootRole, key)
@@ -227,7 +267,7 @@ class DockingPane(QDockWidget):
             text += self.tr("。时钟偏差 {o:+.0f} 秒，超出允许范围，请校准记录仪时钟").format(o=cam.last_offset_s)
         self.status.setText(text)
         self._refresh_selected()
-        if interrupted(self.ctx, docked.serial, files):
+        if was_interrupted:
             self.cameras.setCurrentItem(item)
             self.pull_selected()
             self.status.setText(text + self.tr("。上次拷贝未完成，已自动继续"))
@@ -259,6 +299,7 @@ class DockingPane(QDockWidget):
         return self.tr("{n} 个 · {s}").format(n=len(d.files), s=state)
 
     def remove_camera(self, root: str) -> None:
+        self.arriving.pop(root, None)
         item = self._item(root)
         if item is not None:
             self.cameras.takeTopLevelItem(self.cameras.indexOfTopLevelItem(item))
@@ -274,7 +315,7 @@ class DockingPane(QDockWidget):
         return self.docks.get(item.data(0, RootRole)) if item else None
 
     def busy(self) -> bool:
-        return self.analysing is not None or any(d.task is not None for d in self.docks.values())
+        return bool(self.arriving) or self.analysing is not None or any(d.task is not None for d in self.docks.values())
 
     def _refresh_selected(self) -> None:
         d = self.selected()

@@ -183,7 +183,8 @@ class Collections:
 # What runs on the GUI thread when a camera docks and is pulled: "module:Class.method" or "module:function"
 # (a name the pane does not have, or no longer has, is skipped). Nested: a handler's time includes its callees.
 HANDLERS = ("jlclient.ui.dock_watch:DockWatcher.poll", "jlclient.ui.dock_watch:DockWatcher._recognised",
-            "jlclient.ui.docking_pane:DockingPane.add_camera", "jlclient.services.cameras:dock_found",
+            "jlclient.ui.docking_pane:DockingPane.add_camera", "jlclient.ui.docking_pane:DockingPane._arrived",
+            "jlclient.ui.docking_pane:DockingPane._refresh_selected", "jlclient.services.cameras:dock_found",
             "jlclient.services.cameras:for_pull", "jlclient.services.cameras:record_docking",
             "jlclient.ui.docking_pane:interrupted",
             "jlclient.ui.docking_pane:DockingPane.remove_camera", "jlclient.ui.docking_pane:DockingPane.pull_selected",

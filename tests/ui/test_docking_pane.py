@@ -206,3 +206,48 @@ def test_a_case_outside_the_suggestions_is_picked_by_its_number(qtbot, dock, dem
     assert not dialog.isVisible()
     with demo_ctx.db.read() as s:
         assert s.scalar(select(AvRecord.case_id).where(AvRecord.id == session.av_ids[0])) == permit.id
+
+
+def test_a_docking_is_recorded_off_the_gui_thread_and_an_unplug_meanwhile_lists_nothing(qtbot, demo_ctx, login_as,
+                                                                                         tmp_path, monkeypatch):
+    import threading
+
+    from jlclient.devices.layouts import recognise
+    from jlclient.services import cameras
+    release, threads = threading.Event(), []
+    real = cameras.dock_found
+
+    def slow_dock_found(*args):
+        threads.append(threading.current_thread())
+        release.wait(10)
+        return real(*args)
+    monkeypatch.setattr(cameras, "dock_found", slow_dock_found)
+    simulate(tmp_path / "a", "record-folder", segments=1, segment_seconds=1)
+    simulate(tmp_path / "b", "record-folder", segments=1, segment_seconds=1, serial="DSJ0002")
+    pane = DockingPane(demo_ctx, login_as("officer"), DockWatcher([], volumes=lambda: []))
+    qtbot.addWidget(pane)
+    pane.add_camera(recognise(tmp_path / "a"))              # returns while the docking is being recorded
+    pane.add_camera(recognise(tmp_path / "b"))
+    assert pane.busy() and "正在读取记录仪" in pane.status.text() and pane.cameras.topLevelItemCount() == 0
+    pane.remove_camera(str(tmp_path / "b"))                 # unplugged before its docking was recorded
+    release.set()
+    qtbot.waitUntil(lambda: not pane.busy(), timeout=5000)
+    assert [pane.cameras.topLevelItem(i).text(0) for i in range(pane.cameras.topLevelItemCount())] == ["DSJ0001"]
+    assert threading.main_thread() not in threads and len(threads) == 2
+    assert "已接入 DSJ0001" in pane.status.text()
+
+
+def test_a_docking_that_cannot_be_recorded_says_so(qtbot, demo_ctx, login_as, tmp_path, monkeypatch):
+    from jlclient.devices.layouts import recognise
+    from jlclient.services import cameras
+    from jlclient.services.context import ServiceError
+
+    def refuse(*args):
+        raise ServiceError("数据库暂时不可用")
+    monkeypatch.setattr(cameras, "dock_found", refuse)
+    simulate(tmp_path / "a", "record-folder", segments=1, segment_seconds=1)
+    pane = DockingPane(demo_ctx, login_as("officer"), DockWatcher([], volumes=lambda: []))
+    qtbot.addWidget(pane)
+    pane.add_camera(recognise(tmp_path / "a"))
+    qtbot.waitUntil(lambda: not pane.busy(), timeout=5000)
+    assert pane.status.text() == "记录接入失败：数据库暂时不可用" and pane.cameras.topLevelItemCount() == 0
