@@ -547,6 +547,17 @@ def volume_labels(archive_number: str, case_number: str) -> tuple[str, str]:
     return plain, text[:16]
 
 
+def _label_udf(iso, label: str) -> None:
+    """The UDF tree's labels in Chinese too: Windows and macOS show UDF's, not Joliet's, when both are
+    there. pycdlib sets them from the d-character label only; the primary volume descriptor holds 15
+    UTF-16 characters, the logical volume 63."""
+    from pycdlib.udf import _ostaunicode_zero_pad
+    for descs in (iso.udf_main_descs, iso.udf_reserve_descs):
+        descs.pvds[0].vol_ident = _ostaunicode_zero_pad(label[:15], 32)
+        descs.logical_volumes[0].logical_vol_ident = _ostaunicode_zero_pad(label[:63], 128)
+    iso.udf_file_set.log_vol_ident = _ostaunicode_zero_pad(label[:63], 128)
+
+
 def _iso_tree(plan: _Plan) -> tuple[list[str], dict[str, str]]:
     """The folders (parents first) and the ISO 9660 path of every folder and file."""
     dirs: set[str] = set()
@@ -607,6 +618,7 @@ def export_iso(ctx: AppContext, actor: str, maker: str, case_id: int, target: st
                 app_ident_str=f"JLCLIENT {__version__}", pub_ident_str="")
         # pycdlib writes one volume label for both trees; Joliet's may hold the case number in Chinese
         iso.joliet_vd.volume_identifier = iso_utils.encode_space_pad(joliet.encode("utf-8"), 32, "utf-16_be")
+        _label_udf(iso, joliet)
         dirs, iso_path = _iso_tree(plan)
         for d in dirs:
             iso.add_directory(iso_path[d], rr_name=d.rsplit("/", 1)[-1], joliet_path="/" + d, udf_path="/" + d)

@@ -9,8 +9,8 @@ import pytest
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from jlclient.media.player import Player, Segment, State, Timeline
-from tests.support.clips import (FRAME_MS, SEGMENT_BASE, START, broken_clip, cached_clip, number_of_frame, session,
-                                 single, true_ms)
+from tests.support.clips import (FPS, FRAME_MS, SEGMENT_BASE, START, broken_clip, cached_clip, number_of_frame,
+                                 session, single, true_ms)
 
 WAIT_MS = 5000
 
@@ -160,7 +160,9 @@ def test_speeds_hold(rig, clip):
         r.qtbot.wait(300)             # past the switch
         mark = r.mark()
         r.qtbot.wait(1000)
-        numbers = [n for n, _, _ in r.since(mark)]
+        # a picture whose number reads outside the clip (seen once in many runs, right after a rate
+        # switch: 65254, the blocks not yet drawn) says nothing about speed; the rest must advance
+        numbers = [n for n, _, _ in r.since(mark) if 0 <= n < 8 * FPS]
         return numbers[-1] - numbers[0]
     normal = advance(1.0)
     double = advance(2.0)

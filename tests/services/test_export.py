@@ -166,6 +166,15 @@ def test_the_iso_has_a_udf_tree_with_the_same_names_and_bytes(shared, archivist,
     bagit.Bag(str(extracted)).validate()
 
 
+def test_the_udf_label_is_the_case_number_in_chinese_when_unbound(shared, archivist, out):
+    """Windows and macOS show UDF's label: an unbound case's disc is named by its Chinese case number."""
+    case_id = cb.build_case(shared.ctx, Procedure.PERMIT, until=Stage.INVESTIGATION, av=False)
+    result = export.export_iso(shared.ctx, archivist.actor, archivist.display_name, case_id, out / "unbound.iso")
+    info = subprocess.run(["udfinfo", str(result.path)], capture_output=True, text=True, check=True).stdout
+    number = result.case_number
+    assert "〔" in number and f"\nlvid={number[:16]}\n" in info and f"\nvid={number[:15]}\n" in info
+
+
 def test_an_unbound_case_exports_in_the_order_made_and_says_which_drafts_it_left_out(shared, archivist, out):
     ctx = shared.ctx
     case_id = cb.build_case(ctx, Procedure.PERMIT, until=Stage.INVESTIGATION, av=False)
