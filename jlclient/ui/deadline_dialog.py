@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QSpinBox,
-                               QVBoxLayout)
+from PySide6.QtWidgets import QComboBox, QLineEdit, QSpinBox
 
 from jlclient.clock import today
 from jlclient.domain.deadlines import DeadlineStatus, SuspensionReason
@@ -12,14 +11,14 @@ from jlclient.services import deadlines
 from jlclient.services.auth import CurrentUser
 from jlclient.services.context import AppContext, ServiceError
 from jlclient.ui.form_editors import DateEditor
+from jlclient.ui.service_dialog import ServiceDialog
 
 
-class DeadlineDialog(QDialog):
+class DeadlineDialog(ServiceDialog):
     def __init__(self, ctx: AppContext, user: CurrentUser, case_id: int, views: list[deadlines.DeadlineView],
                  parent=None):
-        super().__init__(parent)
+        super().__init__("期限中止或延长", parent)
         self.ctx, self.user, self.case_id = ctx, user, case_id
-        self.setWindowTitle(self.tr("期限中止或延长"))
         self.rule = QComboBox(objectName="deadlineRule")
         for v in views:
             if v.status is not DeadlineStatus.DONE:
@@ -37,10 +36,7 @@ class DeadlineDialog(QDialog):
         self.days.setValue(10)
         self.reason = QLineEdit(objectName="reason")
         self.approver = QLineEdit(objectName="approver")
-        self.error = QLabel(objectName="adjustError")
-        self.error.setStyleSheet("color: #c0392b;")
-        self.error.setWordWrap(True)
-        form = QFormLayout()
+        form = self.form
         form.addRow(self.tr("期限："), self.rule)
         form.addRow(self.tr("类型："), self.kind)
         form.addRow(self.tr("中止事由："), self.cause)
@@ -50,28 +46,16 @@ class DeadlineDialog(QDialog):
         form.addRow(self.tr("批准日期："), self.approved_on.widget)
         form.addRow(self.tr("批准人："), self.approver)
         form.addRow(self.tr("理由："), self.reason)
-        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
 
-    def save(self) -> None:
-        try:
-            if self.kind.currentData() == "SUSPENSION":
-                first, last = self.first.value(), self.last.value()
-                if not first or not last:
-                    raise ServiceError("请填写中止的起止日期")
-                deadlines.add_suspension(self.ctx, self.user.actor, self.case_id, self.rule.currentData(),
-                                         SuspensionReason(self.cause.currentData()), date.fromisoformat(first),
-                                         date.fromisoformat(last), self.reason.text())
-            else:
-                deadlines.add_extension(self.ctx, self.user.actor, self.case_id, self.rule.currentData(),
-                                        self.days.value(), date.fromisoformat(self.approved_on.value()),
-                                        self.reason.text(), self.approver.text())
-        except ServiceError as exc:
-            self.error.setText(str(exc))
-            return
-        self.accept()
+    def submit(self) -> None:
+        if self.kind.currentData() == "SUSPENSION":
+            first, last = self.first.value(), self.last.value()
+            if not first or not last:
+                raise ServiceError("请填写中止的起止日期")
+            deadlines.add_suspension(self.ctx, self.user.actor, self.case_id, self.rule.currentData(),
+                                     SuspensionReason(self.cause.currentData()), date.fromisoformat(first),
+                                     date.fromisoformat(last), self.reason.text())
+        else:
+            deadlines.add_extension(self.ctx, self.user.actor, self.case_id, self.rule.currentData(),
+                                    self.days.value(), date.fromisoformat(self.approved_on.value()),
+                                    self.reason.text(), self.approver.text())

@@ -6,9 +6,8 @@ from datetime import datetime, timedelta
 
 from PySide6.QtCore import QDateTime, QEvent, Qt
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDateTimeEdit, QDialog, QDialogButtonBox,
-                               QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
-                               QPlainTextEdit, QRadioButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDateTimeEdit, QHBoxLayout, QLabel, QLineEdit,
+                               QListWidget, QListWidgetItem, QPlainTextEdit, QRadioButton, QWidget)
 
 from jlclient.clock import local, to_utc
 from jlclient.domain.model import CameraStatus, Stage
@@ -19,42 +18,13 @@ from jlclient.services.cases import agency_officers
 from jlclient.services.context import AppContext, ServiceError
 from jlclient.services.footage import Classification, SessionView
 from jlclient.store.audit import utcnow
+from jlclient.ui.service_dialog import ServiceDialog
 
 CaseRole = Qt.UserRole + 1
 
 
 def _py(value: QDateTime) -> datetime:
     return value.toPython().replace(tzinfo=None, microsecond=0)
-
-
-class ServiceDialog(QDialog):
-    """A form whose OK runs a service call; a refusal is shown in red and the dialog stays open."""
-
-    def __init__(self, title: str, parent=None):
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        self.form = QFormLayout()
-        self.error = QLabel(objectName="dialogError")
-        self.error.setStyleSheet("color: #c0392b;")
-        self.error.setWordWrap(True)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        self.body = QVBoxLayout(self)
-        self.body.addLayout(self.form)
-        self.body.addWidget(self.error)
-        self.body.addWidget(self.buttons)
-
-    def submit(self) -> None:
-        raise NotImplementedError
-
-    def accept(self) -> None:
-        try:
-            self.submit()
-        except ServiceError as exc:
-            self.error.setText(str(exc))
-            return
-        super().accept()
 
 
 def _officer_box(ctx: AppContext, selected: int | None) -> QComboBox:

@@ -13,7 +13,7 @@ from jlclient.services.auth import CurrentUser
 from jlclient.services.context import AppContext
 from jlclient.services.party_requests import Decision, RequestView, Wants
 from jlclient.ui.docking_pane import RED
-from jlclient.ui.footage_dialogs import ServiceDialog
+from jlclient.ui.service_dialog import ServiceDialog
 from jlclient.ui.tables import when
 
 COLUMNS = ("登记时间", "申请人", "案件", "申请事项", "办理方式", "办理结果", "审批人", "审批时间", "申请内容")

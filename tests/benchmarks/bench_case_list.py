@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import random
 import sys
-import tempfile
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _benchlib import (demo_home, goal_text, info, line, median, quiet_qt_warnings, use_home,  # noqa: E402
+from _benchlib import (demo_home, goal_text, info, line, median, quiet_qt_warnings,  # noqa: E402
                        wait_until_painted)
 
 N_CASES = 100_000

@@ -33,13 +33,12 @@ import shutil
 import struct
 import subprocess
 import sys
-import tempfile
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _benchlib import demo_home, goal_text, info, line, quiet_qt_warnings, use_home  # noqa: E402
+from _benchlib import demo_home, goal_text, info, line, quiet_qt_warnings  # noqa: E402
 
 N_FILES = 10_000
 HEARTBEAT_MS = 10

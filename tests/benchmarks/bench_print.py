@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _benchlib import goal_text, info, line, median  # noqa: E402
+from _benchlib import goal_text, line, median  # noqa: E402
 
 RUNS = 15
 LABEL_RUNS = 3

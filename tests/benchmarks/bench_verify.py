@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import hashlib
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _benchlib import demo_home, goal_text, info, line, median, use_home  # noqa: E402
+from _benchlib import demo_home, goal_text, info, line, median  # noqa: E402
 
 N_ENTRIES = 1_000_000
 RUNS = 3

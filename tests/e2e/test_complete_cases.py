@@ -6,8 +6,7 @@ import cv2
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QMessageBox
-from sqlalchemy import select
+from PySide6.QtWidgets import QMessageBox
 
 from jlclient.domain.forms import FieldType
 from jlclient.domain.model import Procedure

@@ -16,7 +16,7 @@ from jlclient.services.forms import list_forms, load_form
 from jlclient.services.printing import print_form, print_record
 from jlclient.services.verify import verify
 from jlclient.store.models import AuditEntry, ElectronicRecord
-from tests.support.case_builder import ACTOR, build_case, form_values, save
+from tests.support.case_builder import ACTOR, build_case, form_values
 from tests.support.pdf import assert_fonts_embedded, pages_png, pdftotext, squash
 
 ON = date(2026, 3, 2)

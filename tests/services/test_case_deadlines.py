@@ -2,7 +2,6 @@
 from datetime import date, datetime
 
 import pytest
-from sqlalchemy import select
 
 from jlclient.domain.deadlines import DeadlineStatus, SuspensionReason
 from jlclient.domain.model import Procedure, StartMode
@@ -10,7 +9,6 @@ from jlclient.services import cases, deadlines
 from jlclient.services.context import ServiceError
 from jlclient.services.parties import ORGANISATION, PartyInput
 from jlclient.services.verify import verify
-from jlclient.store.models import Case
 
 COMPANY = PartyInput(ORGANISATION, "灵寿县味美餐饮有限公司", "91110000600037341L")
 

@@ -1,7 +1,7 @@
 import pytest
 from sqlalchemy import select
 
-from jlclient.domain.model import CaseStatus, Procedure, Stage, StartMode
+from jlclient.domain.model import CaseStatus, Procedure, StartMode
 from jlclient.services import cases
 from jlclient.services.context import ServiceError
 from jlclient.services.parties import ORGANISATION, PERSON, PartyInput

@@ -1,5 +1,4 @@
 """Window intake: receipt, one complete correction notice, acceptance or refusal."""
-import json
 
 import pytest
 from sqlalchemy import select

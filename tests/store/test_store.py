@@ -4,10 +4,10 @@ import threading
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from jlclient.store import audit, migrate
-from jlclient.store.models import AppendOnlyViolation, AuditEntry, Base, Officer, StageEvent
+from jlclient.store.models import AppendOnlyViolation, AuditEntry, Base, Officer
 from jlclient.services.verify import verify
 
 

@@ -1,7 +1,6 @@
 """The case list model: Qt's model checks, lazy pages, filter and sort in SQL."""
 from datetime import datetime, timedelta
 
-import pytest
 
 from jlclient.domain.model import CaseStatus, Procedure, Stage
 from jlclient.services.cases import CaseQuery, CaseRow

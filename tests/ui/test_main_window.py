@@ -140,6 +140,8 @@ def test_deadlines_show_on_the_case_and_the_workbench(window_for):
 
 
 def test_deadline_extension_from_the_case_view(qtbot, window_for, monkeypatch):
+    from PySide6.QtWidgets import QDialogButtonBox
+
     from jlclient.ui.deadline_dialog import DeadlineDialog
     page = window_for("clerk").go("cases")
     row = next(r for r in range(page.model.rowCount()) if page.model.index(r, 3).data() == "调查取证/审查"
@@ -156,10 +158,11 @@ def test_deadline_extension_from_the_case_view(qtbot, window_for, monkeypatch):
         dialog.rule.setCurrentIndex(dialog.rule.findData("permit_decision"))
         dialog.kind.setCurrentIndex(dialog.kind.findData("EXTENSION"))
         dialog.reason.setText("需组织专家评审")
-        dialog.save()                       # no approver yet: refused, the reason shown, nothing written
+        ok = dialog.buttons.button(QDialogButtonBox.Ok)
+        qtbot.mouseClick(ok, Qt.LeftButton)   # no approver yet: refused, the reason shown, nothing written
         errors.append(dialog.error.text())
         dialog.approver.setText("周杰")
-        dialog.save()
+        qtbot.mouseClick(ok, Qt.LeftButton)
         return dialog.result()
     monkeypatch.setattr(DeadlineDialog, "exec", fill)
     qtbot.mouseClick(page.view.adjust_button, Qt.LeftButton)
