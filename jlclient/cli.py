@@ -216,8 +216,7 @@ def cmd_import_cctv(args, ctx: AppContext) -> int:
     else:
         print(f"{export.root}：{len(export.files)} 个监控录像文件，共 {size_text(export.size)}")
         _print_results(report)
-        print(f"新登记 {report.count('stored') + report.count('linked')} 个，此前已导入 {report.count('skipped')} 个"
-              + ("" if report.complete else f"，失败 {report.count('failed')} 个（可重新导入，已导入的不会重复登记）"))
+        print(hall_cctv.summary(report) + ("" if report.complete else "（可重新导入，已导入的不会重复登记）"))
     return 0 if report.complete else 1
 
 

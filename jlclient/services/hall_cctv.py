@@ -6,7 +6,7 @@ ever read."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path, PurePosixPath
 from threading import Event
@@ -21,6 +21,7 @@ from jlclient.domain.model import Role
 from jlclient.domain.retention import HALL_CCTV
 from jlclient.media.probe import probe
 from jlclient.services.auth import CurrentUser
+from jlclient.services.compliance import agency_profile
 from jlclient.services.context import AppContext, ServiceError
 from jlclient.store import audit
 from jlclient.store.audit import utcnow
@@ -35,8 +36,8 @@ class CctvExport:
     """An NVR export as found on disk: its video files, what their names say, when each was last written."""
     root: Path
     files: list[CameraFile]                                 # started_at: UTC, from the name
-    names: dict[str, ExportName] = field(default_factory=dict)
-    modified: dict[str, datetime] = field(default_factory=dict)   # UTC
+    names: dict[str, ExportName]
+    modified: dict[str, datetime]     # UTC
 
     @property
     def size(self) -> int:
@@ -45,7 +46,6 @@ class CctvExport:
 
 def retention_rule(ctx: AppContext) -> str:
     """What the agency's profile says of keeping hall CCTV, as the import dialog tells it."""
-    from jlclient.services.compliance import agency_profile
     with ctx.db.read() as s:
         rule = agency_profile(s).retention.hall_cctv
     if rule is None:
@@ -128,3 +128,13 @@ def import_export(ctx: AppContext, user: CurrentUser, export: CctvExport, locati
     return pull_files(ctx, export.root, export.files, already=lambda f: _already(ctx, export, f),
                       register=lambda f, sha256: _register(ctx, user, export, location, f, sha256),
                       progress=progress, cancel=cancel, device="导出盘")
+
+
+def summary(report: PullReport) -> str:
+    """What an import did, in a line (the dialog and the command line both end with it)."""
+    failed = report.count("failed")
+    text = (f"新登记 {report.count('stored') + report.count('linked')} 个，此前已导入 {report.count('skipped')} 个"
+            + (f"，失败 {failed} 个" if failed else ""))
+    if report.cancelled:
+        text = "已取消：" + text + "。正在拷贝的文件未登记，重新导入会从未导入的文件继续。"
+    return text

@@ -92,7 +92,8 @@ def overview(ctx: AppContext, *, due_only: bool = True) -> list[RetentionRow]:
              .where(AvRecord.id.not_in(select(Disposal.av_record_id))).order_by(AvRecord.started_at))
         if due_only:          # evidence is kept with its case file: never on the list
             q = q.where(AvRecord.case_id.is_(None))
-        holds, case_files, rows = _holds(s), _case_files(s), []
+        # evidence (the only rows a volume speaks for) is left out of the disposal list in SQL
+        holds, case_files, rows = _holds(s), {} if due_only else _case_files(s), []
         for av, officer in s.execute(q):
             kept = _kept(av, holds, case_files)
             because = why_kept(rules, kept, now)

@@ -28,12 +28,9 @@ def describe(export: CctvExport) -> str:
 
 
 def outcome(report: PullReport) -> str:
-    failed = [r for r in report.results if r.status == "failed"]
-    text = (f"新登记 {report.count('stored') + report.count('linked')} 个，此前已导入 {report.count('skipped')} 个"
-            + (f"，失败 {len(failed)} 个" if failed else ""))
-    if report.cancelled:
-        text = "已取消：" + text + "。正在拷贝的文件未登记，重新导入会从未导入的文件继续。"
-    return text + "".join(f"\n{r.path}：{r.message}" for r in failed)
+    """The summary, then each failed file with its reason."""
+    return hall_cctv.summary(report) + "".join(f"\n{r.path}：{r.message}" for r in report.results
+                                               if r.status == "failed")
 
 
 class CctvImportDialog(WorkDialog):

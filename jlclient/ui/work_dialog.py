@@ -24,7 +24,6 @@ class WorkDialog(QDialog):
 
     def _build_run_row(self, start_text: str, start_name: str) -> QHBoxLayout:
         """Start, a progress bar (shown while working) and cancel; ``self.status`` is for the caller to place."""
-        self.task = None
         self.start_button = QPushButton(start_text, objectName=start_name)
         self.start_button.setDefault(True)
         self.cancel_button = QPushButton(self.tr("取消"), objectName="cancelRun")

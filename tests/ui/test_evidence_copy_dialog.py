@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 from datetime import timedelta
-from threading import Event
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
@@ -14,6 +13,7 @@ from jlclient.domain.model import Procedure, Stage
 from jlclient.services import evidence_copies
 from jlclient.store.audit import utcnow
 from jlclient.ui.evidence_copy_dialog import EvidenceCopyDialog
+from tests.support.held_writes import hold_writes
 from tests.support.keys import type_text
 from tests.support.tamper import flip_byte
 
@@ -75,15 +75,7 @@ def test_a_copy_can_be_cancelled_and_leaves_nothing(qtbot, demo_ctx, login_as, t
     case_id = _case(demo_ctx)
     target = tmp_path / "usb"
     target.mkdir()
-    writes, release = [], Event()
-    real = evidence_copies.write_all
-
-    def slow_write(fd, data):                               # the first write goes through, then waits
-        writes.append(len(data))
-        if len(writes) > 1:
-            release.wait(10)
-        real(fd, data)
-    monkeypatch.setattr(evidence_copies, "write_all", slow_write)
+    writes, release = hold_writes(monkeypatch, through=1)   # the first write goes through, then they wait
     monkeypatch.setattr(evidence_copies, "CHUNK", 16)
     dialog = _dialog(qtbot, demo_ctx, login_as("reviewer"), case_id, target, monkeypatch)
     _fill(qtbot, dialog)
@@ -108,18 +100,11 @@ def test_closing_during_a_copy_cancels_it_first(qtbot, demo_ctx, login_as, tmp_p
     case_id = _case(demo_ctx)
     target = tmp_path / "usb"
     target.mkdir()
-    started, release = Event(), Event()
-    real = evidence_copies.write_all
-
-    def slow_write(fd, data):
-        started.set()
-        release.wait(10)
-        real(fd, data)
-    monkeypatch.setattr(evidence_copies, "write_all", slow_write)
+    writes, release = hold_writes(monkeypatch)
     dialog = _dialog(qtbot, demo_ctx, login_as("reviewer"), case_id, target, monkeypatch)
     _fill(qtbot, dialog)
     qtbot.mouseClick(dialog.make_button, Qt.LeftButton)
-    qtbot.waitUntil(started.is_set)
+    qtbot.waitUntil(lambda: bool(writes))
     qtbot.keyClick(dialog, Qt.Key_Escape)                   # Esc while copying: cancel, then close
     assert dialog.isVisible() and "正在取消" in dialog.status.text()
     release.set()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
-from threading import Event
 
 import pytest
 from PySide6.QtCore import Qt
@@ -15,10 +14,11 @@ from sqlalchemy import func, select
 import tests.support.case_builder as cb
 from tests.support.demo_db import open_demo
 from jlclient.domain.model import Procedure, Stage
-from jlclient.services import archiving, compliance, evidence_copies, export
+from jlclient.services import archiving, compliance, export
 from jlclient.store.models import AuditEntry
 from jlclient.ui.export_dialog import ExportDialog, PackageCheckDialog
 from tests.support.clips import write_clip
+from tests.support.held_writes import hold_writes
 from tests.support.tamper import flip_byte
 
 
@@ -101,15 +101,7 @@ def test_export_an_image_with_its_disc_label(qtbot, shared, tmp_path, monkeypatc
 
 
 def test_a_cancelled_export_leaves_nothing(qtbot, shared, tmp_path, monkeypatch):
-    writes, release = [], Event()
-    real = evidence_copies.write_all   # export writes through the copy helpers
-
-    def slow_write(fd, data):                   # the first write goes through, then waits
-        writes.append(len(data))
-        if len(writes) > 1:
-            release.wait(10)
-        real(fd, data)
-    monkeypatch.setattr(evidence_copies, "write_all", slow_write)
+    writes, release = hold_writes(monkeypatch, through=1)   # the first write goes through, then they wait
     dialog = _dialog(qtbot, shared)
     target = tmp_path / "bag"
     dialog.target.setText(str(target))
@@ -125,18 +117,11 @@ def test_a_cancelled_export_leaves_nothing(qtbot, shared, tmp_path, monkeypatch)
 
 
 def test_closing_during_an_export_cancels_it_first(qtbot, shared, tmp_path, monkeypatch):
-    started, release = Event(), Event()
-    real = evidence_copies.write_all   # export writes through the copy helpers
-
-    def slow_write(fd, data):
-        started.set()
-        release.wait(10)
-        real(fd, data)
-    monkeypatch.setattr(evidence_copies, "write_all", slow_write)
+    writes, release = hold_writes(monkeypatch)
     dialog = _dialog(qtbot, shared)
     dialog.target.setText(str(tmp_path / "bag"))
     qtbot.mouseClick(dialog.start_button, Qt.LeftButton)
-    qtbot.waitUntil(started.is_set, timeout=20000)
+    qtbot.waitUntil(lambda: bool(writes), timeout=20000)
     dialog.close()
     assert dialog.isVisible()                    # still cleaning up
     release.set()
