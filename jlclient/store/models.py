@@ -186,6 +186,36 @@ class TextRecordRevision(AppendOnly, Audited, Base):
     final: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
+class DocNumber(AppendOnly, Audited, Base):
+    """文号 handed out: one row per number, never reused. The database refuses a second use of a
+    number or of a sequence of one kind and year, so two workstations cannot hand out the same."""
+    __tablename__ = "doc_number"
+    __table_args__ = (UniqueConstraint("kind", "year", "seq"), UniqueConstraint("number"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))        # the kind's word in the number: 收, 受, 补, 不受 …
+    year: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)             # 0 for a number typed by hand outside the sequence
+    number: Mapped[str] = mapped_column(String(80))
+    form: Mapped[str] = mapped_column(String(60))
+    record_id: Mapped[int | None] = mapped_column(ForeignKey("text_record.id"), index=True)
+    assigned_at: Mapped[datetime] = mapped_column(DateTime)
+    assigned_by: Mapped[str] = mapped_column(String(80))
+
+
+class FormDraft(Base):
+    """Unsaved work on a form page, kept every 30 s and on lock so a crash loses little.
+    A recovery buffer, not a record: it is replaced while the page is edited and removed when
+    the page is saved (the saved revision is the record)."""
+    __tablename__ = "form_draft"
+    __table_args__ = (UniqueConstraint("case_id", "form", "username"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"), index=True)
+    form: Mapped[str] = mapped_column(String(60))
+    username: Mapped[str] = mapped_column(String(80))
+    content: Mapped[str] = mapped_column(Text)           # JSON of the page's values
+    saved_at: Mapped[datetime] = mapped_column(DateTime)
+
+
 class DeadlineAdjustment(AppendOnly, Audited, Base):
     """A suspension (time not counted, 行政许可法 Art. 45) or an approved extension of one deadline."""
     __tablename__ = "deadline_adjustment"
@@ -535,7 +565,7 @@ class ChainHead(Base):
 
 AUDITED_MODELS: tuple[type[Audited], ...] = (
     Agency, Setting, Officer, User, Party, Case, CaseParty, CaseOfficer, StageEvent,
-    TextRecord, TextRecordRevision, DeadlineAdjustment, ComplianceOverride, BodyCamera, AvRecord, PulledFile,
+    TextRecord, TextRecordRevision, DocNumber, DeadlineAdjustment, ComplianceOverride, BodyCamera, AvRecord, PulledFile,
     ElectronicRecord, CameraFault, Docking, UploadExemption, InterruptionNote, AvAnalysis, CaseVolume,
     AccessRequest, SpotCheckPlan, SpotCheck, AvMarker, PartyRequest, EvidenceCopy, RetentionHold, Disposal,
 )
@@ -550,7 +580,7 @@ def _refuse(mapper, connection, target):
     raise AppendOnlyViolation(f"{type(target).__name__} 只能追加，不能修改或删除（seed 000 Art. 29）")
 
 
-for _cls in (StageEvent, TextRecordRevision, DeadlineAdjustment, ComplianceOverride, PulledFile, CaseVolume,
+for _cls in (StageEvent, TextRecordRevision, DocNumber, DeadlineAdjustment, ComplianceOverride, PulledFile, CaseVolume,
              SpotCheckPlan, SpotCheck, AvMarker, EvidenceCopy, RetentionHold, Disposal, AuditEntry):
     event.listen(_cls, "before_update", _refuse)
     event.listen(_cls, "before_delete", _refuse)
