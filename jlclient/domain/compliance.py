@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Callable, Iterator, Mapping
 
+from jlclient.domain.citation import in_words
 from jlclient.domain.av_rules import DockRules, Segment, sessions, upload_late
 from jlclient.domain.deadlines import DeadlineStatus
 from jlclient.domain.forms import (PENALTY_OFFICERS, PENALTY_OFFICERS_BASIS, FieldProblem, FieldType, FormSpec,
@@ -83,9 +84,14 @@ class Finding:
                 "stage": self.stage.value if self.stage else None, "message": self.message, "basis": self.basis,
                 "record_id": self.record_id, "av_record_id": self.av_record_id}
 
-    def __str__(self) -> str:
+    def text(self, titles: Mapping[str, str]) -> str:
+        """For people: the stage, the message and its basis in words (titles: seed → regulation title)."""
         where = f"[{self.stage.label}] " if self.stage else ""
-        return f"{where}{self.message}（{self.basis}）"
+        return in_words(f"{where}{self.message}（{self.basis}）", titles)
+
+    def __str__(self) -> str:
+        # without the agency's titles a seed is named by the neutral title, never by its number
+        return self.text({})
 
 
 # ---------------------------------------------------------------------------- the snapshot

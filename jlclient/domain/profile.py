@@ -123,6 +123,13 @@ class Agency:
 
 
 @dataclass(frozen=True)
+class Regulation:
+    """The agency's recording regulation, as citations name it to people (domain.citation)."""
+    title: str
+    placeholder: bool = False  # the seed names no agency: a neutral title the administrator replaces
+
+
+@dataclass(frozen=True)
 class ProcedureScope:
     procedures: tuple[Procedure, ...]
     source: Source
@@ -232,6 +239,7 @@ class RuleProfile:
     key: str
     agency: Agency
     seed_file: str
+    regulation: Regulation
     procedures: ProcedureScope
     av_upload: AvUpload | None = None
     retention: RetentionRules = RetentionRules()
@@ -421,7 +429,7 @@ class _Table:
 
 # -- one small reader per section ---------------------------------------------
 
-_TOP_KEYS = ("key", "seed_file", "agency", "procedures", "av_upload", "retention", "long_term_hold",
+_TOP_KEYS = ("key", "seed_file", "agency", "regulation", "procedures", "av_upload", "retention", "long_term_hold",
              "av_acts", "av_exclusions", "restricted_access", "party_access", "archiving",
              "spot_check", "storage_keys")
 
@@ -446,6 +454,14 @@ def _read_seed_file(root: _Table) -> str:
 def _read_agency(root: _Table) -> Agency:
     t = root.table("agency", ("name", "short_name"), required=True)
     return Agency(t.text("name"), t.text("short_name"))
+
+
+def _read_regulation(root: _Table) -> Regulation:
+    t = root.table("regulation", ("title", "placeholder"), required=True)
+    title = t.text("title").strip()
+    if title.startswith("《") or title.endswith("》"):
+        raise t.wrong("title", "不带书名号的规定名称（如 灵寿县行政审批局行政执法全过程记录办法）", title)
+    return Regulation(title, t.flag("placeholder", default=False))
 
 
 def _read_procedures(root: _Table) -> ProcedureScope:
@@ -565,6 +581,7 @@ def parse_profile(text: str, filename: str) -> RuleProfile:
         key=key,
         agency=_read_agency(root),
         seed_file=seed_file,
+        regulation=_read_regulation(root),
         procedures=_read_procedures(root),
         av_upload=_read_av_upload(root),
         retention=_read_retention(root),

@@ -150,8 +150,10 @@ def test_the_general_duty_covers_every_shipped_seed():
 
 def test_a_finding_reads_and_serialises():
     finding = run(without(complete(Procedure.PERMIT), "permit_decision", "permit_refusal"))[0]
-    assert str(finding) == "[决定] 决定环节缺少已完成的“准予行政许可决定书”或“不予行政许可决定书”" \
-                           "（行政许可法 Art. 38；seed 000 Art. 9）"
+    titles = {"000": PROFILES["lingshou-approval"].regulation.title}
+    assert finding.text(titles) == "[决定] 决定环节缺少已完成的“准予行政许可决定书”或“不予行政许可决定书”" \
+        "（《中华人民共和国行政许可法》第三十八条；《灵寿县行政审批局行政执法全过程记录办法》第九条）"
+    assert "seed" not in str(finding) and "Art." not in str(finding)     # no title at hand: a neutral one
     assert json.loads(json.dumps(finding.as_dict(), ensure_ascii=False)) == {
         "code": "record_missing", "severity": "blocking", "stage": "DECISION", "message": finding.message,
         "basis": "行政许可法 Art. 38；seed 000 Art. 9", "record_id": None, "av_record_id": None}

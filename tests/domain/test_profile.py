@@ -31,6 +31,9 @@ seed_file = "004_18b14edd8a124f9b.txt"
 name = "陵川县行政审批局"
 short_name = "陵行审"
 
+[regulation]
+title = "陵川县行政审批局行政许可全过程记录办法"
+
 [procedures]
 values = ["PERMIT", "行政检查"]
 source = "seed 004 Art. 2"
@@ -107,6 +110,10 @@ seed_file = "000_eb98a094524767c4.txt"
 name = "某局"
 short_name = "某"
 
+[regulation]
+title = "某局行政执法全过程记录办法"
+placeholder = true
+
 [procedures]
 values = ["PENALTY"]
 source = "seed 000 Art. 2"
@@ -131,6 +138,7 @@ def test_full_profile_parses_every_section():
     p = parse_profile(FULL, FILENAME)
     assert p.key == "sample" and p.seed == "004"
     assert p.agency.short_name == "陵行审"
+    assert p.regulation.title == "陵川县行政审批局行政许可全过程记录办法" and not p.regulation.placeholder
     assert p.procedures.procedures == (Procedure.PERMIT, Procedure.INSPECTION)  # code or label
     assert (p.av_upload.deadline.amount, p.av_upload.deadline.unit) == (1, TimeUnit.WORKING_DAYS)
     assert p.av_upload.destination is UploadDestination.SYSTEM_OR_STORAGE
@@ -152,6 +160,7 @@ def test_full_profile_parses_every_section():
 
 def test_silent_sections_are_absent_not_invented():
     p = parse_profile(MINIMAL, FILENAME)
+    assert p.regulation.placeholder
     assert p.av_upload is None and p.archiving is None and p.spot_check is None
     assert p.retention.routine is None and p.retention.hall_cctv is None and p.retention.evidence is None
     assert p.av_acts == () and p.av_exclusions == ()
@@ -239,6 +248,11 @@ BROKEN = [
     ("key with capitals", 'key = "sample"', 'key = "Sample"', "key"),
     ("seed file outside 000-004", 'seed_file = "004_18b14edd8a124f9b.txt"',
      'seed_file = "009_18b14edd8a124f9b.txt"', "seed_file"),
+    ("missing regulation", '[regulation]\ntitle = "陵川县行政审批局行政许可全过程记录办法"\n', "", "regulation"),
+    ("regulation title in 书名号", 'title = "陵川县行政审批局行政许可全过程记录办法"',
+     'title = "《陵川县行政审批局行政许可全过程记录办法》"', "regulation.title"),
+    ("placeholder not a bool", 'title = "陵川县行政审批局行政许可全过程记录办法"\n',
+     'title = "陵川县行政审批局行政许可全过程记录办法"\nplaceholder = "yes"\n', "regulation.placeholder"),
 ]
 
 
