@@ -170,6 +170,8 @@ class FieldSpec:
     help: str = ""
     basis: tuple[Source, ...] = ()
     print_hints: PrintHints = PrintHints()
+    future: bool = False                # a date that may lie ahead (a deadline, a hearing), not an act done
+    computed: str | None = None         # filled by the system, never typed: "page_count" (pages as printed)
 
     def choice_label(self, value: str) -> str | None:
         return next((c.label for c in self.choices if c.value == value), None)
@@ -207,6 +209,14 @@ class AnyOf:
 
 
 @dataclass(frozen=True)
+class EveryPage:
+    """What each printed page carries at its foot: the statement the signer confirms and the
+    signature slot signed on every page (an inquiry record, seed 000 Art. 14)."""
+    statement: str
+    signature: str
+
+
+@dataclass(frozen=True)
 class FormSpec:
     code: str
     title: str
@@ -221,6 +231,8 @@ class FormSpec:
     order: int = 0
     help: str = ""
     basis: tuple[Source, ...] = ()
+    signed_after: str | None = None     # the act's date field: no signature is dated before it
+    every_page: EveryPage | None = None
 
     @property
     def stage(self) -> Stage:
@@ -398,7 +410,8 @@ class _Table:
 # -- top level ------------------------------------------------------------------------
 
 _TOP_KEYS = ("code", "title", "kind", "stages", "procedures", "av_act", "order", "help", "basis",
-             "groups", "fields", "signatures", "any_of")
+             "groups", "fields", "signatures", "any_of", "signed_after", "every_page")
+COMPUTED = {"page_count": "打印时按实际页数填写"}   # computed field kinds, as the page says it
 
 
 def _read_code(root: _Table, filename: str) -> str:
@@ -439,7 +452,7 @@ def _group_ref(t: _Table, groups: tuple[FieldGroup, ...]) -> str | None:
 # -- fields ---------------------------------------------------------------------------
 
 _FIELD_KEYS = ("key", "label", "type", "required", "required_if", "required_unless", "group", "choices",
-               "min", "max", "validators", "help", "basis", "print")
+               "min", "max", "validators", "help", "basis", "print", "future", "computed")
 _VALIDATOR_KEYS = ("max_length", "pattern", "pattern_hint", "not_before", "days_after", "must_be_true",
                    "required_columns")
 _T = FieldType
@@ -455,6 +468,8 @@ _ONLY_FOR: Mapping[str, frozenset[FieldType]] = {
     "days_after": frozenset({_T.DATE, _T.DATETIME}),
     "must_be_true": frozenset({_T.BOOL}),
     "required_columns": frozenset({_T.MATERIALS}),
+    "future": frozenset({_T.DATE, _T.DATETIME}),
+    "computed": frozenset({_T.INTEGER}),
 }
 
 
@@ -565,6 +580,15 @@ def _read_print(t: _Table) -> PrintHints:
     return PrintHints(float(width), p.integer("lines", 1, default=1))
 
 
+def _read_computed(t: _Table) -> str | None:
+    kind = t.code("computed", required=False)
+    if kind is not None and kind not in COMPUTED:
+        raise t.wrong("computed", f"{'、'.join(COMPUTED)} 之一", kind)
+    if kind is not None and t.flag("required", False):
+        raise t.error("required", "由系统填写的字段（computed）不能设为必填")
+    return kind
+
+
 def _read_field(t: _Table, groups: tuple[FieldGroup, ...]) -> FieldSpec:
     ftype = t.member("type", FieldType)
     _check_applicable(t, ftype)
@@ -576,7 +600,8 @@ def _read_field(t: _Table, groups: tuple[FieldGroup, ...]) -> FieldSpec:
         required_unless=t.code("required_unless", required=False),
         group=_group_ref(t, groups), choices=_read_choices(t, ftype), min=low, max=high,
         validators=_read_validators(t, ftype), help=t.text("help", required=False),
-        basis=t.sources(), print_hints=_read_print(t),
+        basis=t.sources(), print_hints=_read_print(t), future=t.flag("future", False),
+        computed=_read_computed(t),
     )
 
 
@@ -683,6 +708,24 @@ def _read_any_of(root: _Table, groups: tuple[FieldGroup, ...], known: set[str]) 
     return tuple(rules)
 
 
+def _read_signed_after(root: _Table, fields: tuple[FieldSpec, ...]) -> str | None:
+    key = root.code("signed_after", required=False)
+    target = next((f for f in fields if f.key == key), None)
+    if key is not None and (target is None or target.type not in (_T.DATE, _T.DATETIME)):
+        raise root.error("signed_after", f"应引用本表单中的日期字段，{_show(key)} 不是")
+    return key
+
+
+def _read_every_page(root: _Table, slots: tuple[SignatureSlot, ...]) -> EveryPage | None:
+    t = root.table("every_page", ("statement", "signature"))
+    if t is None:
+        return None
+    key = t.code("signature")
+    if all(s.key != key for s in slots):
+        raise t.error("signature", f"引用了不存在的签名 {_show(key)}")
+    return EveryPage(t.text("statement"), key)
+
+
 def _slot_index(spec: FormSpec, predicate: Callable[[SignatureSlot], bool]) -> int | None:
     return next((i for i, s in enumerate(spec.signatures) if predicate(s)), None)
 
@@ -732,6 +775,7 @@ def parse_form(text: str, filename: str) -> FormSpec:
         any_of=_read_any_of(root, groups, {f.key for f in fields} | {s.key for s in slots}),
         av_act=root.av_act("av_act"), order=root.integer("order", 0, default=0),
         help=root.text("help", required=False), basis=root.sources(),
+        signed_after=_read_signed_after(root, fields), every_page=_read_every_page(root, slots),
     )
     _check_kind_rules(root, spec)
     _check_penalty_officers(root, spec)
@@ -1002,6 +1046,7 @@ class _Check:
     final: bool
     penalty: bool
     method: ServiceMethod | None
+    now: datetime | None = None   # the agency's wall-clock time; None: dates are not checked against it
 
     def parsed(self, key: str) -> Any:
         """The converted value of another field, or None when empty or malformed."""
@@ -1052,6 +1097,8 @@ def _is_required(f: FieldSpec, c: _Check) -> bool:
 
 
 def _check_field(f: FieldSpec, c: _Check) -> list[FieldProblem]:
+    if f.computed is not None:   # filled by the system (e.g. when printed): nothing typed to check
+        return []
     value = c.values.get(f.key)
     if _is_empty(value):
         required = c.final and _is_required(f, c)
@@ -1098,7 +1145,28 @@ def _as_date(value: date) -> date:
 
 
 def _final_dates(f: FieldSpec, value: date, c: _Check) -> list[FieldProblem]:
-    return _not_before(f, value, c) + _days_after(f, value, c)
+    return _not_before(f, value, c) + _days_after(f, value, c) + _not_ahead(f, value, c)
+
+
+# An act's time may be a few minutes ahead of this workstation's clock (a watch, a camera).
+FUTURE_TOLERANCE = timedelta(minutes=10)
+
+
+def _naive(value: datetime) -> datetime:
+    return value.replace(tzinfo=None)
+
+
+def _not_ahead(f: FieldSpec, value: date, c: _Check) -> list[FieldProblem]:
+    """An act recorded has happened: its date is not after today, its time not after now."""
+    if c.now is None or f.future:
+        return []
+    if isinstance(value, datetime):
+        if _naive(value) <= c.now + FUTURE_TOLERANCE:
+            return []
+        return [_problem(f.key, f.label, f"不能晚于现在（{c.now:%Y-%m-%d %H:%M}）：记录的是已经发生的事")]
+    if value <= c.now.date():
+        return []
+    return [_problem(f.key, f.label, f"不能晚于今天（{c.now.date().isoformat()}）：记录的是已经发生的事")]
 
 
 def _not_before(f: FieldSpec, value: date, c: _Check) -> list[FieldProblem]:
@@ -1222,10 +1290,26 @@ def _check_slot(slot: SignatureSlot, c: _Check) -> list[FieldProblem]:
 
 def _final_slot(slot: SignatureSlot, value: Mapping, c: _Check) -> list[FieldProblem]:
     if value.get("refused") is True:
-        return _refusal(slot, value, c)
+        return _refusal(slot, value, c) + _signed_when(slot, value, c)
     if not _is_signed(slot, value):
         return [_problem(slot.key, slot.label, "尚未签名", slot.basis)] if slot.required else []
-    return _dated(slot, value) + _opinion(slot, value) + _slot_signers(slot, value, c) + _substitute(slot, value)
+    return _dated(slot, value) + _opinion(slot, value) + _slot_signers(slot, value, c) + _substitute(slot, value) \
+        + _signed_when(slot, value, c)
+
+
+def _signed_when(slot: SignatureSlot, value: Mapping, c: _Check) -> list[FieldProblem]:
+    """A signature is dated on or after the act it signs for, and not after today."""
+    if _is_empty(value.get("date")):
+        return []
+    signed_on = _to_date(value["date"])
+    act_key = c.spec.signed_after
+    act = c.parsed(act_key) if act_key else None
+    if act is not None and signed_on < _as_date(act):
+        act_label = c.spec.field(act_key).label
+        return [_part(slot, "date", f"不能早于“{act_label}”（{_as_date(act).isoformat()}）：签名在事后")]
+    if c.now is not None and signed_on > c.now.date():
+        return [_part(slot, "date", f"不能晚于今天（{c.now.date().isoformat()}）")]
+    return []
 
 
 def _part(slot: SignatureSlot, part: str, message: str, basis: tuple[Source, ...] = ()) -> FieldProblem:
@@ -1299,7 +1383,7 @@ def _check_any_of(rule: AnyOf, c: _Check) -> list[FieldProblem]:
 
 
 def validate_values(spec: FormSpec, values: Mapping[str, Any], *, final: bool,
-                    procedure: Procedure | None = None) -> list[FieldProblem]:
+                    procedure: Procedure | None = None, now: datetime | None = None) -> list[FieldProblem]:
     """Problems of the filled-in ``values`` (field and slot keys), in form order.
 
     ``final=False`` (saving a draft): only type and format problems. ``final=True`` (finishing
@@ -1308,9 +1392,14 @@ def validate_values(spec: FormSpec, values: Mapping[str, Any], *, final: bool,
     procedure; under a penalty (or on a penalty-only form) every officers list needs at least
     two officers (行政处罚法 Art. 42). Fields of a service-method group count only when that
     method is chosen; keys the form does not know are ignored.
+
+    ``now`` (the agency's wall-clock time, naive) makes finishing also refuse acts in the future:
+    a date after today, a time more than :data:`FUTURE_TOLERANCE` after ``now``, a signature dated
+    after today — except fields marked ``future`` (deadlines, hearing dates). Signatures are never
+    dated before the form's ``signed_after`` field. Computed fields (``computed``) are not checked.
     """
     penalty = procedure is Procedure.PENALTY or (procedure is None and spec.procedures == (Procedure.PENALTY,))
-    c = _Check(spec, values, final, penalty, active_method(spec, values))
+    c = _Check(spec, values, final, penalty, active_method(spec, values), now)
     problems = [p for f in spec.fields if c.active(f.group) for p in _check_field(f, c)]
     problems += [p for s in spec.signatures if c.active(s.group) for p in _check_slot(s, c)]
     if final:

@@ -1,9 +1,11 @@
 """The official A4 page (GB/T 9704-2012 margins: top 37 mm, left 28 mm, a 156 × 225 mm text area),
 with "第 x 页 共 y 页" in the footer and, on a record of several pages, the cross-page seal mark
-(骑缝) on the right edge of every page — so a page taken out or put in shows."""
+(骑缝) on the right edge of every page — so a page taken out or put in shows. A record signed page
+by page (an inquiry record) carries its signer's lines above the page number on every page."""
 from __future__ import annotations
 
 import re
+from functools import partial
 from io import BytesIO
 
 from reportlab.lib.pagesizes import A4, landscape
@@ -14,15 +16,17 @@ from reportlab.platypus import SimpleDocTemplate
 from jlclient.printing.fonts import song
 
 MARGINS = {"topMargin": 37 * mm, "bottomMargin": 35 * mm, "leftMargin": 28 * mm, "rightMargin": 26 * mm}
+FOOTER_LINE = 6 * mm   # each line signed on every page takes this much of the text area
 
 
 class NumberedCanvas(Canvas):
     """Keeps every page until the end, so each footer can say how many pages there are."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, footer: tuple[str, ...] = (), **kwargs):
         kwargs.setdefault("initialFontName", song())   # no unembedded Helvetica in the PDF
         super().__init__(*args, **kwargs)
         self._pages: list[dict] = []
+        self._lines = footer
 
     def showPage(self) -> None:  # noqa: N802 (ReportLab name)
         self._pages.append(dict(self.__dict__))
@@ -41,6 +45,8 @@ class NumberedCanvas(Canvas):
     def _footer(self, total: int) -> None:
         self.setFont(song(), 10.5)
         self.drawCentredString(self._pagesize[0] / 2, 20 * mm, f"第 {self._pageNumber} 页 共 {total} 页")
+        for i, line in enumerate(reversed(self._lines)):   # the last line nearest the page number
+            self.drawString(MARGINS["leftMargin"], 27 * mm + i * FOOTER_LINE, line)
 
     def _seam_mark(self) -> None:
         """A half seal circle on the right edge: the agency stamps across it and the next page."""
@@ -64,14 +70,18 @@ class PlainCanvas(Canvas):
         super().__init__(*args, **kwargs)
 
 
-def build(story: list, title: str, author: str = "", numbered: bool = True, wide: bool = False) -> bytes:
+def build(story: list, title: str, author: str = "", numbered: bool = True, wide: bool = False,
+          footer: list[str] | tuple[str, ...] = ()) -> bytes:
     """The PDF of ``story`` on official A4 pages (``wide``: landscape, for ledgers with many columns);
     ``numbered=False`` leaves out the page numbers and seam marks (the archive's cover, file index and
-    remarks sheet)."""
+    remarks sheet); ``footer``: lines printed at the foot of every numbered page (a signer's line),
+    for which the text area ends higher."""
     out = BytesIO()
+    margins = dict(MARGINS, bottomMargin=MARGINS["bottomMargin"] + len(footer) * FOOTER_LINE)
     doc = SimpleDocTemplate(out, pagesize=landscape(A4) if wide else A4, title=title, author=author,
-                            creator="jlclient", **MARGINS)
-    doc.build(story, canvasmaker=NumberedCanvas if numbered else PlainCanvas)
+                            creator="jlclient", **margins)
+    maker = partial(NumberedCanvas, footer=tuple(footer)) if numbered else PlainCanvas
+    doc.build(story, canvasmaker=maker)
     return out.getvalue()
 
 

@@ -145,18 +145,46 @@ def _materials(spec: FormSpec, values: dict, st: dict) -> list[Flowable]:
     return out
 
 
-def _signature_text(slot: SignatureSlot, value: Any) -> str:
-    blank_date = "　　　　年　　月　　日"
+BLANK_DATE = "　　　　年　　月　　日"
+
+
+def signature_words(slot: SignatureSlot, value: Any, blank_date: str = "") -> str:
+    """A signature slot's value in words, without its label: 王经理　2026年12月3日; a refusal with
+    its note; 已盖章 for a seal. Empty when nobody has signed."""
     if not value:
-        return f"{slot.label}：＿＿＿＿＿＿＿＿　　{blank_date}"
+        return ""
     when = chinese_date(value["date"]) if value.get("date") else blank_date
     if slot.kind is SignatureKind.SEAL:
-        return f"（{slot.label}）　{when}"
+        return f"{'已盖章' if value.get('sealed') else '未盖章'}　{when}".strip()
     signers = value.get("signers") or [value]
     names = "、".join(s.get("name", "") for s in signers)
     opinion = f"意见：{value['opinion']}　" if value.get("opinion") else ""
+    refused = f"（拒绝签名{'：' + value['note'] if value.get('note') else ''}）" if value.get("refused") else ""
+    extra = "　".join(f"{label}：{value[k]}" for k, label in (("unit", "单位"), ("relation", "与受送达人关系"),
+                                                            ("reason", "代收事由")) if value.get(k))
+    return "　".join(p for p in (f"{opinion}{names}{refused}", extra, when) if p)
+
+
+def _signature_text(slot: SignatureSlot, value: Any) -> str:
+    if not value:
+        return f"{slot.label}：＿＿＿＿＿＿＿＿　　{BLANK_DATE}"
+    if slot.kind is SignatureKind.SEAL:
+        when = chinese_date(value["date"]) if value.get("date") else BLANK_DATE
+        return f"（{slot.label}）　{when}"
+    opinion = f"意见：{value['opinion']}　" if value.get("opinion") else ""
+    names = "、".join(s.get("name", "") for s in (value.get("signers") or [value]))
     refused = "（拒绝签名）" if value.get("refused") else ""
+    when = chinese_date(value["date"]) if value.get("date") else BLANK_DATE
     return f"{opinion}{slot.label}：{names}{refused}　{when}"
+
+
+def page_footer(spec: FormSpec, values: dict) -> list[str]:
+    """The lines every printed page ends with (the form's ``every_page``): the statement and the
+    signer's line, e.g. the interviewee's on each page of an inquiry record."""
+    if spec.every_page is None:
+        return []
+    slot = spec.slot(spec.every_page.signature)
+    return [spec.every_page.statement, _signature_text(slot, values.get(slot.key))]
 
 
 def _signatures(spec: FormSpec, values: dict, st: dict) -> list[Flowable]:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from jlclient.domain.forms import FieldType, validate_values
 from jlclient.domain.model import Procedure
 from jlclient.printing import page
-from jlclient.printing.render import form_story
+from jlclient.printing.render import form_story, page_footer
 from jlclient.services.cases import find_case
 from jlclient.services.context import AppContext, ServiceError
 from jlclient.services.forms import load_form
@@ -39,7 +39,7 @@ def _final_values(s, record: TextRecord) -> dict:
     return json.loads(revision.content)
 
 
-def _with_party_names(s, spec, values: dict) -> dict:
+def with_party_names(s, spec, values: dict) -> dict:
     """Party fields hold the party's id when it was taken in at the window: print the name."""
     resolved = dict(values)
     for f in spec.fields:
@@ -78,12 +78,26 @@ def render_record(ctx: AppContext, record_id: int) -> Rendered:
         case = s.get(Case, record.case_id)
         spec = load_form(record.form)
         raw = _final_values(s, record)
-        values = _with_party_names(s, spec, raw)
+        values = with_party_names(s, spec, raw)
         agency = s.scalar(select(Agency)).name
         _check(spec, raw, case)
         case_id, stage = case.id, record.stage
-    pdf = page.build(form_story(spec, values, agency), spec.title, agency)
+    pdf = _build(spec, values, agency)
     return Rendered(pdf, spec.title, case_id, stage, record_id, spec.code)
+
+
+def _build(spec, values: dict, agency: str) -> bytes:
+    """The record on paper. A page-count field (``computed = "page_count"``) prints the pages the PDF
+    really has: laid out again with the count until the count it prints is the count it has."""
+    counted = [f.key for f in spec.fields if f.computed == "page_count"]
+    pdf = page.build(form_story(spec, values, agency), spec.title, agency, footer=page_footer(spec, values))
+    for _ in range(3):   # a longer number could push a line over a page once; it settles at once
+        pages = page.page_count(pdf)
+        if not counted or all(values.get(k) == pages for k in counted):
+            break
+        values = {**values, **{k: pages for k in counted}}
+        pdf = page.build(form_story(spec, values, agency), spec.title, agency, footer=page_footer(spec, values))
+    return pdf
 
 
 HOW = {"print": "打印件", "pdf": "PDF"}
