@@ -1,15 +1,13 @@
 """Recording time not counted (中止计算) or an approved extension (延长) of one running deadline."""
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtWidgets import QComboBox, QLineEdit, QSpinBox
 
 from jlclient.clock import today
 from jlclient.domain.deadlines import DeadlineStatus, SuspensionReason
 from jlclient.services import deadlines
 from jlclient.services.auth import CurrentUser
-from jlclient.services.context import AppContext, ServiceError
+from jlclient.services.context import AppContext
 from jlclient.ui.form_editors import DateEditor
 from jlclient.ui.service_dialog import ServiceDialog
 
@@ -49,13 +47,10 @@ class DeadlineDialog(ServiceDialog):
 
     def submit(self) -> None:
         if self.kind.currentData() == "SUSPENSION":
-            first, last = self.first.value(), self.last.value()
-            if not first or not last:
-                raise ServiceError("请填写中止的起止日期")
+            first, last = self.first.widget.required("中止起"), self.last.widget.required("中止止")
             deadlines.add_suspension(self.ctx, self.user.actor, self.case_id, self.rule.currentData(),
-                                     SuspensionReason(self.cause.currentData()), date.fromisoformat(first),
-                                     date.fromisoformat(last), self.reason.text())
+                                     SuspensionReason(self.cause.currentData()), first, last, self.reason.text())
         else:
             deadlines.add_extension(self.ctx, self.user.actor, self.case_id, self.rule.currentData(),
-                                    self.days.value(), date.fromisoformat(self.approved_on.value()),
+                                    self.days.value(), self.approved_on.widget.required("批准日期"),
                                     self.reason.text(), self.approver.text())

@@ -2,11 +2,11 @@
 session to its case with the six keys, and the reason spoken at an interruption."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from PySide6.QtCore import QDateTime, QEvent, Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDateTimeEdit, QHBoxLayout, QLabel, QLineEdit,
+from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit,
                                QListWidget, QListWidgetItem, QPlainTextEdit, QRadioButton, QWidget)
 
 from jlclient.clock import local, to_utc
@@ -18,13 +18,10 @@ from jlclient.services.cases import agency_officers
 from jlclient.services.context import AppContext, ServiceError
 from jlclient.services.footage import Classification, SessionView
 from jlclient.store.audit import utcnow
+from jlclient.ui.date_edit import DateEdit
 from jlclient.ui.service_dialog import ServiceDialog
 
 CaseRole = Qt.UserRole + 1
-
-
-def _py(value: QDateTime) -> datetime:
-    return value.toPython().replace(tzinfo=None, microsecond=0)
 
 
 def _officer_box(ctx: AppContext, selected: int | None) -> QComboBox:
@@ -99,15 +96,15 @@ class RemoteDutyDialog(ServiceDialog):
     def __init__(self, ctx: AppContext, user: CurrentUser, docking_id: int, parent=None):
         super().__init__("异地、连续执法的上传期限", parent)
         self.ctx, self.user, self.docking_id = ctx, user, docking_id
-        self.returned = QDateTimeEdit(QDateTime(local(utcnow())), objectName="returnedAt")
-        self.returned.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.returned = DateEdit(with_time=True, objectName="returnedAt")
+        self.returned.set_value(local(utcnow()).replace(second=0, microsecond=0))
         self.reason = QLineEdit(objectName="remoteReason")
         self.reason.setPlaceholderText("如：在边远山区连续执法三天，今日返回")
         self.form.addRow("返回单位的时间：", self.returned)
         self.form.addRow("情况说明：", self.reason)
 
     def submit(self) -> None:
-        cameras.declare_remote_duty(self.ctx, self.user.actor, self.docking_id, to_utc(_py(self.returned.dateTime())),
+        cameras.declare_remote_duty(self.ctx, self.user.actor, self.docking_id, to_utc(self.returned.required("返回单位的时间")),
                                     self.reason.text())
 
 
@@ -245,8 +242,7 @@ class SpokenReasonDialog(ServiceDialog):
         self.reason = QComboBox(objectName="interruptionReason")
         for code, label in footage.INTERRUPTION_REASONS.items():
             self.reason.addItem(label, code)
-        self.spoken = QDateTimeEdit(objectName="spokenAt")
-        self.spoken.setDisplayFormat("yyyy-MM-dd HH:mm:ss")
+        self.spoken = DateEdit(with_time=True, seconds=True, objectName="spokenAt")
         self.details = QLineEdit(objectName="interruptionDetails")
         self.form.addRow("中断：", self.gap)
         self.form.addRow("中断原因：", self.reason)
@@ -259,11 +255,11 @@ class SpokenReasonDialog(ServiceDialog):
     def _gap(self) -> None:
         g = self.gap.currentData()
         if g is not None:
-            self.spoken.setDateTime(QDateTime(g.end + timedelta(seconds=1)))
+            self.spoken.set_value(g.end.replace(microsecond=0) + timedelta(seconds=1))
 
     def submit(self) -> None:
         g = self.gap.currentData()
         if g is None:
             raise ServiceError("没有待说明的中断")
         footage.note_spoken_reason(self.ctx, self.user, g.after_id, self.reason.currentData(),
-                                   _py(self.spoken.dateTime()), self.details.text())
+                                   self.spoken.required("录像中语音说明的时间"), self.details.text())

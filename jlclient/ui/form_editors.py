@@ -2,21 +2,28 @@
 
 Each editor has ``widget``, ``value()`` (in the shape domain/forms.py documents) and
 ``set_value(v)``; an empty editor gives None so a draft keeps only what was typed.
+
+Every editor is worked by keys: Tab and Shift+Tab move between fields, Enter in a one-line field
+moves on (it never reaches the dialog's buttons, so it neither closes nor discards), a number is
+selected when entered so typing replaces it, a choice is made by typing or the arrow keys, and
+the wheel scrolls the page instead of changing a value (:mod:`jlclient.ui.wheel_guard`).
 """
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-from datetime import date, datetime
-
-from PySide6.QtCore import QDate, QDateTime, Qt
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDateTimeEdit, QFormLayout, QHBoxLayout, QHeaderView,
-                               QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton, QSpinBox,
-                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QAbstractSpinBox, QApplication, QCheckBox,
+                               QComboBox, QFormLayout, QHBoxLayout, QHeaderView, QLineEdit, QListWidget,
+                               QListWidgetItem, QPlainTextEdit, QPushButton, QSpinBox, QStyledItemDelegate, QTableWidget,
+                               QTableWidgetItem, QVBoxLayout, QWidget)
 
 from jlclient.domain.forms import MATERIAL_COLUMNS, MATERIAL_KINDS, FieldSpec, FieldType, SignatureKind, SignatureSlot
 from jlclient.domain.model import ServiceMethod
 from jlclient.services.records import FormContext as PageContext
+from jlclient.ui.date_edit import DateEdit
+from jlclient.ui.wheel_guard import guard_wheel
 
 
 class TextEditor:
@@ -39,42 +46,42 @@ class TextEditor:
 
 
 class DateEditor:
-    """A date, empty until chosen (Delete clears); calendar popup, keyboard entry."""
+    """A date (``with_time``: date and time) typed or picked from the calendar; None while empty.
+
+    A typed text that is not a date is given back as typed, so the form refuses it with its
+    problem named (a draft keeps it) and no other date is stored in its place; the field itself
+    is framed red and says why (``widget.error()``)."""
 
     def __init__(self, with_time: bool = False):
         self.with_time = with_time
-        self.widget = QDateTimeEdit() if with_time else QDateEdit()
-        self.widget.setCalendarPopup(True)
-        self.widget.setDisplayFormat("yyyy-MM-dd HH:mm" if with_time else "yyyy-MM-dd")
-        self.widget.setSpecialValueText(" ")  # the minimum shows as empty
-        self.widget.setMinimumDate(QDate(1900, 1, 1))
-        self.clear()
+        self.widget = DateEdit(with_time)
 
     def clear(self) -> None:
-        self.widget.setDate(self.widget.minimumDate())
+        self.widget.clear()
+        self.widget.normalise()
+
+    def error(self) -> str | None:
+        return self.widget.error()
 
     def value(self):
-        if self.widget.date() == self.widget.minimumDate():
+        if self.widget.error():
+            return self.widget.text().strip()
+        value = self.widget.value()
+        if value is None:
             return None
-        if self.with_time:
-            return self.widget.dateTime().toPython().replace(second=0, microsecond=0).isoformat(timespec="minutes")
-        return self.widget.date().toPython().isoformat()
+        return value.isoformat(timespec="minutes") if self.with_time else value.isoformat()
 
     def set_value(self, v) -> None:
-        if not v:
-            return self.clear()
-        if self.with_time:
-            dt = v if isinstance(v, datetime) else datetime.fromisoformat(str(v))
-            self.widget.setDateTime(QDateTime(dt))
-        else:
-            d = v if isinstance(v, date) else date.fromisoformat(str(v)[:10])
-            self.widget.setDate(QDate(d.year, d.month, d.day))
+        self.widget.set_value(v)
 
 
 class IntEditor:
+    """A whole number; entering the field selects it, so what is typed replaces it."""
+
     def __init__(self, spec: FieldSpec):
         self.widget = QSpinBox()
         self.widget.setRange(int(spec.min) if spec.min is not None else 0, int(spec.max) if spec.max else 999999)
+        select_on_focus(self.widget)
 
     def value(self):
         return self.widget.value()
@@ -165,8 +172,59 @@ class NameListEditor:
         self.widget.setText("、".join(p.get("name", "") for p in v or ()))
 
 
+class _MaterialCells(QStyledItemDelegate):
+    """Cell editors of a materials row: a number of copies, 原件/复印件, text. Tab in the last
+    cell leaves the table for the 添加一行 button, so a row after row is typed without the mouse."""
+
+    def __init__(self, editor: "MaterialsEditor"):
+        super().__init__(editor.table)
+        self.owner = editor
+
+    def createEditor(self, parent, option, index):  # noqa: N802 (Qt name)
+        column = MaterialsEditor.COLUMNS[index.column()]
+        if column == "copies":
+            box = QSpinBox(parent)
+            box.setRange(1, 99)
+        elif column == "kind":
+            box = QComboBox(parent)
+            for value, label in MATERIAL_KINDS.items():
+                box.addItem(label, value)
+        else:
+            return super().createEditor(parent, option, index)
+        guard_wheel(box)
+        return box
+
+    def setEditorData(self, editor, index):  # noqa: N802 (Qt name)
+        if isinstance(editor, QComboBox):
+            editor.setCurrentIndex(max(0, editor.findData(index.data(Qt.UserRole))))
+        elif isinstance(editor, QSpinBox):
+            editor.setValue(int(index.data(Qt.EditRole) or 1))
+        else:
+            super().setEditorData(editor, index)
+
+    def setModelData(self, editor, model, index):  # noqa: N802 (Qt name)
+        if isinstance(editor, QComboBox):
+            model.setData(index, editor.currentData(), Qt.UserRole)
+            model.setData(index, editor.currentText(), Qt.DisplayRole)
+        elif isinstance(editor, QSpinBox):
+            editor.interpretText()
+            model.setData(index, editor.value(), Qt.EditRole)
+        else:
+            super().setModelData(editor, model, index)
+
+    def eventFilter(self, editor, event) -> bool:  # noqa: N802 (Qt name)
+        last = self.owner.table.currentColumn() == len(MaterialsEditor.COLUMNS) - 1
+        if event.type() == QEvent.KeyPress and event.key() == Qt.Key_Tab and last and not event.modifiers():
+            self.commitData.emit(editor)
+            self.closeEditor.emit(editor, QAbstractItemDelegate.NoHint)
+            self.owner.add_button.setFocus(Qt.TabFocusReason)
+            return True
+        return super().eventFilter(editor, event)
+
+
 class MaterialsEditor:
-    """Rows of name, copies, original/copy, standard; rows added and removed with buttons."""
+    """Rows of name, copies, original/copy, standard. 添加一行 (or Alt+A) adds a row and starts
+    typing its name; Tab goes from cell to cell; a cell is edited by typing into it."""
     COLUMNS = tuple(MATERIAL_COLUMNS)
 
     def __init__(self):
@@ -175,8 +233,15 @@ class MaterialsEditor:
         self.table.setHorizontalHeaderLabels(list(MATERIAL_COLUMNS.values()))
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
         self.table.setMinimumHeight(110)
-        add, remove = QPushButton("添加一行"), QPushButton("删除所选行")
-        add.clicked.connect(lambda: self.add_row({}))
+        self.table.setTabKeyNavigation(False)   # Tab leaves the table unless a cell is being edited
+        self.table.setEditTriggers(QAbstractItemView.DoubleClicked | QAbstractItemView.EditKeyPressed
+                                   | QAbstractItemView.AnyKeyPressed | QAbstractItemView.SelectedClicked)
+        self.table.setItemDelegate(_MaterialCells(self))
+        add, remove = QPushButton("添加一行(&A)"), QPushButton("删除所选行")
+        add.setObjectName("addMaterial")
+        remove.setObjectName("removeMaterial")
+        self.add_button = add
+        add.clicked.connect(self._add_and_edit)
         remove.clicked.connect(lambda: self.table.removeRow(self.table.currentRow()))
         buttons = QHBoxLayout()
         buttons.addWidget(add)
@@ -187,30 +252,39 @@ class MaterialsEditor:
         layout.addWidget(self.table)
         layout.addLayout(buttons)
 
+    def _add_and_edit(self) -> None:
+        self.add_row({})
+        r = self.table.rowCount() - 1
+        self.table.setFocus(Qt.OtherFocusReason)
+        self.table.setCurrentCell(r, 0)
+        self.table.editItem(self.table.item(r, 0))
+
     def add_row(self, row: dict) -> None:
         r = self.table.rowCount()
         self.table.insertRow(r)
         self.table.setItem(r, 0, QTableWidgetItem(row.get("name", "")))
-        copies = QSpinBox()
-        copies.setRange(1, 99)
-        copies.setValue(int(row.get("copies", 1)))
-        self.table.setCellWidget(r, 1, copies)
-        kind = QComboBox()
-        for value, label in MATERIAL_KINDS.items():
-            kind.addItem(label, value)
-        kind.setCurrentIndex(max(0, kind.findData(row.get("kind", "original"))))
-        self.table.setCellWidget(r, 2, kind)
+        copies = QTableWidgetItem()
+        copies.setData(Qt.EditRole, int(row.get("copies", 1)))
+        self.table.setItem(r, 1, copies)
+        kind_value = row.get("kind", "original")
+        kind = QTableWidgetItem(MATERIAL_KINDS.get(kind_value, ""))
+        kind.setData(Qt.UserRole, kind_value if kind_value in MATERIAL_KINDS else "original")
+        self.table.setItem(r, 2, kind)
         self.table.setItem(r, 3, QTableWidgetItem(row.get("standard", "")))
+
+    def _cell(self, r: int, c: int, role=Qt.DisplayRole):
+        item = self.table.item(r, c)
+        return item.data(role) if item is not None else None
 
     def value(self):
         rows = []
         for r in range(self.table.rowCount()):
-            name = (self.table.item(r, 0).text() if self.table.item(r, 0) else "").strip()
+            name = (self._cell(r, 0) or "").strip()
             if not name:
                 continue
-            rows.append({"name": name, "copies": self.table.cellWidget(r, 1).value(),
-                         "kind": self.table.cellWidget(r, 2).currentData(),
-                         "standard": (self.table.item(r, 3).text() if self.table.item(r, 3) else "").strip()})
+            rows.append({"name": name, "copies": int(self._cell(r, 1, Qt.EditRole) or 1),
+                         "kind": self._cell(r, 2, Qt.UserRole),
+                         "standard": (self._cell(r, 3) or "").strip()})
         return rows or None
 
     def set_value(self, v) -> None:
@@ -219,7 +293,55 @@ class MaterialsEditor:
             self.add_row(row)
 
 
+class _FieldKeys(QObject):
+    """Enter in a one-line field moves to the next field, as Tab does, instead of reaching the
+    dialog's default button (which could close the page). Entering a number field selects it."""
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt name)
+        kind = event.type()
+        if kind == QEvent.KeyPress and event.key() in (Qt.Key_Return, Qt.Key_Enter) \
+                and event.modifiers() in (Qt.NoModifier, Qt.KeypadModifier):
+            watched.focusNextChild()   # a line edit finishes its editing as it loses the focus
+            return True
+        if kind == QEvent.FocusIn and isinstance(watched, QAbstractSpinBox) and event.reason() != Qt.PopupFocusReason:
+            QTimer.singleShot(0, watched.selectAll)   # after Qt has placed the cursor for a click
+        return False
+
+
+@lru_cache(maxsize=1)
+def _field_keys() -> _FieldKeys:
+    return _FieldKeys(QApplication.instance())
+
+
+def select_on_focus(box: QAbstractSpinBox) -> None:
+    box.installEventFilter(_field_keys())
+
+
+_ONE_LINE = (QLineEdit, QAbstractSpinBox, QComboBox, QCheckBox, QAbstractItemView)
+
+
+def enter_moves_on(widget) -> None:
+    """Enter in this field or its parts (line edits, numbers, closed choices, check boxes, lists)
+    moves to the next field; the inner line edit of a number or choice is its owner's business."""
+    for w in (widget, *widget.findChildren(QWidget)):
+        if isinstance(w, _ONE_LINE) and not isinstance(w.parentWidget(), (QAbstractSpinBox, QComboBox)):
+            w.installEventFilter(_field_keys())
+
+
 def field_editor(spec: FieldSpec, context: PageContext):
+    """The editor of one field, worked by keys (Enter moves on) and deaf to the wheel."""
+    editor = _editor_for(spec, context)
+    prepare_keys(editor.widget)
+    return editor
+
+
+def prepare_keys(widget) -> None:
+    """Enter moves on and the wheel scrolls the page, for a field editor and its parts."""
+    enter_moves_on(widget)
+    guard_wheel(*(w for w in (widget, *widget.findChildren(QWidget)) if isinstance(w, (QComboBox, QAbstractSpinBox))))
+
+
+def _editor_for(spec: FieldSpec, context: PageContext):
     t = spec.type
     if t in (FieldType.TEXT, FieldType.PHONE, FieldType.RESIDENT_ID, FieldType.CREDIT_CODE, FieldType.MONEY):
         return TextEditor()
@@ -289,6 +411,7 @@ class SignatureEditor:
         if slot.dated:
             self.parts["date"] = DateEditor()
             form.addRow("日期：", self.parts["date"].widget)
+        prepare_keys(self.widget)
 
     def value(self):
         parts = {k: e.value() for k, e in self.parts.items()}

@@ -2,8 +2,7 @@
 the player, the ledger (检查台账) exported as PDF, per-officer figures (seed 002 Art. 19, 003 Art. 22)."""
 from __future__ import annotations
 
-from PySide6.QtCore import QDate
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QGroupBox,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox,
                                QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QSplitter, QVBoxLayout, QWidget)
 from PySide6.QtCore import Qt
 
@@ -13,6 +12,7 @@ from jlclient.services import spot_checks
 from jlclient.services.auth import CurrentUser
 from jlclient.services.context import AppContext, ServiceError
 from jlclient.printing.labels import duration_text
+from jlclient.ui.date_edit import DateEdit
 from jlclient.ui.tables import fill, table, warn, when
 
 
@@ -24,8 +24,10 @@ class PlanDialog(QDialog):
         self.ctx, self.user, self.plan_id = ctx, user, None
         self.setWindowTitle(self.tr("新建抽检计划"))
         now = today()                       # the agency's date, not this machine's
-        self.period_from = QDateEdit(QDate(now.year, now.month, 1), objectName="periodFrom", calendarPopup=True)
-        self.period_to = QDateEdit(QDate(now), objectName="periodTo", calendarPopup=True)
+        self.period_from = DateEdit(objectName="periodFrom")
+        self.period_from.set_value(now.replace(day=1))
+        self.period_to = DateEdit(objectName="periodTo")
+        self.period_to.set_value(now)
         self.scope_kind = QComboBox(objectName="scopeKind")
         for k in ScopeKind:
             self.scope_kind.addItem(k.label, k)
@@ -77,7 +79,8 @@ class PlanDialog(QDialog):
             return
         try:
             self.plan_id = spot_checks.create_plan(
-                self.ctx, self.user, self.period_from.date().toPython(), self.period_to.date().toPython(),
+                self.ctx, self.user, self.period_from.required(self.tr("检查期间起")),
+                self.period_to.required(self.tr("检查期间止")),
                 ScopeKind(self.scope_kind.currentData()), self._value() or "", SizeKind(self.size_kind.currentData()),
                 self.size.value(),
                 [i for i, c in self.items.items() if c.isChecked()], int(seed_text) if seed_text else None)

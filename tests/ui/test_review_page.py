@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 import tests.support.case_builder as cb
 from jlclient.domain.av_access import AvClass, RestrictedReason
+from jlclient.clock import today
 from jlclient.domain.spot_check import CheckItem
 from jlclient.services import av_access, spot_checks
 from jlclient.store.audit import utcnow
@@ -16,7 +17,7 @@ from jlclient.ui.print_preview import PdfPreview
 from jlclient.ui.review_page import ClassifyDialog, RequestDialog, ReviewPage
 from jlclient.ui.spot_check_tab import PlanDialog
 from tests.support.dialogs import answer_dialog
-from tests.support.keys import type_text
+from tests.support.keys import Keys, type_text
 
 
 def _page(qtbot, ctx, user) -> ReviewPage:
@@ -103,8 +104,9 @@ def test_a_plan_is_drawn_from_the_dialog_and_the_ledger_exported(qtbot, demo_ctx
     page.tabs.setCurrentWidget(tab)
 
     def draw(dialog):
-        dialog.period_from.setDate(dialog.period_from.date().addDays(-3))
-        dialog.period_to.setDate(dialog.period_to.date().addDays(1))
+        keys = Keys(qtbot)
+        keys.replace(dialog.period_from, f"{today() - timedelta(days=3)}")
+        keys.replace(dialog.period_to, f"{today() + timedelta(days=1):%Y%m%d}")
         dialog.scope_kind.setCurrentIndex(1)                   # 按执法人员
         assert [dialog.scope_value.itemText(i) for i in range(dialog.scope_value.count())] == ["王强"]
         dialog.size.setValue(2)

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QDialogButtonBox
 from sqlalchemy import select
 
 import tests.support.case_builder as cb
+from jlclient.clock import today
 from jlclient.domain.spot_check import CheckItem
 from jlclient.services import av_access
 from jlclient.store.audit import utcnow
@@ -18,7 +19,7 @@ from jlclient.ui.review_page import ReviewPage
 from jlclient.ui.spot_check_tab import PlanDialog
 from tests.support.clips import write_clip
 from tests.support.dialogs import answer_dialog
-from tests.support.keys import type_text
+from tests.support.keys import Keys, type_text
 from tests.support.pdf import pdftotext, squash
 
 
@@ -34,8 +35,9 @@ def test_plan_sample_play_mark_record_and_ledger(qtbot, demo_ctx, login_as, tmp_
     page.tabs.setCurrentWidget(tab)
 
     def draw(dialog):
-        dialog.period_from.setDate(dialog.period_from.date().addDays(-2))
-        dialog.period_to.setDate(dialog.period_to.date().addDays(1))
+        keys = Keys(qtbot)
+        keys.replace(dialog.period_from, f"{today() - timedelta(days=2)}")
+        keys.replace(dialog.period_to, f"{today() + timedelta(days=1):%Y/%m/%d}")
         qtbot.mouseClick(dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.Ok), Qt.LeftButton)
     answer_dialog(PlanDialog, draw)
     qtbot.mouseClick(tab.new_button, Qt.LeftButton)
