@@ -21,14 +21,13 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timedelta
 
-from PySide6.QtCore import QDate, QPoint, Qt, Signal
+from PySide6.QtCore import QDate, QLocale, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QBrush, QColor, QIcon, QPainter, QPixmap, QTextCharFormat
 from PySide6.QtWidgets import QCalendarWidget, QFrame, QLineEdit, QToolTip, QVBoxLayout
 
 from jlclient.clock import today
 from jlclient.domain.workdays import WorkCalendar
 from jlclient.services.context import ServiceError
-from jlclient.ui.qt_chinese import CHINA
 
 DATE_EXAMPLE = "2026-12-03"
 DATETIME_EXAMPLE = "2026-12-03 08:30"
@@ -82,8 +81,8 @@ def _match_time(text: str, seconds: bool) -> time | None:
         if m is None:
             continue
         hour, minute, second = int(m.group("h")), int(m.group("mi")), int(m.group("s") or 0)
-        if m.group("s") and not seconds:
-            return None
+        if second and not seconds:
+            return None   # a field kept to the minute takes ":00" (a stored time), never other seconds
         if hour > 23 or minute > 59 or second > 59:
             raise DateInputError(f"时间不存在：{text}（小时应为 0 至 23，分、秒应为 0 至 59）")
         return time(hour, minute, second)
@@ -145,7 +144,7 @@ class CalendarPopup(QFrame):
         self.setObjectName("calendarPopup")
         self.work_calendar = work_calendar or WorkCalendar()
         self.calendar = QCalendarWidget(objectName="calendar")
-        self.calendar.setLocale(CHINA)            # set on the widget: it must not follow the system
+        self.calendar.setLocale(QLocale(QLocale.Chinese, QLocale.China))   # on the widget: never the system's
         self.calendar.setFirstDayOfWeek(Qt.Monday)
         self.calendar.setVerticalHeaderFormat(QCalendarWidget.NoVerticalHeader)
         self.calendar.setGridVisible(True)

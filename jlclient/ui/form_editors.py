@@ -328,6 +328,16 @@ def enter_moves_on(widget) -> None:
             w.installEventFilter(_field_keys())
 
 
+def entry_error(editor, key: str) -> str | None:
+    """Why the text typed into a field, or into a part of a signature ("slot.date"), is not a value
+    (日期无法识别：…), in the field's own words; None when the field has no such complaint."""
+    part = key.split(".", 1)[1] if "." in key else None
+    if part is not None:
+        editor = getattr(editor, "parts", {}).get(part)
+    error = getattr(editor, "error", None)
+    return error() if callable(error) else None
+
+
 def field_editor(spec: FieldSpec, context: PageContext):
     """The editor of one field, worked by keys (Enter moves on) and deaf to the wheel."""
     editor = _editor_for(spec, context)

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from jlclient.domain.forms import FieldProblem, FieldType, FormSpec, active_method
-from jlclient.ui.form_editors import PageContext, SignatureEditor, field_editor
+from jlclient.ui.form_editors import PageContext, SignatureEditor, entry_error, field_editor
 
 _BAD = "border: 1px solid #c0392b;"
 
@@ -100,6 +100,8 @@ class FormPage(QScrollArea):
             if editor is not None:  # a selector, so the frame does not cascade to the editor's children
                 editor.widget.setAttribute(Qt.WA_StyledBackground, True)
                 editor.widget.setStyleSheet(f"#{editor.widget.objectName()} {{ {_BAD} }}")
-        self.problem_label.setText("\n".join(f"• {p.label}：{p.message}" for p in problems))
+        self.problem_label.setText("\n".join(
+            f"• {p.label}：{entry_error(self.editors.get(p.key.split('[')[0].split('.')[0]), p.key) or p.message}"
+            for p in problems))
         if problems:
             self.ensureVisible(0, 0)

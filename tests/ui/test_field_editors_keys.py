@@ -434,3 +434,59 @@ def test_a_date_edit_on_its_own_gives_dates_and_required_names_the_field(qtbot, 
     keys.press("Ctrl+A", "Delete")
     with pytest.raises(Exception, match="请填写返回日期"):
         edit.required("返回日期")
+
+
+# --- in a real stage form -----------------------------------------------------------------------
+
+def test_finishing_a_stage_form_with_an_impossible_date_is_refused_in_the_fields_words(qtbot, demo_ctx, login_as,
+                                                                                     keys):
+    from sqlalchemy import select
+
+    from jlclient.services import records
+    from jlclient.store.models import Case
+    from jlclient.ui.stage_wizard import StageWizard
+    with demo_ctx.db.read() as s:
+        case_id = s.scalar(select(Case.id).where(Case.procedure == "PENALTY"))
+    wizard = StageWizard(demo_ctx, login_as("officer"), case_id)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.activateWindow()
+    qtbot.waitUntil(wizard.isActiveWindow)
+    page = wizard.page()
+    assert page.spec.code == "inspection_record"
+    keys.type(page.editors["started_at"].widget, "2026-02-30 09:00")
+    keys.press("Enter")                                     # moves on; the wizard stays open
+    assert wizard.isVisible() and QApplication.focusWidget() is page.editors["ended_at"].widget
+    keys.press("Ctrl+Return")                               # 完成本页
+    problems = page.problem_label.text()
+    assert "检查开始时间：日期不存在：2026-02-30 09:00（2026年2月没有30日）" in problems
+    assert not any(r.form == "inspection_record" and r.final for r in records.records_of(demo_ctx, case_id))
+
+
+def test_remote_duty_return_time_is_typed_in_local_time_and_stored_in_utc(qtbot, demo_ctx, login_as, keys, tmp_path):
+    from datetime import datetime
+
+    from sqlalchemy import select
+
+    from jlclient.clock import local, to_utc
+    from jlclient.devices.layouts import recognise
+    from jlclient.devices.simulator import simulate
+    from jlclient.services import cameras
+    from jlclient.store.audit import utcnow
+    from jlclient.store.models import UploadExemption
+    from jlclient.ui.footage_dialogs import RemoteDutyDialog
+    simulate(tmp_path / "cam", "dcim-imp", segments=1, segment_seconds=2)
+    view, _, _ = cameras.dock_found(demo_ctx, "user:officer", recognise(tmp_path / "cam"))
+    dialog = RemoteDutyDialog(demo_ctx, login_as("officer"), view.docking_id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    shown = datetime.fromisoformat(dialog.returned.text())       # defaults to now, as the agency's clock reads
+    assert abs(shown - local(utcnow())) < timedelta(minutes=2)
+    yesterday = today() - timedelta(days=1)
+    keys.replace(dialog.returned, f"{yesterday:%Y%m%d} 1730")
+    keys.type(dialog.reason, "在边远山区连续执法三天")
+    keys.press("Enter")                                          # OK
+    assert dialog.result() == dialog.DialogCode.Accepted
+    with demo_ctx.db.read() as s:
+        row = s.scalar(select(UploadExemption).where(UploadExemption.docking_id == view.docking_id))
+    assert row.returned_at == to_utc(datetime.combine(yesterday, datetime.min.time()).replace(hour=17, minute=30))
