@@ -15,6 +15,13 @@ class IdCheck:
     ok: bool
     value: str          # normalised (upper case, no spaces) when ok
     message: str = ""
+    warning: str = ""   # accepted, but something could not be verified: the clerk checks the card
+
+
+# The library knows each area code only for the years it was in use; a card issued under an
+# older or newer code, or a code it does not list, is real all the same when its check digit
+# holds: the clerk checks it against the card instead of turning the person away.
+UNVERIFIED_AREA = "校验位正确，但地区码或出生日期未能核验，请核对证件原件"
 
 
 _REASONS = (
@@ -33,9 +40,15 @@ def _reason(exc: ValidationError) -> str:
 
 
 def check_resident_id(number: str) -> IdCheck:
-    """18-digit 居民身份证号码 with GB 11643 check digit and a real birth date."""
+    """18-digit 居民身份证号码 with GB 11643 check digit and a real birth date; an area code the
+    library does not accept for that birth year passes with ``warning``."""
+    number = normalise_number(number)
+    if not number:
+        return IdCheck(False, number, "请填写身份证号码（18 位，最后一位可为 X）；没有证件的，请选择“无证照”并写明原因")
     try:
         value = ric.validate(number)
+    except InvalidComponent:
+        return _unverified_area(number)
     except ValidationError as exc:
         return IdCheck(False, number, f"身份证号码{_reason(exc)}（应为 18 位，最后一位可为 X）")
     if len(value) != 18:  # 15-digit first-generation numbers are no longer valid cards
@@ -45,8 +58,66 @@ def check_resident_id(number: str) -> IdCheck:
 
 def check_credit_code(number: str) -> IdCheck:
     """18-character 统一社会信用代码 with GB 32100 check character."""
+    number = normalise_number(number)
+    if not number:
+        return IdCheck(False, number, "请填写统一社会信用代码（18 位）；没有证照的，请选择“无证照”并写明原因")
     try:
         value = uscc.validate(number)
     except ValidationError as exc:
         return IdCheck(False, number, f"统一社会信用代码{_reason(exc)}（应为 18 位数字或大写字母）")
     return IdCheck(True, value)
+
+
+def normalise_number(number: str) -> str:
+    """As typed or pasted: spaces (also full-width) and hyphens dropped, full-width characters
+    made half-width, letters upper case."""
+    half = "".join(chr(ord(c) - 0xFEE0) if "！" <= c <= "～" else c for c in number)
+    return "".join(c for c in half if not c.isspace() and c != "-").upper()
+
+
+def _unverified_area(number: str) -> IdCheck:
+    """The check digit held, the library refused the date or area: a real date passes with a warning."""
+    try:
+        ric.get_birth_date(number)
+    except ValidationError:
+        return IdCheck(False, number, "身份证号码中的出生日期无效，请核对（第 7–14 位为出生年月日）")
+    return IdCheck(True, number, warning=UNVERIFIED_AREA)
+
+
+class PhoneError(ValueError):
+    """Not a plausible telephone number; the message says what a good one looks like."""
+
+
+_PHONE_HINT = "请填写手机号码（11 位）或带区号的座机号码（如 0311-82512345）"
+
+
+def normalise_phone(text: str) -> str:
+    """A telephone number as people write it — with spaces, hyphens, brackets, +86, full-width
+    digits — in one form: 13900001111, 0311-82512345 (extension after a further hyphen),
+    400-123-4567, 12345. An empty text stays empty; an implausible one raises PhoneError."""
+    half = "".join(chr(ord(c) - 0xFEE0) if "！" <= c <= "～" else c for c in text).strip()
+    if not half:
+        return ""
+    main, _, extension = half.replace("转", ",").replace("ext", ",").partition(",")
+    digits = "".join(c for c in main if c.isdigit())
+    if any(not (c.isdigit() or c in " -()+（）") for c in main) or (extension and not extension.strip().isdigit()):
+        raise PhoneError(f"电话号码“{text.strip()}”含有不能识别的字符；{_PHONE_HINT}")
+    if main.lstrip().startswith("+") or (len(digits) == 13 and digits.startswith("86")):
+        digits = digits[2:] if digits.startswith("86") else digits
+    if digits.startswith("0086"):
+        digits = digits[4:]
+    ext = f"-{extension.strip()}" if extension else ""
+    if len(digits) == 11 and digits[0] == "1" and digits[1] in "3456789":
+        return digits + ext
+    if digits[:3] in ("400", "800") and len(digits) == 10:
+        return f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"
+    if len(digits) == 5 and digits[0] == "1":   # 12345 and other service lines
+        return digits
+    if digits.startswith("0"):
+        area = 3 if digits[1] in "12" else 4
+        local_number = digits[area:]
+        if 7 <= len(local_number) <= 8 and local_number[0] != "0":
+            return f"{digits[:area]}-{local_number}{ext}"
+    elif 7 <= len(digits) <= 8 and digits[0] != "0":
+        return digits + ext
+    raise PhoneError(f"电话号码“{text.strip()}”位数或格式不对；{_PHONE_HINT}")

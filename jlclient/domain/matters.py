@@ -32,13 +32,24 @@ class Matter:
 
 @dataclass(frozen=True)
 class MaterialCheck:
-    """One material as the clerk checked it at the desk."""
+    """One material as the clerk checked it at the desk; copies and 原件/复印件 as the
+    catalogue asks unless the clerk saw otherwise."""
     name: str
     received: bool
-    copies: int = 1
-    original: bool = True
+    copies: int | None = None
+    original: bool | None = None
     file_hash: str = ""  # the captured scan in the evidence store, if any
     size: int = 0
+
+
+def receipt_row(matter: Matter, check: MaterialCheck) -> dict:
+    """A received material as the receipt lists it: 原件/复印件, copies and 标准 from the matter
+    catalogue, overridden by what the clerk marked."""
+    listed = next((m for m in matter.materials if m.name == check.name), None)
+    original = check.original if check.original is not None else (listed.original if listed else True)
+    copies = check.copies if check.copies is not None else (listed.copies if listed else 1)
+    return {"name": check.name, "copies": copies, "kind": "original" if original else "copy",
+            "standard": listed.standard if listed else ""}
 
 
 _MATTER_KEYS = {"code", "name", "procedure", "basis", "promised_days", "materials"}

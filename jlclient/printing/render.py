@@ -81,12 +81,15 @@ def grid(rows: list[list], widths: list[float], header: bool = False) -> Table:
 
 
 def printed_fields(spec: FormSpec, values: dict) -> list[FieldSpec]:
-    """The form's fields, without the groups of service methods other than the one chosen."""
+    """The form's fields, without the groups of service methods other than the one chosen, nor
+    an optional list nobody used (补正收到的材料 before any correction)."""
     method = active_method(spec, values)
     groups = {g.key: g for g in spec.groups}
 
     def applies(f: FieldSpec) -> bool:
         group = groups.get(f.group) if f.group else None
+        if f.type is FieldType.MATERIALS and not f.required and not values.get(f.key):
+            return False
         return group is None or not group.methods or (method is not None and method in group.methods)
     return [f for f in spec.fields if applies(f)]
 
@@ -135,13 +138,14 @@ def _long_text(f: FieldSpec, text: str, st: dict) -> list[Flowable]:
 
 def _materials(spec: FormSpec, values: dict, st: dict) -> list[Flowable]:
     out = []
-    for f in (f for f in spec.fields if f.type is FieldType.MATERIALS):
-        rows = [[para(h, st["cell"]) for h in ("序号", f.label, "份数", "原件/复印件")]]
+    for f in (f for f in printed_fields(spec, values) if f.type is FieldType.MATERIALS):
+        rows = [[para(h, st["cell"]) for h in ("序号", f.label, "份数", "原件/复印件", "标准")]]
         for i, m in enumerate(values.get(f.key) or [], 1):
             kind = {"original": "原件", "copy": "复印件"}.get(m.get("kind", ""), m.get("kind", ""))
             rows.append([para(str(i), st["cell"]), para(str(m.get("name", "")), st["cell"]),
-                         para(str(m.get("copies", "")), st["cell"]), para(kind, st["cell"])])
-        out += [Spacer(1, 4), grid(rows, [14 * mm, TEXT_WIDTH - 64 * mm, 20 * mm, 30 * mm])]
+                         para(str(m.get("copies", "")), st["cell"]), para(kind, st["cell"]),
+                         para(str(m.get("standard") or ""), st["cell"])])
+        out += [Spacer(1, 4), grid(rows, [12 * mm, TEXT_WIDTH - 100 * mm, 14 * mm, 24 * mm, 50 * mm])]
     return out
 
 

@@ -173,9 +173,10 @@ def open_case(ctx: AppContext, actor: str, new: NewCase) -> CaseRow:
 def add_case(s: Session, actor: str, new: NewCase) -> Case:
     party = find_or_add(s, actor, new.party)
     opened = new.opened_at or utcnow()
-    title = f"{party.name}{new.matter}案" if new.procedure is not Procedure.PERMIT else f"{party.name}申请{new.matter}"
+    matter = new.matter.strip()   # 案由 as typed may carry spaces at either end
+    title = f"{party.name}{matter}案" if new.procedure is not Procedure.PERMIT else f"{party.name}申请{matter}"
     case = Case(number=next_number(s, new.procedure, opened.year), title=title, procedure=new.procedure.value,
-                start_mode=new.start_mode.value, matter=new.matter.strip(), stage=Stage.INITIATION.value,
+                start_mode=new.start_mode.value, matter=matter, stage=Stage.INITIATION.value,
                 status=CaseStatus.OPEN.value, handling_unit=new.handling_unit, party_name=party.name,
                 opened_at=opened, created_by=actor)
     case.search_text = search_text(case.number, case.title, case.matter, party.name)

@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session
 
 from jlclient.domain.forms import FieldProblem, FormSpec, validate_values
 from jlclient.domain.model import Procedure, Stage
-from jlclient.services import cases
+from jlclient.services import cases, numbering
 from jlclient.services.context import AppContext, ServiceError
 from jlclient.services.forms import load_form
-from jlclient.store.models import (Agency, AvRecord, Case, CaseOfficer, CaseParty, ElectronicRecord, Officer, TextRecord,
+from jlclient.store.models import (AvRecord, Case, CaseOfficer, CaseParty, ElectronicRecord, Officer, TextRecord,
                                    TextRecordRevision)
 
 
@@ -56,6 +56,7 @@ class FormContext:
     assigned: frozenset[str] = frozenset()             # 执法证号 of the case's officers
     files: tuple[tuple[str, str], ...] = ()            # (reference, title)
     defaults: dict | None = None                       # field key -> value
+    by_form: dict | None = None                        # form code -> {field key -> value}, over defaults
 
 
 # Field keys every form understands the same way, filled from the case.
@@ -80,7 +81,13 @@ def form_context(ctx: AppContext, case_id: int) -> FormContext:
         if parties:
             defaults.update({key: str(parties[0][0]) for key in _PARTY_KEYS})
         defaults["officers"] = [{"name": n, "cert_no": c} for n, c in officers if c in assigned]
-        return FormContext(parties, officers, assigned, files, defaults)
+        return FormContext(parties, officers, assigned, files, defaults, _window_defaults(s, case))
+
+
+def _window_defaults(s: Session, case: Case) -> dict:
+    """Per form: the acceptance-stage notices as the case tells them (services/intake.py)."""
+    from jlclient.services.intake import window_form_defaults   # intake builds on this module
+    return window_form_defaults(s, case)
 
 
 @dataclass(frozen=True)
@@ -118,24 +125,21 @@ def save_form_in(s: Session, actor: str, case: Case, form_code: str, values: dic
                  record_id: int | None = None, note: str = "") -> TextRecord:
     """The same inside a caller's unit of work (intake writes several records at once)."""
     spec = load_form(form_code)
+    numbered = numbering.prepare(s, spec, values, record_id) if final else None  # 文号 checked or proposed
+    values = numbered.values if numbered else values
     problems = validate_values(spec, values, final=final, procedure=Procedure(case.procedure))
+    problems = [*problems, *(numbered.problems if numbered else ())]
     if final and problems:
         raise FormIncomplete(problems)
     data = to_json_value(values)
     if record_id is None:
-        return cases.add_text_record(s, actor, case, _stage_for(spec, case), spec.code, spec.title, data, final=final)
-    record = _record_of(s, case.id, record_id)
+        record = cases.new_text_record(s, actor, case, _stage_for(spec, case), spec.code, spec.title)
+    else:
+        record = _record_of(s, case.id, record_id)
+    if numbered:   # registered once the record exists; a number lost to another workstation moves on
+        data = to_json_value(numbering.assign(s, actor, spec, numbered, record))
     cases.add_revision(s, actor, record, data, note, final=final)
     return record
-
-
-def next_doc_number(s: Session, form_code: str, kind: str, year: int) -> str:
-    """文号: agency abbreviation + kind + 〔year〕 + sequence of that form in the year."""
-    short = s.scalar(select(Agency.short_name)) or ""
-    used = s.scalar(select(func.count(TextRecord.id)).where(
-        TextRecord.form == form_code, TextRecord.created_at >= datetime(year, 1, 1),
-        TextRecord.created_at < datetime(year + 1, 1, 1)))
-    return f"{short}{kind}〔{year}〕{used + 1}号"
 
 
 def _stage_for(spec: FormSpec, case: Case) -> Stage:

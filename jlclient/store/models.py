@@ -97,6 +97,7 @@ class User(Audited, Base):
 
 class Party(Audited, Base):
     __tablename__ = "party"
+    _added = {"no_id_reason": ""}  # migration 0012
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))  # PERSON | ORGANISATION
     name: Mapped[str] = mapped_column(String(200))
@@ -104,6 +105,8 @@ class Party(Audited, Base):
     credit_code: Mapped[str | None] = mapped_column(String(18))    # 统一社会信用代码
     phone: Mapped[str] = mapped_column(String(40), default="")
     address: Mapped[str] = mapped_column(String(300), default="")
+    # 无证照: why the party has neither 身份证号 nor 统一社会信用代码 (an unlicensed operator, say)
+    no_id_reason: Mapped[str] = mapped_column(String(200), default="")
 
 
 class Case(Audited, Base):

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QFormLayout, QGroupBo
 
 from jlclient.domain.archiving import FILERS
 from jlclient.domain.model import CaseStatus, Role
-from jlclient.services import cases, printing
+from jlclient.services import cases, intake, printing
 from jlclient.services.auth import CurrentUser
 from jlclient.services.cases import CaseDetail
 from jlclient.services.context import AppContext, ServiceError
@@ -196,6 +196,10 @@ class CasesPage(QWidget):
         self.intake_button = QPushButton(self.tr("窗口收件… (Ctrl+N)"), objectName="intake")
         self.intake_button.setVisible(user.has(Role.CLERK))
         self.intake_button.clicked.connect(self.take_in)
+        self.supplement_button = QPushButton(self.tr("补正材料接收…"), objectName="supplement")
+        self.supplement_button.setVisible(user.has(Role.CLERK))
+        self.supplement_button.setEnabled(False)   # a case in 受理 with a correction notice
+        self.supplement_button.clicked.connect(self.receive_supplement)
         self.initiate_button = QPushButton(self.tr("依职权立案…"), objectName="initiate")
         self.initiate_button.setVisible(user.has(Role.OFFICER))
         self.initiate_button.clicked.connect(self.initiate)
@@ -205,6 +209,7 @@ class CasesPage(QWidget):
         top.addWidget(self.filter, 1)
         top.addWidget(self.work_button)
         top.addWidget(self.intake_button)
+        top.addWidget(self.supplement_button)
         top.addWidget(self.initiate_button)
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -227,8 +232,23 @@ class CasesPage(QWidget):
 
     def take_in(self) -> None:
         dialog = IntakeDialog(self.ctx, self.user, self)
-        if dialog.exec() == QDialog.Accepted and dialog.result_:
-            self._select_new(dialog.result_.case_id)
+        dialog.exec()
+        if dialog.outcome:   # registered: shown even when the last page is closed with Esc
+            self._select_new(dialog.outcome.case_id)
+
+    def receive_supplement(self) -> None:
+        case_id = self.current_case_id()
+        if case_id is None:
+            return
+        from jlclient.ui.supplement_dialog import SupplementDialog
+        try:
+            dialog = SupplementDialog(self.ctx, self.user, case_id, self)
+        except ServiceError as exc:
+            QMessageBox.information(self, self.tr("补正材料接收"), str(exc))
+            return
+        dialog.exec()
+        if dialog.outcome:
+            self._refresh(case_id)
 
     def initiate(self) -> None:
         dialog = InitiationDialog(self.ctx, self.user, self)
@@ -312,6 +332,7 @@ class CasesPage(QWidget):
         self._show_case(case_id)
 
     def _show_case(self, case_id: int) -> None:
+        self.supplement_button.setEnabled(self.user.has(Role.CLERK) and intake.awaiting_correction(self.ctx, case_id))
         self.view.show_case(cases.case_detail(self.ctx, case_id), case_deadlines(self.ctx, case_id),
                             check_case(self.ctx, case_id))
 

@@ -38,7 +38,7 @@ class FormPage(QScrollArea):
         self._build(context)
         self.layout_.addStretch(1)
         self.setWidget(body)
-        self.set_values(context.defaults or {})
+        self.set_values({**(context.defaults or {}), **((getattr(context, "by_form", None) or {}).get(spec.code) or {})})
         method = spec.method_field
         if method is not None:
             self.editors[method.key].widget.currentIndexChanged.connect(self._show_method_groups)

@@ -2,7 +2,8 @@
 is then filled in the stage wizard."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit,
+                               QVBoxLayout)
 
 from jlclient.domain.model import START_MODES, Procedure, StartMode
 from jlclient.services import cases
@@ -32,6 +33,12 @@ class InitiationDialog(QDialog):
         self.party = QLineEdit(objectName="partyName")
         self.number = QLineEdit(objectName="partyNumber")
         self.number.setPlaceholderText(self.tr("统一社会信用代码或居民身份证号码"))
+        self.no_id = QCheckBox(self.tr("无证照（须写明原因）"), objectName="noId")
+        self.no_id_reason = QLineEdit(objectName="noIdReason")
+        self.no_id_reason.setPlaceholderText(self.tr("如：无照经营，当事人未办理营业执照"))
+        self.no_id_reason.setEnabled(False)
+        self.no_id.toggled.connect(self.no_id_reason.setEnabled)
+        self.no_id.toggled.connect(self.number.setDisabled)
         self.agency_officers = cases.agency_officers(ctx)
         self.officers = OfficerPicker(FormContext(
             officers=tuple((o.name, o.cert_no) for o in self.agency_officers),
@@ -49,6 +56,7 @@ class InitiationDialog(QDialog):
         form.addRow(self.tr("当事人类型："), self.kind)
         form.addRow(self.tr("当事人名称/姓名："), self.party)
         form.addRow(self.tr("证件号码："), self.number)
+        form.addRow(self.no_id, self.no_id_reason)
         form.addRow(self.tr("承办执法人员（行政处罚不少于两人）："), self.officers.widget)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -60,9 +68,14 @@ class InitiationDialog(QDialog):
         chosen = {o["cert_no"] for o in self.officers.value() or ()}
         ids = tuple(o.id for o in self.agency_officers if o.cert_no in chosen)
         unit = next((o.unit for o in self.agency_officers if o.id == self.user.officer_id), "") or "综合执法科"
-        new = cases.NewCase(Procedure(self.procedure.currentData()), StartMode.EX_OFFICIO, self.matter.text(),
-                            PartyInput(self.kind.currentData(), self.party.text(), self.number.text().strip()),
-                            unit, ids)
+        reason = self.no_id_reason.text().strip() if self.no_id.isChecked() else ""
+        if self.no_id.isChecked() and not reason:
+            self.error.setText(self.tr("选择“无证照”的，请写明原因"))
+            return
+        party = PartyInput(self.kind.currentData(), self.party.text().strip(),
+                           "" if reason else self.number.text().strip(), no_id_reason=reason)
+        new = cases.NewCase(Procedure(self.procedure.currentData()), StartMode.EX_OFFICIO, self.matter.text().strip(),
+                            party, unit, ids)
         try:
             self.case = cases.open_case(self.ctx, self.user.actor, new)
         except ServiceError as exc:
