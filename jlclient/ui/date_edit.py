@@ -210,6 +210,7 @@ class DateEdit(QLineEdit):
         self.popup: CalendarPopup | None = None
         self.setPlaceholderText("年-月-日" + (" 时:分" + (":秒" if seconds else "") if with_time else ""))
         self.setAccessibleDescription(self.hint())
+        self.setToolTip(self.hint())   # a form may put the field's help here instead
         action = self.addAction(_calendar_icon(), QLineEdit.TrailingPosition)
         action.setToolTip(self.tr("打开日历（F4）"))
         action.triggered.connect(self.open_calendar)

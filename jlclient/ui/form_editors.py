@@ -304,7 +304,7 @@ class _FieldKeys(QObject):
             watched.focusNextChild()   # a line edit finishes its editing as it loses the focus
             return True
         if kind == QEvent.FocusIn and isinstance(watched, QAbstractSpinBox) and event.reason() != Qt.PopupFocusReason:
-            QTimer.singleShot(0, watched.selectAll)   # after Qt has placed the cursor for a click
+            QTimer.singleShot(0, watched, watched.selectAll)   # after Qt has placed the cursor for a click
         return False
 
 
