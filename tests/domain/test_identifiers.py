@@ -1,9 +1,10 @@
 """身份证号 and 统一社会信用代码 checks, with property-based tests of the check characters."""
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from stdnum.cn import ric, uscc
 
-from jlclient.domain.identifiers import check_credit_code, check_resident_id
+from jlclient.domain.identifiers import PhoneError, check_credit_code, check_resident_id, normalise_phone
 
 AREAS = ["110105", "130102", "130104", "140524"]
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -50,3 +51,38 @@ def test_messages_say_what_is_wrong():
     assert "位数" in check_resident_id("1101051949").message
     assert "18 位" in check_credit_code("9111").message
     assert not check_resident_id("110105194913310021").ok  # month 13
+
+
+def test_a_valid_check_digit_with_an_area_code_the_library_places_later_passes_with_a_warning():
+    """灵寿县's own code 130126 on a card of 1985: the library knows the code from 1993 only."""
+    result = check_resident_id("130126198503171237")
+    assert result.ok and result.value == "130126198503171237"
+    assert "校验位正确" in result.warning and "核对证件原件" in result.warning
+    assert not check_resident_id("130126198503171238").ok            # a wrong check digit is still wrong
+    body = "13012619850230001"                                       # 30 February: no such day
+    assert "出生日期" in check_resident_id(body + ric.calc_check_digit(body + "0")).message
+    assert check_resident_id("11010519491231002X").warning == ""
+
+
+def test_empty_numbers_say_what_to_do():
+    for result in (check_resident_id(""), check_credit_code("  ")):
+        assert not result.ok and "请填写" in result.message and "无证照" in result.message
+        assert "位数" not in result.message
+
+
+def test_numbers_as_typed_or_pasted_are_normalised():
+    assert check_resident_id(" 1301 2619 8503 1712 37 ").value == "130126198503171237"
+    full_width = "".join(chr(ord(c) + 0xFEE0) for c in "91110000600037341l")
+    assert check_credit_code(full_width).value == "91110000600037341L"
+
+
+def test_phone_numbers_are_normalised_or_refused_with_a_hint():
+    cases = {"139 0000 1111": "13900001111", "+86 139-0000-1111": "13900001111", "１３９００００１１１１": "13900001111",
+             "0311 82512345": "0311-82512345", "(0311)8251-2345": "0311-82512345", "010-12345678": "010-12345678",
+             "0311-82512345转8001": "0311-82512345-8001", "400 123 4567": "400-123-4567", "12345": "12345",
+             "82512345": "82512345", "": ""}
+    for typed, expected in cases.items():
+        assert normalise_phone(typed) == expected, typed
+    for wrong in ("139", "abc", "0311-123", "1390000111"):
+        with pytest.raises(PhoneError, match="手机号码"):
+            normalise_phone(wrong)
