@@ -110,11 +110,14 @@ def test_permit_from_the_window_to_closing(qtbot, demo_ctx, login_as, monkeypatc
             qtbot.keyClick(dialog.materials, Qt.Key_Space)
             qtbot.keyClick(dialog.materials, Qt.Key_Down)
         qtbot.keyClick(dialog.materials, Qt.Key_Return)
-        qtbot.keyClick(dialog.focusWidget(), Qt.Key_Return)
+        qtbot.keyClick(dialog.focusWidget(), Qt.Key_Return)   # confirmed: the last page says what was issued
+        issued.append(dialog.done_text.text())
+        qtbot.keyClick(dialog.focusWidget(), Qt.Key_Return)   # and closes
         return dialog.result()
+    issued = []
     monkeypatch.setattr(IntakeDialog, "exec", intake)
     qtbot.keyClick(clerk, Qt.Key_N, Qt.ControlModifier)
-    assert "已受理" in answers[-1]
+    assert "已受理" in issued[-1]
     case_id = page.current_case_id()
     assert _case(demo_ctx, case_id) == ("INVESTIGATION", "OPEN")
 
