@@ -3,11 +3,146 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
+import unicodedata
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from jlclient.domain.model import DataFileError
 from jlclient.services.context import AppContext, ServiceError, cli_actor
+
+# argparse's own words (its gettext messages), in Chinese: the help, usage and errors a person reads
+_ZH = {
+    "usage: ": "用法：",
+    "positional arguments": "位置参数",
+    "options": "选项",
+    "show this help message and exit": "显示本帮助并退出",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+    "unrecognized arguments: %s": "无法识别的参数：%s",
+    "not allowed with argument %s": "不能与参数 %s 同时使用",
+    "ignored explicit argument %r": "多余的值 %r",
+    "the following arguments are required: %s": "缺少必需的参数：%s",
+    "one of the arguments %s is required": "参数 %s 必须填写其中之一",
+    "expected one argument": "需要填写一个值",
+    "expected at most one argument": "最多只能填写一个值",
+    "expected at least one argument": "至少需要填写一个值",
+    "ambiguous option: %(option)s could match %(matches)s": "选项 %(option)s 不明确，可能是：%(matches)s",
+    "unexpected option string: %s": "意外的选项：%s",
+    "invalid %(type)s value: %(value)r": "%(value)r 不是有效的%(type)s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "无效的选择 %(value)r（可选：%(choices)s）",
+    "%(prog)s: error: %(message)s\n": "%(prog)s：错误：%(message)s\n",
+    "can't open '%(filename)s': %(error)s": "无法打开“%(filename)s”：%(error)s",
+    "unknown parser %(parser_name)r (choices: %(choices)s)": "未知的命令 %(parser_name)r（可选：%(choices)s）",
+}
+
+
+@contextmanager
+def _chinese() -> Iterator[None]:
+    """argparse looks its words up through ``argparse._`` / ``argparse.ngettext`` when it needs them:
+    while our parser works they come from _ZH (the module is restored afterwards)."""
+    saved = argparse._, argparse.ngettext
+    argparse._ = lambda text: _ZH.get(text, text)
+    argparse.ngettext = lambda one, many, n: "需要填写 %s 个值" if one == "expected %s argument" else saved[1](one, many, n)
+    try:
+        yield
+    finally:
+        argparse._, argparse.ngettext = saved
+
+
+def _typed(convert, name: str):
+    """A type for argparse whose name in its error message is Chinese (``'abc' 不是有效的整数``)."""
+    def parse(text: str):
+        return convert(text)
+    parse.__name__ = name
+    return parse
+
+
+_INT, _FLOAT = _typed(int, "整数"), _typed(float, "数字")
+
+
+_NO_LINE_START = set("）》」』】〕，。、；：！？”’")
+
+
+def _cells(text: str) -> int:
+    """Terminal columns: a Chinese character takes two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+class _Formatter(argparse.HelpFormatter):
+    """argparse's layout measured in terminal columns, so Chinese help lines up and wraps in time."""
+
+    def add_argument(self, action):
+        super().add_argument(action)
+        if action.help is not argparse.SUPPRESS:
+            width = _cells(self._format_action_invocation(action)) + self._current_indent
+            self._action_max_length = max(self._action_max_length, width)
+
+    def _format_action(self, action):
+        help_position = min(self._action_max_length + 2, self._max_help_position)
+        help_width = max(self._width - help_position, 11)
+        action_width = help_position - self._current_indent - 2
+        header = self._format_action_invocation(action)
+        indent = " " * self._current_indent
+        parts = []
+        if not action.help:
+            parts.append(f"{indent}{header}\n")
+        else:
+            lines = self._split_lines(self._expand_help(action), help_width) or [""]
+            if _cells(header) <= action_width:
+                parts.append(f"{indent}{header}{' ' * (action_width - _cells(header))}  {lines[0]}\n")
+            else:
+                parts.append(f"{indent}{header}\n{' ' * help_position}{lines[0]}\n")
+            parts.extend(f"{' ' * help_position}{line}\n" for line in lines[1:])
+        for subaction in self._iter_indented_subactions(action):
+            parts.append(self._format_action(subaction))
+        return self._join_parts(parts)
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        """Break between Chinese characters or at spaces, never inside a Latin word or a code, and
+        never before closing punctuation."""
+        lines, line = [], ""
+        for token in re.findall(r"[!-~]+|\s|.", " ".join(text.split())):
+            if line and _cells(line + token) > width and token not in _NO_LINE_START:
+                lines.append(line.rstrip())
+                line = token.lstrip()
+            else:
+                line += token
+        return [*lines, line] if line else lines
+
+
+class ChineseParser(argparse.ArgumentParser):
+    """An ArgumentParser that speaks Chinese: section titles, usage, -h/--help and every error."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["add_help"] = False
+        kwargs.setdefault("formatter_class", _Formatter)
+        with _chinese():
+            super().__init__(*args, **kwargs)
+        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help="显示本帮助并退出")
+
+    def parse_known_args(self, args=None, namespace=None):
+        with _chinese():
+            return super().parse_known_args(args, namespace)
+
+    def parse_args(self, args=None, namespace=None):
+        with _chinese():
+            return super().parse_args(args, namespace)
+
+    def format_usage(self) -> str:
+        with _chinese():
+            return super().format_usage()
+
+    def format_help(self) -> str:
+        with _chinese():
+            text = super().format_help()
+        return re.sub(r"^(\S[^\n]*):$", r"\1：", text, flags=re.MULTILINE)   # section titles: 选项：
+
+    def error(self, message: str):
+        with _chinese():
+            self.print_usage(sys.stderr)
+            self.exit(2, f"{self.prog}：错误：{message}\n")
 
 
 def _password(args, prompt: str = "密码：") -> str:
@@ -90,12 +225,14 @@ def cmd_users(args, ctx: AppContext) -> int:
 def cmd_profile(args, ctx: AppContext) -> int:
     from jlclient.services import setup
     from jlclient.services.profiles import list_profiles
+    from jlclient.domain.profile_summary import profile_label
     if args.action == "list":
         for p in list_profiles():
-            print(f"{p.key:<22} {p.agency.name}")
+            print(f"{p.key:<22} {profile_label(p)}")
         return 0
     setup.set_profile(ctx, cli_actor(), args.key)
-    print(f"已选用规则配置 {args.key}")
+    from jlclient.services.profiles import load_profile
+    print(f"已选用规则配置 {args.key}：{profile_label(load_profile(args.key))}")
     return 0
 
 
@@ -115,27 +252,85 @@ def cmd_deadlines(args, ctx: AppContext) -> int:
                            "due": v.due.isoformat(), "status": v.status.value, "basis": v.basis, "note": v.note}
                           for v in views], ensure_ascii=False, indent=2))
         return 0
+    from jlclient.domain.citation import in_words
+    from jlclient.services.citations import read_titles
+    titles = read_titles(ctx)
     for v in views:
-        print(f"{v.due.isoformat()}  {v.status.label:<4}  {v.case_number}  {v.label}  （{v.basis}）")
+        print(f"{v.due:%Y-%m-%d}  {v.status.label:<4}  {v.case_number}  {v.label}：{in_words(v.basis, titles)}")
     return 0
 
 
+def _when(at) -> str:
+    """A stored (UTC) time as the agency's local time, as people write it."""
+    from jlclient.clock import local
+    return local(at).strftime("%Y-%m-%d %H:%M") if at else "—"
+
+
 def cmd_case(args, ctx: AppContext) -> int:
-    """Data exchange with provincial platforms: one case as jlclient.case/1 JSON (docs/case-json.md)."""
+    """Cases: the list, one case, and data exchange with provincial platforms as jlclient.case/1 JSON
+    (docs/case-json.md)."""
     from jlclient.services import exchange
     if args.action == "import":
         row = exchange.import_case(ctx, cli_actor(), exchange.load_json(args.file))
         print(f"已导入案件 {row.number}（{row.title}）")
         return 0
-    doc = exchange.export_case(ctx, args.case)
+    if args.action == "list":
+        return _case_list(args, ctx)
     if args.json:
-        print(exchange.dumps(doc))
+        print(exchange.dumps(exchange.export_case(ctx, args.case)))
         return 0
-    c = doc["case"]
-    print(f"{c['number']}  {c['title']}")
-    for key, label in (("procedure", "类别"), ("stage", "当前环节"), ("status", "状态"), ("opened_at", "立案时间")):
-        print(f"  {label}：{c[key]}")
-    print(f"  记录：文字记录 {len(doc['records'])} 件，电子数据 {len(doc['electronic_records'])} 件")
+    return _case_show(ctx, args.case)
+
+
+def _case_list(args, ctx: AppContext) -> int:
+    from jlclient.services.cases import CaseQuery, count_cases, fetch_cases
+    with ctx.db.read() as s:
+        query = CaseQuery(sort="opened_at", descending=False)
+        rows = fetch_cases(s, query, 0, count_cases(s, query))
+    if args.json:
+        print(json.dumps([{"id": r.id, "number": r.number, "title": r.title, "procedure": r.procedure.value,
+                           "stage": r.stage.value, "status": r.status.value, "party": r.party_name,
+                           "matter": r.matter, "opened_at": _utc_iso(r.opened_at)} for r in rows],
+                         ensure_ascii=False, indent=2))
+        return 0
+    if not rows:
+        print("没有案件")
+        return 0
+    for r in rows:
+        print(f"{r.number}  {r.title}\n  {r.procedure.label} · {r.stage.label} · {r.status.label}"
+              f"  当事人：{r.party_name}  立案：{_when(r.opened_at)}")
+    print(f"共 {len(rows)} 件")
+    return 0
+
+
+def _utc_iso(at) -> str | None:
+    return at.isoformat(timespec="seconds") + "Z" if at else None
+
+
+def _case_show(ctx: AppContext, ref: str) -> int:
+    """One case in words: its facts, stages and records (``--json`` gives the exchange document)."""
+    from jlclient.services.cases import case_detail, resolve_case
+    with ctx.db.read() as s:
+        case, note = resolve_case(s, ref)
+        case_id = case.id
+    d = case_detail(ctx, case_id)
+    r = d.row
+    if note:
+        print(f"说明：{note}")
+    print(f"{r.number}  {r.title}")
+    for label, value in (("类别", f"{r.procedure.label}（{d.start_mode.label}）"), ("执法事项", r.matter),
+                         ("当前环节", r.stage.label), ("状态", r.status.label), ("承办单位", r.handling_unit or "—"),
+                         ("当事人", "；".join(f"{name}（{role}）" for role, name in d.parties) or "—"),
+                         ("执法人员", "；".join(f"{name}（执法证号 {cert}）" for name, cert in d.officers) or "—"),
+                         ("立案时间", _when(r.opened_at))):
+        print(f"  {label}：{value}")
+    marks = {"done": "✔", "current": "▶", "pending": "○"}
+    print("  环节：" + "  ".join(f"{marks.get(v.state, '○')}{v.stage.label}"
+                                 + (f"（{_when(v.entered_at)}）" if v.entered_at else "") for v in d.stages))
+    print(f"  记录：共 {len(d.records)} 件")
+    for rec in d.records:
+        stage = rec.stage.label if rec.stage else "—"
+        print(f"    {_when(rec.at)}  {rec.kind}  [{stage}] {rec.title}" + (f"  {rec.detail}" if rec.detail else ""))
     return 0
 
 
@@ -153,10 +348,15 @@ def cmd_check(args, ctx: AppContext) -> int:
                           "blocking": len(blocking), "warnings": len(findings) - len(blocking),
                           "findings": [f.as_dict() for f in findings]}, ensure_ascii=False, indent=2))
     else:
-        print(f"{number}  {title}  当前环节：{stage}  规则配置：{profile.key}（seed {profile.seed}）")
+        from jlclient.domain.model import Stage
+        from jlclient.domain.profile_summary import profile_label
+        from jlclient.services.citations import read_titles
+        titles = read_titles(ctx)
+        print(f"{number}  {title}  当前环节：{Stage(stage).label}  "
+              f"规则配置：{profile_label(profile, titles.get(profile.seed))}")
         for f in findings:
             ref = f"  记录 #{f.record_id}" if f.record_id else f"  音像 #{f.av_record_id}" if f.av_record_id else ""
-            print(f"  {'阻断' if f.blocking else '提醒'}  {f}{ref}")
+            print(f"  {f.severity.label}  {f.text(titles)}{ref}")
         print(f"共 {len(findings)} 项：阻断 {len(blocking)} 项，提醒 {len(findings) - len(blocking)} 项"
               if findings else "未发现问题")
     return 1 if blocking else 0
@@ -199,8 +399,9 @@ def cmd_ingest(args, ctx: AppContext) -> int:
 
 def _print_results(report) -> None:
     for r in report.results:
-        extra = r.message or (f"无法播放：{r.unreadable}" if r.unreadable else r.sha256[:16])
-        print(f"  {r.status:<8} {r.path}  {extra}")
+        extra = r.message or (f"无法播放：{r.unreadable}" if r.unreadable
+                             else f"SHA-256 {r.sha256[:16]}…" if r.sha256 else "")
+        print(f"  {r.label}  {r.path}  {extra}")
 
 
 def cmd_import_cctv(args, ctx: AppContext) -> int:
@@ -327,103 +528,135 @@ def cmd_db_password(args) -> int:
     return 0
 
 
+def _command(sub, name: str, text: str) -> ChineseParser:
+    """A subcommand whose own --help starts with what it does."""
+    return sub.add_parser(name, help=text, description=text)
+
+
+def _actions(parser: argparse.ArgumentParser):
+    """The operations of a command (users add, case show…)."""
+    return parser.add_subparsers(dest="action", required=True, metavar="操作", title="可用的操作",
+                                 help="要执行的操作（各操作的用法：在操作后加 -h）")
+
+
+def _json(parser: argparse.ArgumentParser, text: str = "以 JSON 输出（键名固定，供其他程序读取）") -> None:
+    parser.add_argument("--json", action="store_true", help=text)
+
+
+def _stdin_password(parser: argparse.ArgumentParser, text: str = "从标准输入读取密码（供脚本使用；否则在终端输入两次）") -> None:
+    parser.add_argument("--password-stdin", action="store_true", help=text)
+
+
+CASE_REF = "案号或内部编号：灵行审许〔2026〕5号（方括号、圆括号均可）、〔2026〕5号、5（本年 5 号）或 #5（内部编号）"
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="jlclient", description="行政执法全过程记录客户端。不带参数时启动图形界面。")
-    sub = p.add_subparsers(dest="command", metavar="命令")
-    sub.add_parser("gui", help="启动图形界面（默认）")
-    init = sub.add_parser("init", help="初始化数据库（首次使用）")
+    p = ChineseParser(prog="jlclient", description="行政执法全过程记录客户端。不带参数时启动图形界面。",
+                      epilog="各命令的用法：jlclient 命令 -h")
+    sub = p.add_subparsers(dest="command", metavar="命令", title="可用的命令", help="要执行的命令（不填时启动图形界面）")
+    _command(sub, "gui", "启动图形界面（默认）")
+    init = _command(sub, "init", "初始化数据库（首次使用）")
     init.add_argument("--demo", action="store_true", help="写入演示用户和案件")
-    init.add_argument("--profile", default="lingshou-approval", help="本机构的规则配置（见 jlclient profile list）")
-    init.add_argument("--password-stdin", action="store_true", help="从标准输入读取管理员密码")
-    verify = sub.add_parser("verify", help="校验审计链、每条记录和每个证据文件")
-    verify.add_argument("--json", action="store_true", help="以 JSON 输出")
+    init.add_argument("--profile", default="lingshou-approval", metavar="规则配置",
+                      help="本机构的规则配置（见 jlclient profile list；默认 lingshou-approval）")
+    _stdin_password(init, "从标准输入读取管理员密码")
+    verify = _command(sub, "verify", "校验审计链、每条记录和每个证据文件")
+    _json(verify)
 
-    users = sub.add_parser("users", help="用户管理")
-    us = users.add_subparsers(dest="action", required=True, metavar="操作")
-    ls = us.add_parser("list", help="列出用户")
-    ls.add_argument("--json", action="store_true")
-    add = us.add_parser("add", help="添加用户")
-    add.add_argument("username")
-    add.add_argument("--name", help="姓名")
-    add.add_argument("--roles", required=True, help="角色，逗号分隔：CLERK,OFFICER,REVIEWER,ARCHIVIST,APPROVER,ADMIN")
-    add.add_argument("--cert-no", help="执法证号（执法人员必填）")
-    add.add_argument("--unit", help="所在单位")
-    add.add_argument("--password-stdin", action="store_true")
-    pw = us.add_parser("passwd", help="修改密码")
-    pw.add_argument("username")
-    pw.add_argument("--password-stdin", action="store_true")
-    roles = us.add_parser("roles", help="修改角色")
-    roles.add_argument("username")
-    roles.add_argument("roles")
+    users = _command(sub, "users", "用户管理")
+    us = _actions(users)
+    ls = _command(us, "list", "列出用户")
+    _json(ls)
+    add = _command(us, "add", "添加用户")
+    add.add_argument("username", metavar="用户名", help="登录用的用户名")
+    add.add_argument("--name", metavar="姓名", help="姓名（默认同用户名）")
+    add.add_argument("--roles", required=True, metavar="角色",
+                     help="角色，逗号分隔：CLERK,OFFICER,REVIEWER,ARCHIVIST,APPROVER,ADMIN（也可写中文名称）")
+    add.add_argument("--cert-no", metavar="执法证号", help="执法证号（执法人员必填）")
+    add.add_argument("--unit", metavar="单位", help="所在单位")
+    _stdin_password(add)
+    pw = _command(us, "passwd", "修改密码")
+    pw.add_argument("username", metavar="用户名", help="要修改密码的用户")
+    _stdin_password(pw)
+    roles = _command(us, "roles", "修改角色")
+    roles.add_argument("username", metavar="用户名", help="要修改角色的用户")
+    roles.add_argument("roles", metavar="角色", help="新的角色，逗号分隔（如 OFFICER,REVIEWER）")
     for name, text in (("disable", "停用用户"), ("enable", "启用用户"), ("unlock", "解除锁定")):
-        us.add_parser(name, help=text).add_argument("username")
+        _command(us, name, text).add_argument("username", metavar="用户名", help="用户名")
 
-    prof = sub.add_parser("profile", help="规则配置")
-    ps = prof.add_subparsers(dest="action", required=True, metavar="操作")
-    ps.add_parser("list", help="列出可用的规则配置")
-    ps.add_parser("set", help="选用规则配置").add_argument("key")
-    case = sub.add_parser("case", help="案件数据交换（JSON，格式见 docs/case-json.md）")
-    cs = case.add_subparsers(dest="action", required=True, metavar="操作")
-    imp = cs.add_parser("import", help="从 JSON 文件导入一个案件（全部校验通过才写入）")
-    imp.add_argument("file")
-    show = cs.add_parser("show", help="显示一个案件（案号或编号）")
-    show.add_argument("case")
-    show.add_argument("--json", action="store_true", help="以 jlclient.case/1 JSON 输出")
-    chk = sub.add_parser("check", help="按本机构规则配置检查一个案件的记录是否齐全（有阻断性问题时退出码为 1）")
-    chk.add_argument("case", help="案号或编号")
+    prof = _command(sub, "profile", "规则配置（本机构的执法全过程记录规定）")
+    ps = _actions(prof)
+    _command(ps, "list", "列出可用的规则配置")
+    _command(ps, "set", "选用规则配置").add_argument("key", metavar="规则配置", help="规则配置的标识（见 profile list）")
+
+    case = _command(sub, "case", "案件：列表、查看，以及数据交换（JSON，格式见 docs/case-json.md）")
+    cs = _actions(case)
+    lst = _command(cs, "list", "列出全部案件（案号、案由、类别、环节、状态、当事人、立案时间）")
+    _json(lst)
+    show = _command(cs, "show", "显示一个案件")
+    show.add_argument("case", metavar="案件", help=CASE_REF)
+    _json(show, "以 jlclient.case/1 JSON 输出（数据交换格式）")
+    imp = _command(cs, "import", "从 JSON 文件导入一个案件（全部校验通过才写入）")
+    imp.add_argument("file", metavar="文件", help="jlclient.case/1 格式的 JSON 文件")
+
+    chk = _command(sub, "check", "按本机构规则配置检查一个案件的记录是否齐全（有阻断性问题时退出码为 1）")
+    chk.add_argument("case", metavar="案件", help=CASE_REF)
     chk.add_argument("--closing", action="store_true", help="按结案要求检查全部环节")
-    chk.add_argument("--json", action="store_true")
-    prn = sub.add_parser("print", help="把案件的一份文书打印为 PDF（并登记为案件电子记录）")
-    prn.add_argument("form", help="文书代码，如 materials_receipt；或归档材料：cover、index、remarks、spine、"
-                                  "disc_label、av_note")
-    prn.add_argument("--case", required=True, help="案号或编号")
-    prn.add_argument("-o", "--output", required=True, help="输出的 PDF 文件")
-    prn.add_argument("--spine-mm", type=int, default=30, choices=(20, 30, 40, 50), help="档案盒脊背宽度（毫米）")
-    prn.add_argument("--place", help="音像资料的录制地点（案件笔录中没有写明时）")
-    vol = sub.add_parser("volume", help="把已结案的案件立卷编号（归档号、盒号、保管期限）")
-    vol.add_argument("case", help="案号或编号")
-    vol.add_argument("--filer", required=True, help="立卷的档案管理员（用户名）")
-    vol.add_argument("--retention", choices=("永久", "30年", "10年"), help="保管期限（默认按执法类别）")
-    vol.add_argument("--fonds", help="全宗号（默认沿用上一卷）")
-    vol.add_argument("--catalogue", help="目录号（默认沿用上一卷）")
-    vol.add_argument("--notes", help="卷内备考表的情况说明")
-    exp = sub.add_parser("export", help="导出案件包：BagIt 文件夹或可刻录的 ISO 光盘映像（附光盘标签）")
-    exp.add_argument("case", help="案号或编号")
+    _json(chk)
+    prn = _command(sub, "print", "把案件的一份文书打印为 PDF（并登记为案件电子记录）")
+    prn.add_argument("form", metavar="文书", help="文书代码，如 materials_receipt；或归档材料：cover、index、remarks、"
+                                                 "spine、disc_label、av_note")
+    prn.add_argument("--case", required=True, metavar="案件", help=CASE_REF)
+    prn.add_argument("-o", "--output", required=True, metavar="文件", help="输出的 PDF 文件")
+    prn.add_argument("--spine-mm", type=_INT, default=30, choices=(20, 30, 40, 50), metavar="毫米",
+                     help="档案盒脊背宽度：20、30、40 或 50 毫米（默认 30）")
+    prn.add_argument("--place", metavar="地点", help="音像资料的录制地点（案件笔录中没有写明时）")
+    vol = _command(sub, "volume", "把已结案的案件立卷编号（归档号、盒号、保管期限）")
+    vol.add_argument("case", metavar="案件", help=CASE_REF)
+    vol.add_argument("--filer", required=True, metavar="用户名", help="立卷的档案管理员（用户名）")
+    vol.add_argument("--retention", choices=("永久", "30年", "10年"), metavar="保管期限",
+                     help="保管期限：永久、30年或10年（默认按执法类别）")
+    vol.add_argument("--fonds", metavar="全宗号", help="全宗号（默认沿用上一卷）")
+    vol.add_argument("--catalogue", metavar="目录号", help="目录号（默认沿用上一卷）")
+    vol.add_argument("--notes", metavar="说明", help="卷内备考表的情况说明")
+    exp = _command(sub, "export", "导出案件包：BagIt 文件夹或可刻录的 ISO 光盘映像（附光盘标签）")
+    exp.add_argument("case", metavar="案件", help=CASE_REF)
     target = exp.add_mutually_exclusive_group(required=True)
-    target.add_argument("--bag", metavar="DIR", help="导出为 BagIt 包到此文件夹（新建或空文件夹）")
-    target.add_argument("--iso", metavar="FILE", help="导出为 ISO 光盘映像（.iso，新文件）；光盘标签 PDF 写在旁边")
-    exp.add_argument("--user", help="以此用户的名义导出（档案管理员、法制审核人员或系统管理员；默认：本机操作员）")
-    exp.add_argument("--place", help="音像资料的录制地点（案件笔录中没有写明时）")
-    vpk = sub.add_parser("verify-package", help="四性检测：检查导出的 BagIt 包或 ISO 光盘映像（有问题时退出码为 1）")
-    vpk.add_argument("path", help="BagIt 包文件夹或 ISO 光盘映像")
-    vpk.add_argument("--json", action="store_true", help="以 JSON 输出检测报告")
-    vpk.add_argument("--pdf", metavar="FILE", help="把检测报告保存为 PDF")
-    vpk.add_argument("--report-json", metavar="FILE", help="把检测报告保存为 JSON 文件")
+    target.add_argument("--bag", metavar="文件夹", help="导出为 BagIt 包到此文件夹（新建或空文件夹）")
+    target.add_argument("--iso", metavar="文件", help="导出为 ISO 光盘映像（.iso，新文件）；光盘标签 PDF 写在旁边")
+    exp.add_argument("--user", metavar="用户名", help="以此用户的名义导出（档案管理员、法制审核人员或系统管理员；默认：本机操作员）")
+    exp.add_argument("--place", metavar="地点", help="音像资料的录制地点（案件笔录中没有写明时）")
+    vpk = _command(sub, "verify-package", "四性检测：检查导出的 BagIt 包或 ISO 光盘映像（有问题时退出码为 1）")
+    vpk.add_argument("path", metavar="包", help="BagIt 包文件夹或 ISO 光盘映像")
+    _json(vpk, "以 JSON 输出检测报告")
+    vpk.add_argument("--pdf", metavar="文件", help="把检测报告保存为 PDF")
+    vpk.add_argument("--report-json", metavar="文件", help="把检测报告保存为 JSON 文件")
     vpk.add_argument("--no-db", action="store_true", help="不与本机数据库核对审计记录")
-    cam = sub.add_parser("camera", help="执法记录仪")
-    cams = cam.add_subparsers(dest="action", required=True, metavar="操作")
-    sim = cams.add_parser("simulate", help="写入一个模拟执法记录仪卷（H.264+AAC 分段视频）")
-    sim.add_argument("dir")
-    sim.add_argument("--layout", required=True, help="记录仪目录结构：dcim-imp、record-folder、video-dated、generic-dcim")
-    sim.add_argument("--officer", default="130101", help="警号（6 位）")
-    sim.add_argument("--segments", type=int, default=3)
-    sim.add_argument("--gap", type=float, default=0.0, help="第 2、3 段之间的中断（分钟）")
-    sim.add_argument("--skew", type=int, default=0, help="设备时钟偏差（秒）")
+    cam = _command(sub, "camera", "执法记录仪（模拟设备，用于演示、培训和测试）")
+    cams = _actions(cam)
+    sim = _command(cams, "simulate", "写入一个模拟执法记录仪卷（H.264+AAC 分段视频）")
+    sim.add_argument("dir", metavar="文件夹", help="写入模拟记录仪卷的文件夹")
+    sim.add_argument("--layout", required=True, metavar="目录结构",
+                     help="记录仪目录结构：dcim-imp、record-folder、video-dated、generic-dcim")
+    sim.add_argument("--officer", default="130101", metavar="警号", help="警号（6 位，默认 130101）")
+    sim.add_argument("--segments", type=_INT, default=3, metavar="段数", help="录像段数（默认 3）")
+    sim.add_argument("--gap", type=_FLOAT, default=0.0, metavar="分钟", help="第 2、3 段之间的中断（分钟）")
+    sim.add_argument("--skew", type=_INT, default=0, metavar="秒", help="设备时钟偏差（秒）")
     sim.add_argument("--important", action="store_true", help="将最后一段标为重要")
     sim.add_argument("--broken", action="store_true", help="另写一个截断的损坏文件")
-    ing = sub.add_parser("ingest", help="拷贝、校验并登记一个执法记录仪卷上的全部文件（无人值守）")
-    ing.add_argument("source")
-    ing.add_argument("--json", action="store_true")
-    cctv = sub.add_parser("import-cctv", help="导入政务服务大厅监控录像（硬盘录像机导出的文件夹）：拷贝、校验并登记")
-    cctv.add_argument("source", help="导出文件夹（按通道和时间命名的录像文件）")
-    cctv.add_argument("--by", required=True, help="导入人：档案管理员或系统管理员（用户名）")
-    cctv.add_argument("--location", default="政务服务大厅", help="监控所在位置（默认：政务服务大厅）")
-    cctv.add_argument("--json", action="store_true")
-    dl = sub.add_parser("deadlines", help="列出办理中案件的法定期限（黄色即将到期，红色已超期）")
-    dl.add_argument("--user", help="只看此用户经办的案件")
-    dl.add_argument("--json", action="store_true")
-    dbp = sub.add_parser("db-password", help="把 PostgreSQL 密码保存到系统密钥环")
-    dbp.add_argument("--password-stdin", action="store_true")
+    ing = _command(sub, "ingest", "拷贝、校验并登记一个执法记录仪卷上的全部文件（无人值守）")
+    ing.add_argument("source", metavar="记录仪卷", help="执法记录仪的挂载目录（或其拷贝）")
+    _json(ing)
+    cctv = _command(sub, "import-cctv", "导入政务服务大厅监控录像（硬盘录像机导出的文件夹）：拷贝、校验并登记")
+    cctv.add_argument("source", metavar="文件夹", help="导出文件夹（按通道和时间命名的录像文件）")
+    cctv.add_argument("--by", required=True, metavar="用户名", help="导入人：档案管理员或系统管理员（用户名）")
+    cctv.add_argument("--location", default="政务服务大厅", metavar="位置", help="监控所在位置（默认：政务服务大厅）")
+    _json(cctv)
+    dl = _command(sub, "deadlines", "列出办理中案件的法定期限（黄色即将到期，红色已超期）")
+    dl.add_argument("--user", metavar="用户名", help="只看此用户经办的案件")
+    _json(dl)
+    dbp = _command(sub, "db-password", "把 PostgreSQL 密码保存到系统密钥环")
+    _stdin_password(dbp)
     return p
 
 
@@ -451,3 +684,10 @@ def main(argv: list[str] | None = None) -> int:
     except (ServiceError, DataFileError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:      # the reader went away (`| head`): nothing more to say, no traceback at exit
+        import os
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError, AttributeError):
+            pass
+        return 0

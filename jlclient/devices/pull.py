@@ -44,6 +44,10 @@ class Docked:
     docking_id: int | None = None  # the Docking row kept for this docking
 
 
+# what each file's status means to the person at the dock or the terminal
+STATUS_LABELS = {"stored": "新登记", "linked": "已关联（内容已存储）", "skipped": "此前已导入", "failed": "失败"}
+
+
 @dataclass
 class FileResult:
     path: str
@@ -51,6 +55,10 @@ class FileResult:
     sha256: str = ""
     message: str = ""
     unreadable: str = ""           # why the stored file cannot be played (it is kept all the same)
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS.get(self.status, self.status)
 
 
 @dataclass

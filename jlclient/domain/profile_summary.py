@@ -13,12 +13,10 @@ def _deadline(d: Deadline) -> str:
 
 
 def profile_label(profile: RuleProfile, title: str | None = None) -> str:
-    """How a person picks a profile: the agency and its regulation, e.g. 灵寿县行政审批局《…办法》;
-    a regulation that names no agency says so instead of showing a placeholder name."""
+    """How a person picks a profile: by its regulation, 《灵寿县行政审批局行政执法全过程记录办法》; one
+    that names no agency says so (its title may be the administrator's) instead of a placeholder name."""
     title = title or profile.regulation.title
-    if profile.regulation.placeholder:
-        return f"《{title}》（规定未载明机关名称，由本机关填写）"
-    return f"{profile.agency.name}《{title}》"
+    return f"《{title}》" + ("（规定未载明机关名称）" if profile.regulation.placeholder else "")
 
 
 def summary(profile: RuleProfile, title: str | None = None) -> list[tuple[str, str, str]]:

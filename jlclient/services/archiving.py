@@ -21,6 +21,7 @@ from jlclient.services.auth import CurrentUser
 from jlclient.services.cases import find_case
 from jlclient.services.context import AppContext, ServiceError
 from jlclient.services.settings import get_int
+from jlclient.services.users import person
 from jlclient.store import audit
 from jlclient.store.audit import utcnow
 from jlclient.store.models import (Agency, AvRecord, BodyCamera, Case, CaseOfficer, CaseVolume, ElectronicRecord,
@@ -268,13 +269,6 @@ def _officers(s: Session, case_id: int, records: list[AvRecord]) -> tuple[tuple[
         ids = list(s.scalars(select(CaseOfficer.officer_id).where(CaseOfficer.case_id == case_id)
                              .order_by(CaseOfficer.id)))
     return tuple((o.name, o.cert_no) for o in (s.get(Officer, i) for i in ids))
-
-
-def person(s: Session, actor_or_name: str) -> str:
-    """A display name for an actor (``user:officer`` → 李娜); other text as it is."""
-    if actor_or_name.startswith("user:"):
-        return s.scalar(select(User.display_name).where(User.username == actor_or_name[5:])) or actor_or_name
-    return actor_or_name
 
 
 def disc_data(ctx: AppContext, maker: str, case_id: int, place: str = "",

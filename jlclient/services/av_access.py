@@ -12,8 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jlclient.domain.av_access import AvClass, Grant, RestrictedReason, Verdict, Viewer, may_approve, may_view
+from jlclient.domain.citation import in_words
 from jlclient.domain.profile import RestrictedAccess
 from jlclient.domain.model import Role
+from jlclient.services import citations
 from jlclient.services.auth import CurrentUser
 from jlclient.services.cameras import workstation
 from jlclient.services.compliance import agency_profile
@@ -107,7 +109,7 @@ def open_for_playback(ctx: AppContext, user: CurrentUser, av_ids: list[int]) -> 
                 audit.append(s, user.actor, "av.play", av, detail={"basis": v.reason, "workstation": workstation()})
         offsets = {av.id: _offset(s, av) for av in records}
     if refused:   # the refusal is committed before it is reported
-        raise ServiceError(f"不能播放“{refused[0].file_name.rsplit('/', 1)[-1]}”：{refused[1].reason}")
+        raise ServiceError(citations.words(ctx, f"不能播放“{refused[0].file_name.rsplit('/', 1)[-1]}”：{refused[1].reason}"))
     return [Playable(av.id, ctx.evidence.path(av.file_hash), av.file_name.rsplit("/", 1)[-1], av.started_at,
                      av.duration_s or 0.0, v.reason, offsets[av.id], av.case_id) for av, v in zip(records, verdicts)]
 
@@ -225,7 +227,7 @@ def _viewable(s: Session, user: CurrentUser, av_id: int) -> AvRecord:
     av = _record(s, av_id)
     verdict = _verdict(s, user, av)
     if not verdict:
-        raise ServiceError(verdict.reason)
+        raise ServiceError(in_words(verdict.reason, citations.titles(s)))
     return av
 
 

@@ -20,8 +20,9 @@ from jlclient.devices.dock import for_pull
 from jlclient.devices.layouts import Recognised
 from jlclient.devices.pull import CameraFile, Docked
 from jlclient.domain.av_rules import DockRules
+from jlclient.domain.citation import in_words
 from jlclient.domain.model import CameraStatus, Role
-from jlclient.services import settings
+from jlclient.services import citations, settings
 from jlclient.services.auth import CurrentUser
 from jlclient.services.context import AppContext, ServiceError
 from jlclient.store import audit
@@ -98,8 +99,8 @@ def _check_one_per_officer(s: Session, cam: BodyCamera, officer_id: int | None) 
     other = s.scalar(select(BodyCamera).where(BodyCamera.officer_id == officer_id, BodyCamera.id != cam.id,
                                               BodyCamera.status != CameraStatus.RETIRED.value))
     if other is not None:
-        raise ServiceError(f"{officer.name} 已配发记录仪 {other.serial}：每名执法人员只配发一台记录仪"
-                           f"（{ONE_PER_OFFICER}），请先将那台停用或改配他人")
+        raise ServiceError(in_words(f"{officer.name} 已配发记录仪 {other.serial}：每名执法人员只配发一台记录仪"
+                                    f"（{ONE_PER_OFFICER}），请先将那台停用或改配他人", citations.titles(s)))
 
 
 def register_camera(ctx: AppContext, user: CurrentUser, serial: str, *, officer_id: int | None, custodian: str,
@@ -110,7 +111,7 @@ def register_camera(ctx: AppContext, user: CurrentUser, serial: str, *, officer_
     if not serial:
         raise ServiceError("请填写记录仪编号")
     if not custodian.strip():
-        raise ServiceError("请填写保管人（seed 000 Art. 24：记录仪应明确专人保管）")
+        raise ServiceError("请填写保管人（记录仪应明确专人保管）")
     with ctx.db.write() as s:
         cam = s.scalar(select(BodyCamera).where(BodyCamera.serial == serial))
         if cam is not None and cam.status != CameraStatus.PENDING.value:

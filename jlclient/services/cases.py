@@ -10,10 +10,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from jlclient.clock import today as clock_today
 from jlclient.domain.audit import canonical_json, content_hash
 from jlclient.domain.model import CaseStatus, Procedure, Stage, StartMode, next_stage, stages_for
 from jlclient.services.context import AppContext, ServiceError
 from jlclient.services.parties import PartyInput, find_or_add
+from jlclient.services.users import person
 from jlclient.store import audit
 from jlclient.store.audit import utcnow
 from jlclient.store.models import (Agency, AvRecord, Case, CaseOfficer, CaseParty, ElectronicRecord, Officer,
@@ -149,13 +151,62 @@ def next_number(s: Session, procedure: Procedure, year: int) -> str:
 
 
 def find_case(s: Session, case_ref: str) -> Case:
-    """A case by its number (``灵行审许〔2026〕1号``) or, failing that, by its numeric id."""
+    """A case by a reference a person types (see :func:`resolve_case`)."""
+    return resolve_case(s, case_ref)[0]
+
+
+_BRACKETS = str.maketrans({"[": "〔", "(": "〔", "（": "〔", "【": "〔", "［": "〔", "{": "〔",
+                           "]": "〕", ")": "〕", "）": "〕", "】": "〕", "］": "〕", "}": "〕"})
+_NUMBER_TAIL = re.compile(r"(?:〔(?P<year>\d{4})〕)?(?P<seq>\d+)号?")
+
+
+def resolve_case(s: Session, case_ref: str) -> tuple[Case, str]:
+    """A case by its number in any bracket form, or by its internal id; with a note saying how the
+    reference was read when it was not the full number.
+
+    - ``灵行审许〔2026〕5号``, ``灵行审许[2026]5号``, ``灵行审许(2026)5号``, ``灵行审许（2026）5号``: that number.
+    - ``〔2026〕5号`` / ``[2026]5``: the case numbered so in that year (any procedure; refused if several).
+    - ``5`` / ``5号``: the case numbered 5 this year — a case number wins over an internal id, so
+      ``5`` never shows the case whose id happens to be 5 while a 5号 exists (issue 13).
+    - ``#5`` (or ``5`` when no case of this year is numbered 5): the case whose internal id is 5.
+    """
     ref = case_ref.strip()
     case = s.scalar(select(Case).where(Case.number == ref))
-    if case is None and ref.isascii() and ref.isdigit():
-        case = s.get(Case, int(ref))
+    if case is not None:
+        return case, ""
+    typed = ref.translate(_BRACKETS).replace(" ", "")
+    case = s.scalar(select(Case).where(Case.number.in_({typed, typed + "号"})))
+    if case is not None:
+        return case, ""
+    if typed.startswith("#") and typed[1:].isascii() and typed[1:].isdigit():
+        return _by_id(s, int(typed[1:]), ref), ""
+    tail = _NUMBER_TAIL.fullmatch(typed)
+    if tail is None:
+        raise ServiceError(f"没有案件“{ref}”：请填写案号（如 灵行审许〔2026〕1号，方括号、圆括号均可）或案件序号")
+    year = tail["year"] or str(clock_today().year)
+    suffix = f"〔{year}〕{int(tail['seq'])}号"
+    found = list(s.scalars(select(Case).where(Case.number.endswith(suffix, autoescape=True)).order_by(Case.id)))
+    bare = tail["year"] is None and typed.isascii() and typed.isdigit()
+    if len(found) > 1 and bare:
+        # several procedures number their cases alike; the one whose id is also the number fits both readings
+        found = [c for c in found if c.id == int(typed)] or found
+    if len(found) > 1:
+        raise ServiceError(f"“{ref}”对应多个案件：{'、'.join(c.number for c in found)}，请填写完整案号")
+    if found:
+        other = s.get(Case, int(typed)) if bare else None
+        aside = f"；内部编号 #{typed} 是另一案件 {other.number}" if other is not None and other is not found[0] else ""
+        return found[0], f"按案号显示 {found[0].number}{aside}"
+    if bare:
+        case = s.get(Case, int(typed))
+        if case is not None:
+            return case, f"{year} 年没有 {typed} 号案件；按内部编号 #{typed} 显示 {case.number}"
+    raise ServiceError(f"没有案件“{ref}”：{year} 年没有 {int(tail['seq'])} 号案件")
+
+
+def _by_id(s: Session, case_id: int, ref: str) -> Case:
+    case = s.get(Case, case_id)
     if case is None:
-        raise ServiceError(f"没有案件“{ref}”：请填写案件编号（如 灵行审许〔2026〕1号）或案件序号")
+        raise ServiceError(f"没有案件“{ref}”：没有内部编号为 {case_id} 的案件")
     return case
 
 
@@ -320,7 +371,7 @@ def _records(s: Session, case_id: int) -> tuple[RecordView, ...]:
     views: list[RecordView] = []
     for r in s.scalars(select(TextRecord).where(TextRecord.case_id == case_id)):
         last = r.revisions[-1] if r.revisions else None
-        detail = f"第 {last.revision} 版{'' if last.final else '（草稿）'}，{last.author}" if last else ""
+        detail = f"第 {last.revision} 版{'' if last.final else '（草稿）'}，{person(s, last.author)}" if last else ""
         final = any(rev.final for rev in r.revisions)
         views.append(RecordView("文字记录", Stage(r.stage), r.title, detail, r.created_at, r.id, final))
     for a in s.scalars(select(AvRecord).where(AvRecord.case_id == case_id)):

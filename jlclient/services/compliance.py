@@ -22,7 +22,7 @@ from jlclient.domain.forms import FormSpec
 from jlclient.domain.matters import MaterialCheck, missing_materials
 from jlclient.domain.model import CaseStatus, Procedure, Role, Stage, StartMode, next_stage
 from jlclient.domain.profile import RuleProfile
-from jlclient.services import cases
+from jlclient.services import cases, citations
 from jlclient.services.auth import CurrentUser
 from jlclient.services.cameras import dock_rules
 from jlclient.services.context import AppContext, ServiceError
@@ -39,9 +39,10 @@ from jlclient.store.models import (Agency, AvRecord, BodyCamera, Case, CaseOffic
 class ComplianceBlocked(ServiceError):
     """Closing refused: ``findings`` are the BLOCKING findings that stand in the way."""
 
-    def __init__(self, findings: list[Finding], hint: str):
+    def __init__(self, findings: list[Finding], hint: str, titles: dict[str, str] | None = None):
         self.findings = findings
-        listed = "；".join(f"{i}. {f}" for i, f in enumerate(findings, 1))
+        self.titles = titles or {}   # seed → regulation title: the findings' citations in words
+        listed = "；".join(f"{i}. {f.text(self.titles)}" for i, f in enumerate(findings, 1))
         super().__init__(f"不能结案：有 {len(findings)} 项阻断性问题：{listed}。{hint}")
 
 
@@ -148,9 +149,9 @@ def _override(s: Session, user: CurrentUser, case: Case, findings: list[Finding]
     """Keep an approver's written reason for closing despite ``findings``; refuse anyone else."""
     reason = (reason or "").strip()
     if not user.has(Role.APPROVER):
-        raise ComplianceBlocked(findings, "请先整改；确需结案的，由负责人填写书面理由后批准。")
+        raise ComplianceBlocked(findings, "请先整改；确需结案的，由负责人填写书面理由后批准。", citations.titles(s))
     if not reason:
-        raise ComplianceBlocked(findings, "请先整改，或填写书面理由后批准结案。")
+        raise ComplianceBlocked(findings, "请先整改，或填写书面理由后批准结案。", citations.titles(s))
     row = ComplianceOverride(case_id=case.id, reason=reason, approver=user.actor, created_at=utcnow(),
                              findings=canonical_json([f.as_dict() for f in findings]))
     s.add(row)

@@ -263,7 +263,7 @@ def _os_message(exc: OSError, need: int) -> str:
 def _require_maker(user: CurrentUser) -> None:
     if not user.has(*MAKERS):
         raise ServiceError("只有法制审核人员可以制作证据副本（向行政复议机构、人民法院提供音像资料由法制审核人员"
-                           "统一提供并复制留存，seed 003 Art. 15）")
+                           "统一提供并复制留存）")
 
 
 def _sources(s: Session, case: Case, av_ids: list[int]) -> list[_Source]:

@@ -16,10 +16,12 @@ from sqlalchemy import select
 
 from jlclient.clock import to_utc
 from jlclient.devices.pull import CameraFile, PullReport, pull_files
+from jlclient.domain.citation import in_words
 from jlclient.domain.hall_cctv import ExportName, is_video, read_export_name
 from jlclient.domain.model import Role
 from jlclient.domain.retention import HALL_CCTV
 from jlclient.media.probe import probe
+from jlclient.services import citations
 from jlclient.services.auth import CurrentUser
 from jlclient.services.compliance import agency_profile
 from jlclient.services.context import AppContext, ServiceError
@@ -47,10 +49,10 @@ class CctvExport:
 def retention_rule(ctx: AppContext) -> str:
     """What the agency's profile says of keeping hall CCTV, as the import dialog tells it."""
     with ctx.db.read() as s:
-        rule = agency_profile(s).retention.hall_cctv
+        rule, titles = agency_profile(s).retention.hall_cctv, citations.titles(s)
     if rule is None:
         return "本机构规则未规定政务服务大厅监控录像的保存期限：导入的录像一直保存，不会列入销毁清单。"
-    return f"本机构规则：政务服务大厅监控录像保存期限{rule}（{rule.source}），到期后经负责人批准方可销毁。"
+    return in_words(f"本机构规则：政务服务大厅监控录像保存期限{rule}（{rule.source}），到期后经负责人批准方可销毁。", titles)
 
 
 def recorded_by(av: AvRecord, officer: str | None) -> str:

@@ -10,9 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jlclient.clock import local, today
+from jlclient.domain.citation import in_words
 from jlclient.domain.model import Role
 from jlclient.domain.profile import HOLD_REASONS
 from jlclient.domain.retention import SOURCES, CaseFileTerm, Kept, end_text, retention_end, rule_text, why_kept
+from jlclient.services import citations
 from jlclient.services.auth import CurrentUser
 from jlclient.services.compliance import agency_profile
 from jlclient.services.context import AppContext, ServiceError
@@ -87,7 +89,7 @@ def overview(ctx: AppContext, *, due_only: bool = True) -> list[RetentionRow]:
     only the disposal list (expired, not held, not evidence)."""
     now = today()
     with ctx.db.read() as s:
-        rules = agency_profile(s).retention
+        rules, titles = agency_profile(s).retention, citations.titles(s)
         q = (select(AvRecord, Officer.name).outerjoin(Officer, Officer.id == AvRecord.officer_id)
              .where(AvRecord.id.not_in(select(Disposal.av_record_id))).order_by(AvRecord.started_at))
         if due_only:          # evidence is kept with its case file: never on the list
@@ -99,10 +101,11 @@ def overview(ctx: AppContext, *, due_only: bool = True) -> list[RetentionRow]:
             because = why_kept(rules, kept, now)
             if due_only and because is not None:
                 continue
+            because = in_words(because, titles) if because else because
             rows.append(RetentionRow(av.id, av.file_name.rsplit("/", 1)[-1], recorded_by(av, officer), kept.recorded_on,
                                      av.size, retention_end(rules, kept), because,
                                      "案件证据" if kept.linked else SOURCES.get(av.source, av.source),
-                                     end_text(rules, kept)))
+                                     in_words(end_text(rules, kept), titles)))
         return rows
 
 
@@ -120,7 +123,7 @@ def dispose(ctx: AppContext, user: CurrentUser, av_ids: list[int]) -> DisposalRe
     now, at = today(), utcnow()
     disposed, refused, hashes = [], [], []
     with ctx.db.write() as s:
-        rules = agency_profile(s).retention
+        rules, titles = agency_profile(s).retention, citations.titles(s)
         holds = _holds(s, av_ids)
         for av_id in dict.fromkeys(av_ids):
             av = s.get(AvRecord, av_id)
@@ -130,7 +133,7 @@ def dispose(ctx: AppContext, user: CurrentUser, av_ids: list[int]) -> DisposalRe
             kept = _kept(av, holds, {})        # a case-linked recording is kept whatever its volume says
             because = why_kept(rules, kept, now)
             if because:
-                refused.append((av_id, because))
+                refused.append((av_id, in_words(because, titles)))
                 continue
             row = Disposal(av_record_id=av_id, file_hash=av.file_hash, file_name=av.file_name, size=av.size,
                            rule=rule_text(rules, kept), approved_by=user.display_name,
@@ -152,7 +155,9 @@ def _remove_unused(ctx: AppContext, hashes: list[str]) -> None:
 
 
 def register(ctx: AppContext) -> list[tuple[datetime, str, str, int, str, str]]:
-    """The disposal register: (when, file, hash, size, rule, approver), oldest first."""
+    """The disposal register: (when, file, hash, size, rule, approver), oldest first; the rule as
+    people read it (the row keeps the short citation it was disposed of under)."""
     with ctx.db.read() as s:
-        return [(d.approved_at, d.file_name.rsplit("/", 1)[-1], d.file_hash, d.size, d.rule, d.approved_by)
-                for d in s.scalars(select(Disposal).order_by(Disposal.id))]
+        titles = citations.titles(s)
+        return [(d.approved_at, d.file_name.rsplit("/", 1)[-1], d.file_hash, d.size, in_words(d.rule, titles),
+                 d.approved_by) for d in s.scalars(select(Disposal).order_by(Disposal.id))]

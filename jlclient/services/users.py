@@ -139,3 +139,12 @@ def unlock(ctx: AppContext, actor: str, username: str) -> None:
 
 def _active_admins(s: Session) -> int:
     return sum(1 for u in s.scalars(select(User).where(User.active.is_(True))) if Role.ADMIN in roles_of(u))
+
+
+def person(s: Session, actor_or_name: str) -> str:
+    """A display name for an actor (``user:officer`` → 李娜, ``cli:root`` → 命令行操作员 root); other text as it is."""
+    if actor_or_name.startswith("user:"):
+        return s.scalar(select(User.display_name).where(User.username == actor_or_name[5:])) or actor_or_name[5:]
+    if actor_or_name.startswith("cli:"):
+        return f"命令行操作员 {actor_or_name[4:]}"
+    return actor_or_name

@@ -1,6 +1,9 @@
 """案件: the case list (filter, sort, lazy loading) beside a read-only case view."""
 from __future__ import annotations
 
+import html
+from typing import Mapping
+
 from PySide6.QtCore import Qt, QThreadPool, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
@@ -9,7 +12,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QFormLayout, QGroupBo
 
 from jlclient.domain.archiving import FILERS
 from jlclient.domain.model import CaseStatus, Role
-from jlclient.services import cases, intake, printing
+from jlclient.services import cases, citations, intake, printing
 from jlclient.services.auth import CurrentUser
 from jlclient.services.cases import CaseDetail
 from jlclient.services.context import AppContext, ServiceError
@@ -29,13 +32,14 @@ CASE_WORKERS = (Role.CLERK, Role.OFFICER, Role.REVIEWER, Role.APPROVER)
 from jlclient.ui.case_model import COL_OPENED, COL_TITLE, CaseTableModel, fetcher
 from jlclient.ui.tables import table
 
-def findings_html(findings) -> str:
+def findings_html(findings, titles: Mapping[str, str] | None = None) -> str:
+    """The findings, each citing its rule in words (titles: seed → regulation title)."""
     if not findings:
         return '<span style="color:#2e7d32">✔ 未发现问题</span>'
     rows = []
     for f in findings:
         colour, word = ("#c0392b", "阻断") if f.blocking else ("#b7791f", "提醒")
-        rows.append(f'<span style="color:{colour}"><b>{word}</b></span> {f}')
+        rows.append(f'<span style="color:{colour}"><b>{word}</b></span> {html.escape(f.text(titles or {}))}')
     return "<br>".join(rows)
 
 
@@ -99,11 +103,12 @@ class CaseView(QWidget):
         layout.addWidget(record_box, 1)
         self.detail: CaseDetail | None = None
 
-    def show_case(self, detail: CaseDetail, deadlines: list[DeadlineView] = (), findings: list[Finding] = ()) -> None:
+    def show_case(self, detail: CaseDetail, deadlines: list[DeadlineView] = (), findings: list[Finding] = (),
+                  titles: Mapping[str, str] | None = None) -> None:
         self.detail = detail
         self.deadline_views = list(deadlines)
-        self.findings.setText(findings_html(findings))
-        self.deadlines.show_deadlines(deadlines)
+        self.findings.setText(findings_html(findings, titles))
+        self.deadlines.show_deadlines(deadlines, titles)
         row = detail.row
         self.heading.setText(f"{row.number}　{row.title}")
         while self.facts.rowCount():
@@ -334,7 +339,7 @@ class CasesPage(QWidget):
     def _show_case(self, case_id: int) -> None:
         self.supplement_button.setEnabled(self.user.has(Role.CLERK) and intake.awaiting_correction(self.ctx, case_id))
         self.view.show_case(cases.case_detail(self.ctx, case_id), case_deadlines(self.ctx, case_id),
-                            check_case(self.ctx, case_id))
+                            check_case(self.ctx, case_id), citations.read_titles(self.ctx))
 
     def _show_current(self, current, _previous) -> None:
         if self._defer_detail:  # row 0 after a requery: wait until typing in the filter pauses

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QFormL
 from jlclient.clock import local
 from jlclient.domain.av_access import AvClass
 from jlclient.printing.labels import duration_text, size_text
-from jlclient.services import archiving, evidence_copies
+from jlclient.services import archiving, citations, evidence_copies
 from jlclient.services.auth import CurrentUser
 from jlclient.services.cases import case_detail
 from jlclient.services.context import AppContext
@@ -33,9 +33,9 @@ class EvidenceCopyDialog(WorkDialog):
         detail = case_detail(ctx, case_id)
         self.setWindowTitle(self.tr("制作证据副本：{n}").format(n=detail.row.number))
         self.resize(920, 760)
-        intro = QLabel(self.tr("向行政复议机构、人民法院提供音像资料时，由法制审核人员制作证据副本并留存记录"
-                               "（seed 003 Art. 15）；副本附视听资料制作说明，注明制作人、提取人和提取时间"
-                               "（seed 004 Art. 22），并附 SHA-256 校验清单。"))
+        intro = QLabel(citations.words(ctx, self.tr(
+            "向行政复议机构、人民法院提供音像资料时，由法制审核人员制作证据副本并留存记录（seed 003 Art. 15）；"
+            "副本附视听资料制作说明，注明制作人、提取人和提取时间（seed 004 Art. 22），并附 SHA-256 校验清单。")))
         intro.setWordWrap(True)
 
         self.recordings = evidence_copies.recordings(ctx, case_id)

@@ -187,7 +187,10 @@ class ExportDialog(_Runner):
         self.check_after.setChecked(True)
         form = QFormLayout()
         form.addRow(self.tr("导出形式："), kinds)
-        form.addRow(self.tr("保存到(&T)："), target_row)
+        # a label over a row of widgets has no buddy of its own: without one Qt shows "(&T)" as typed
+        target_label = QLabel(self.tr("保存到(&T)："), objectName="exportTargetLabel")
+        target_label.setBuddy(self.target)
+        form.addRow(target_label, target_row)
         if self.has_footage:
             form.addRow(self.tr("录制地点(&P)："), self.place)
         form.addRow("", self.check_after)

@@ -84,7 +84,7 @@ class FaultDialog(ServiceDialog):
         self.ctx, self.user, self.row = ctx, user, row
         self.description = QPlainTextEdit(objectName="faultDescription")
         self.form.addRow("故障情况：", self.description)
-        self.form.addRow(QLabel("报告后记录仪停用，由装备管理人员送修，不得自行拆修（seed 000 Art. 26）。"))
+        self.form.addRow(QLabel("报告后记录仪停用，由装备管理人员送修，不得自行拆修。"))
 
     def submit(self) -> None:
         cameras.report_fault(self.ctx, self.user, self.row.id, self.description.toPlainText())

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QTableWidget, QTab
 
 from jlclient.clock import today as clock_today
 from jlclient.domain.model import Procedure, Role, Stage
-from jlclient.services import cases
+from jlclient.services import cases, citations
 from jlclient.services.auth import CurrentUser
 from jlclient.services.context import AppContext
 from jlclient.services.deadlines import my_deadlines
@@ -39,7 +39,7 @@ class WorkbenchPage(QWidget):
             grid.addWidget(_figure(self.tr("处于“{stage}”环节").format(stage=stage.label),
                                    figures.by_stage[stage], f"stage_{stage.value}"), 1 + i // 3, i % 3)
         self.deadlines = DeadlineTable(with_case=True, objectName="myDeadlines")
-        self.deadlines.show_deadlines(my_deadlines(ctx, user.username))
+        self.deadlines.show_deadlines(my_deadlines(ctx, user.username), citations.read_titles(ctx))
         layout = QVBoxLayout(self)
         layout.addWidget(greeting)
         layout.addLayout(grid)

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QCheckBox, QComb
                                QLineEdit, QPlainTextEdit, QPushButton, QRadioButton, QTableWidget, QTableWidgetItem,
                                QVBoxLayout, QWidget)
 
-from jlclient.services import party_requests
+from jlclient.services import citations, party_requests
 from jlclient.services.auth import CurrentUser
 from jlclient.services.context import AppContext
 from jlclient.services.party_requests import Decision, RequestView, Wants
@@ -27,7 +27,7 @@ class ReceiveDialog(ServiceDialog):
         super().__init__("登记查阅、复制申请", parent)
         self.ctx, self.user, self.request_id = ctx, user, None
         route = party_requests.current_route(ctx)
-        note = QLabel(f"本机关办理方式：{route.label}（{route.basis}），由{route.deciders_text}审批。",
+        note = QLabel(citations.words(ctx, f"本机关办理方式：{route.label}（{route.basis}），由{route.deciders_text}审批。"),
                       objectName="routeNote")
         note.setWordWrap(True)
         self.case_ref = QLineEdit(case_ref, objectName="requestCase")
@@ -168,7 +168,7 @@ class PartyRequestsPage(QWidget):
     def refresh(self) -> None:
         route = party_requests.current_route(self.ctx)
         self.route.setText(self.tr("本机关办理方式：{r}（{b}）；由{d}审批，依法应当保密的记录不予提供。").format(
-            r=route.label, b=route.basis, d=route.deciders_text))
+            r=route.label, b=citations.words(self.ctx, route.basis), d=route.deciders_text))
         selected = self.current()
         self.rows = party_requests.list_requests(self.ctx, pending_only=self.pending_only.isChecked())
         self.table.setRowCount(len(self.rows))

@@ -8,10 +8,10 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
 
 from jlclient.clock import local
 from jlclient.domain.model import Role
-from jlclient.services import auth, settings, setup, users
+from jlclient.services import auth, citations, settings, setup, users
 from jlclient.services.auth import CurrentUser
 from jlclient.services.context import AppContext, ServiceError
-from jlclient.domain.profile_summary import summary
+from jlclient.domain.profile_summary import profile_label, summary
 from jlclient.services.profiles import list_profiles, load_profile
 from jlclient.ui.tables import table
 
@@ -142,9 +142,14 @@ class AgencyTab(QWidget):
         self.ctx, self.user = ctx, user
         _, current = auth.agency_summary(ctx)
         self.profile = QComboBox(objectName="profileCombo")
+        self.titles = citations.read_titles(ctx)     # the administrator's title of a placeholder regulation
         for p in list_profiles():
-            self.profile.addItem(f"{p.agency.name}（{p.key}）", p.key)
+            self.profile.addItem(profile_label(p, self.titles.get(p.seed) if p.key == current else None), p.key)
         self.profile.setCurrentIndex(max(0, self.profile.findData(current)))
+        self.current_key = current
+        # where the regulation names no agency, the administrator enters its real title
+        self.regulation = QLineEdit(objectName="regulationTitle")
+        self.regulation.setMinimumWidth(420)
         self.rules = QTableWidget(0, 3, objectName="profileRules")
         self.rules.setHorizontalHeaderLabels([self.tr("规则"), self.tr("内容"), self.tr("依据")])
         self.rules.setEditTriggers(QAbstractItemView.NoEditTriggers)
@@ -158,6 +163,7 @@ class AgencyTab(QWidget):
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldsStayAtSizeHint)
         form.addRow(self.tr("规则配置："), self.profile)
+        form.addRow(self.tr("执法全过程记录规定名称："), self.regulation)
         for key, spec in settings.SPECS.items():
             spin = QSpinBox(objectName=f"setting_{key}")
             spin.setRange(spec.minimum, spec.maximum)
@@ -176,8 +182,19 @@ class AgencyTab(QWidget):
         row.addWidget(self.status, 1)
         layout.addLayout(row)
 
+    def _title(self, profile) -> str:
+        """The title citations give the selected profile's regulation."""
+        if profile.key == self.current_key:
+            return self.titles.get(profile.seed, profile.regulation.title)
+        return profile.regulation.title
+
     def _show_rules(self) -> None:
-        rows = summary(load_profile(self.profile.currentData()))
+        profile = load_profile(self.profile.currentData())
+        self.regulation.setText(self._title(profile))
+        self.regulation.setReadOnly(not profile.regulation.placeholder)
+        self.regulation.setToolTip(self.tr("本规定未载明机关名称和标题，请填写本机关规定的全称，引用依据时使用")
+                                   if profile.regulation.placeholder else self.tr("规定本身载明的名称"))
+        rows = summary(profile, self._title(profile))
         self.rules.setRowCount(len(rows))
         for i, cells in enumerate(rows):
             for j, text in enumerate(cells):
@@ -187,11 +204,17 @@ class AgencyTab(QWidget):
     def save(self) -> None:
         try:
             setup.set_profile(self.ctx, self.user.actor, self.profile.currentData())
+            citations.set_regulation_title(self.ctx, self.user.actor, self.profile.currentData(),
+                                           self.regulation.text())
             for key, spin in self.spins.items():
                 settings.set_int(self.ctx, self.user.actor, key, spin.value())
         except ServiceError as exc:
             QMessageBox.warning(self, self.tr("无法保存"), str(exc))
             return
+        self.titles, self.current_key = citations.read_titles(self.ctx), self.profile.currentData()
+        profile = load_profile(self.current_key)
+        self.profile.setItemText(self.profile.currentIndex(), profile_label(profile, self._title(profile)))
+        self._show_rules()
         self.status.setText(self.tr("已保存"))
         self.idle_minutes_changed.emit(self.spins["idle_lock_minutes"].value())
 

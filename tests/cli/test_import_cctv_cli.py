@@ -25,6 +25,7 @@ def test_an_export_is_taken_in_once(export, capsys):
     assert main(["import-cctv", str(export), "--by", "archivist", "--location", "城关大厅"]) == 0
     out = capsys.readouterr().out
     assert "2 个监控录像文件" in out and "新登记 2 个，此前已导入 0 个" in out
+    assert out.count("  新登记  ") == 2 and not any(w in out for w in ("stored", "linked", "skipped"))
     assert main(["import-cctv", str(export), "--by", "archivist", "--json"]) == 0
     again = json.loads(capsys.readouterr().out)
     assert again["complete"] and [f["status"] for f in again["files"]] == ["skipped", "skipped"]

@@ -29,4 +29,4 @@ def test_an_administrator_named_placeholder_regulation_is_cited_by_that_name():
     assert rows["日常音像资料保存"] == "《某县某局行政执法全过程记录办法》第十六条"
     assert profile_label(load_profile("bureau-002")).startswith("《行政执法全过程记录办法》")
     assert "seed" not in profile_label(load_profile("bureau-002"))
-    assert profile_label(load_profile("lingshou-approval")) == "灵寿县行政审批局《灵寿县行政审批局行政执法全过程记录办法》"
+    assert profile_label(load_profile("lingshou-approval")) == "《灵寿县行政审批局行政执法全过程记录办法》"

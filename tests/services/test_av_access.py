@@ -117,7 +117,7 @@ def test_where_no_viewing_is_free_a_reviewer_needs_approval_unless_the_recording
                                                                                            footage):
     setup.set_profile(demo_ctx, "cli:test", "changli-dapuhe")      # seed 003 Art. 16: 未经批准，不得查阅
     reviewer = login_as("reviewer")
-    with pytest.raises(ServiceError, match="seed 003 Art. 16"):
+    with pytest.raises(ServiceError, match="《昌黎县大蒲河镇行政执法全过程记录实施办法》第十六条"):
         av_access.open_for_playback(demo_ctx, reviewer, [footage])
     from datetime import date
 

@@ -26,7 +26,7 @@ def test_demo_register_assigns_one_camera_to_each_officer(demo_ctx):
 def test_one_camera_per_officer_until_the_old_one_is_retired(demo_ctx, login_as):
     admin = login_as("admin")
     li = _officer_id(demo_ctx, "李娜")
-    with pytest.raises(ServiceError, match="seed 001 Art. 16"):
+    with pytest.raises(ServiceError, match="每名执法人员只配发一台记录仪（《抚顺县人力资源和社会保障局行政执法全过程记录制度（试行）》第十六条）"):
         cameras.register_camera(demo_ctx, admin, "DSJ0003", officer_id=li, custodian="李娜")
     old = cameras.camera(demo_ctx, "DSJ0001")
     cameras.update_camera(demo_ctx, admin, old.id, officer_id=li, custodian="装备科", status=CameraStatus.RETIRED,

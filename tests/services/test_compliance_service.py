@@ -230,7 +230,8 @@ def test_closing_is_refused_while_blocking_findings_stand(demo_ctx):
         compliance.close_case(demo_ctx, user(demo_ctx, "officer"), case_id, cb.version(demo_ctx, case_id))
     assert isinstance(refused.value, ServiceError)
     assert [f.code for f in refused.value.findings] == [Code.RECORD_MISSING]
-    assert "行政执法决定审批表" in str(refused.value) and "seed 000 Art. 9, 15" in str(refused.value)
+    assert "行政执法决定审批表" in str(refused.value) and "《灵寿县行政审批局行政执法全过程记录办法》第九条、第十五条" in str(refused.value)
+    assert "seed" not in str(refused.value) and refused.value.findings[0].basis == "seed 000 Art. 9, 15"
     assert status(demo_ctx, case_id) is CaseStatus.OPEN
 
 

@@ -33,6 +33,8 @@ def test_only_expired_unheld_routine_footage_is_listed_and_disposed(demo_ctx, lo
     everything = {r.av_id: r.kept_because for r in retention.overview(demo_ctx, due_only=False)}
     assert "长期保存" in everything[footage["held"]] and "证据" in everything[footage["evidence"]]
     assert "保存期限至" in everything[footage["recent"]]
+    assert "《昌黎县大蒲河镇行政执法全过程记录实施办法》第十二条" in everything[footage["recent"]]   # in words
+    assert not any("seed" in (why or "") for why in everything.values())
 
     with pytest.raises(ServiceError, match="负责人"):
         retention.dispose(demo_ctx, login_as("reviewer"), list(footage.values()))
@@ -47,9 +49,11 @@ def test_only_expired_unheld_routine_footage_is_listed_and_disposed(demo_ctx, lo
         with demo_ctx.db.read() as s:
             assert demo_ctx.evidence.contains(s.get(AvRecord, footage[key]).file_hash)
     [entry] = retention.register(demo_ctx)
-    assert entry[2:] == (digest, size, "日常音像资料不少于 6 个月（seed 003 Art. 12）", "周杰")
+    assert entry[2:] == (digest, size, "日常音像资料不少于 6 个月（《昌黎县大蒲河镇行政执法全过程记录实施办法》第十二条）", "周杰")
     with demo_ctx.db.read() as s:
         assert s.get(AvRecord, footage["expired"]) is not None             # the row stays
+        # the register row keeps the short citation it was disposed of under (data); lists show words
+        assert s.scalar(select(Disposal.rule)) == "日常音像资料不少于 6 个月（seed 003 Art. 12）"
         assert s.scalar(select(AuditEntry.action).order_by(AuditEntry.seq.desc()).limit(1)) == "retention.dispose"
     assert verify(demo_ctx).ok                                              # the gone file is not a fault
     again = retention.dispose(demo_ctx, login_as("approver"), [footage["expired"]])

@@ -57,7 +57,7 @@ def test_the_archivist_imports_an_export_and_sees_it_on_the_retention_list(qtbot
     assert seen["found"].startswith("2 个录像文件") and "通道01、通道02" in seen["found"]
     assert f"{day:%Y-%m-%d %H:%M}" in seen["found"]
     assert seen["done"][0].startswith("新登记 2 个，此前已导入 0 个") and seen["done"][1] == "完成" and seen["closed"]
-    assert "保存期限不少于 1 个月（seed 004 Art. 18）" in seen["rule"]
+    assert "保存期限不少于 1 个月（《陵川县行政审批局行政许可全过程记录办法》第十八条）" in seen["rule"]
     # refreshed: one month passed, both are on the disposal list, named by hall and channel
     assert len(tab.rows) == 2
     assert [tab.table.item(i, 1).text() for i in range(2)] == ["大厅监控", "大厅监控"]

@@ -28,7 +28,8 @@ def test_clerk_registers_and_the_head_decides(qtbot, demo_ctx, login_as):
     seen = {}
 
     def register(dialog):
-        assert "seed 004 Art. 21" in dialog.findChild(QLabel, "routeNote").text()
+        assert "《陵川县行政审批局行政许可全过程记录办法》第二十一条" in dialog.findChild(QLabel, "routeNote").text()
+        assert "seed" not in dialog.findChild(QLabel, "routeNote").text()
         type_text(qtbot, dialog.case_ref, case_number)
         type_text(qtbot, dialog.requester, "王经理")
         type_text(qtbot, dialog.id_number, "110105194912310021")   # wrong check digit
