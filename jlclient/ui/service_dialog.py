@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout
 
 from jlclient.services.context import ServiceError
+from jlclient.ui.wheel_guard import guard_wheel_within
 from jlclient.ui.work_dialog import ERROR_STYLE
 
 
@@ -25,6 +26,13 @@ class ServiceDialog(QDialog):
         self.body.addLayout(self.form)
         self.body.addWidget(self.error)
         self.body.addWidget(self.buttons)
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        # subclasses add their fields after __init__: guard them once they are all there
+        if not getattr(self, "_guarded", False):
+            guard_wheel_within(self)
+            self._guarded = True
+        super().showEvent(event)
 
     def submit(self) -> None:
         raise NotImplementedError
