@@ -21,6 +21,7 @@ from jlclient.services.auth import CurrentUser
 from jlclient.services.context import AppContext, ServiceError
 from jlclient.services.matters import load_matters
 from jlclient.services.parties import ORGANISATION, PERSON, PartyInput
+from jlclient.ui.wheel_guard import guard_wheel_within
 
 ScanRole = Qt.UserRole + 1
 KindRole = Qt.UserRole + 2      # True: 原件, False: 复印件 (as the clerk sees it; the catalogue's by default)
@@ -58,6 +59,7 @@ class IntakeDialog(QDialog):
         layout.addLayout(buttons)
         self._show(APPLICANT)
         self.resize(760, 580)
+        guard_wheel_within(self)  # the wheel scrolls, never picks a matter or a kind
 
     # --- pages ------------------------------------------------------------
     def _applicant_page(self) -> QWidget:

@@ -23,6 +23,7 @@ from jlclient.services.auth import CurrentUser
 from jlclient.services.context import AppContext, ServiceError
 from jlclient.store.audit import utcnow
 from jlclient.ui.date_edit import DateEdit
+from jlclient.ui.wheel_guard import guard_wheel_within
 
 KindRole = Qt.UserRole + 1    # True: 原件, False: 复印件
 RED = "color: #c0392b;"
@@ -58,6 +59,7 @@ class SupplementDialog(QDialog):
         layout.addLayout(buttons)
         self.materials.setFocus()
         self.resize(760, 600)
+        guard_wheel_within(self)  # the wheel scrolls, never picks a matter or a kind
 
     # --- pages ------------------------------------------------------------
     def _receive_page(self) -> QWidget:
