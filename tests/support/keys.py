@@ -10,6 +10,7 @@
     keys.wheel(combo, notches=-2)                                 # a real wheel event over a widget
     keys.click(button)                                            # a left click at its centre
     keys.strokes, keys.typed, keys.clicks                         # what it took
+    keys.report("window intake")                                  # printed, and kept for make bench
 
 * Text: ASCII characters are QTest key clicks; other characters (Chinese) arrive as an input
   method commits them (a QInputMethodEvent with the commit string), as QTest cannot synthesise
@@ -27,6 +28,10 @@
 ``type_text(qtbot, widget, text)`` is the plain form kept for the tests written before.
 """
 from __future__ import annotations
+
+import json
+import os
+import time
 
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QInputMethodEvent, QKeySequence
@@ -82,9 +87,23 @@ class Keys:
         self.typed = 0     # characters of content
         self.clicks = 0
         self.wheels = 0
+        self.started = time.perf_counter()
 
     def reset(self) -> None:
         self.strokes = self.typed = self.clicks = self.wheels = 0
+        self.started = time.perf_counter()
+
+    def report(self, flow: str) -> dict:
+        """What the flow took since the harness was made (or reset): printed, and added as a JSON line
+        to the file named by $JL_KEY_REPORT, which ``make bench`` (bench_keystrokes.py) reads."""
+        figures = {"flow": flow, "strokes": self.strokes, "typed": self.typed, "clicks": self.clicks,
+                   "wheels": self.wheels, "ms": round((time.perf_counter() - self.started) * 1000, 1)}
+        print(f"\n{flow}: {self.strokes} keys beyond {self.typed} typed characters, {self.clicks} clicks, "
+              f"{figures['ms']:.0f} ms")
+        if os.environ.get("JL_KEY_REPORT"):
+            with open(os.environ["JL_KEY_REPORT"], "a", encoding="utf-8") as out:
+                out.write(json.dumps(figures, ensure_ascii=False) + "\n")
+        return figures
 
     # --- keys ----------------------------------------------------------------
     def press(self, *names: str, times: int = 1, widget=None) -> None:

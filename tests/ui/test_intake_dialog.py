@@ -66,7 +66,7 @@ def test_the_complete_intake_by_keys_is_stored_and_printed(dialog, keys, demo_ct
     assert dialog.pages.currentIndex() == DONE
     keys.press("Enter")                  # closes the last page
     assert dialog.result() == QDialog.Accepted
-    print(f"\nwindow intake: {keys.strokes} keys beyond {keys.typed} typed characters, {keys.clicks} clicks")
+    keys.report("window intake")
     assert keys.strokes <= INTAKE_KEY_GOAL and keys.clicks == 0
 
     outcome = dialog.outcome

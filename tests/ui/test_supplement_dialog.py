@@ -57,7 +57,7 @@ def test_correction_to_acceptance_by_keys(qtbot, demo_ctx, login_as, waiting):
     assert d.outcome is not None and "已受理" in d.done_text.text()
     keys.press("Enter")
     assert d.result() == QDialog.Accepted
-    print(f"\ncorrection → acceptance: {keys.strokes} keys, {keys.typed} typed characters, {keys.clicks} clicks")
+    keys.report("correction → acceptance")
     assert keys.strokes <= SUPPLEMENT_KEY_GOAL and keys.clicks == 0
 
     record, receipt = _latest(demo_ctx, waiting.case_id, "materials_receipt")
