@@ -191,7 +191,7 @@ class AgencyTab(QWidget):
     def _show_rules(self) -> None:
         profile = load_profile(self.profile.currentData())
         self.regulation.setText(self._title(profile))
-        self.regulation.setReadOnly(not profile.regulation.placeholder)
+        self.regulation.setEnabled(profile.regulation.placeholder)     # a title the regulation carries is fixed
         self.regulation.setToolTip(self.tr("本规定未载明机关名称和标题，请填写本机关规定的全称，引用依据时使用")
                                    if profile.regulation.placeholder else self.tr("规定本身载明的名称"))
         rows = summary(profile, self._title(profile))
