@@ -17,7 +17,7 @@ from jlclient.devices.clear import NotClearable, clear_camera
 from jlclient.devices.layouts import Recognised
 from jlclient.devices.pull import CameraFile, Docked, PullReport, interrupted
 from jlclient.domain.model import CameraStatus, Role
-from jlclient.services import analysis, cameras, footage
+from jlclient.services import analysis, cameras, citations, footage
 from jlclient.services.auth import CurrentUser
 from jlclient.services.context import AppContext, ServiceError
 from jlclient.ui.dock_watch import DockWatcher
@@ -136,8 +136,8 @@ class UnlinkedFootage(QWidget):
             if session.unexplained or session.late_source:
                 item.setForeground(2, RED)
             if session.late_source:
-                item.setToolTip(0, self.tr("应在 {d:%Y-%m-%d %H:%M} 前上传（{s}）").format(d=session.due,
-                                                                                   s=session.late_source))
+                late = citations.words(self.ctx, session.late_source)
+                item.setToolTip(0, self.tr("应在 {d:%Y-%m-%d %H:%M} 前上传（{s}）").format(d=session.due, s=late))
             self.sessions.addTopLevelItem(item)
         if self.sessions.topLevelItemCount():
             self.sessions.setCurrentItem(self.sessions.topLevelItem(0))
