@@ -16,14 +16,10 @@ def has_display() -> bool:
 
 
 def install_qt_chinese(app) -> bool:
-    """Qt's own texts (确定/取消 in dialog buttons, context menus) in Chinese, from the catalogue
-    PySide6 ships; kept on the application so it lives as long as the app."""
-    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
-    translator = QTranslator(app)
-    path = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    if not translator.load(QLocale(QLocale.Chinese, QLocale.China), "qtbase", "_", path):
-        return False
-    return app.installTranslator(translator)
+    """The zh_CN locale and Qt's own texts (确定/取消, the file dialog, context menus) in Chinese;
+    see :mod:`jlclient.ui.qt_chinese`."""
+    from jlclient.ui import qt_chinese
+    return qt_chinese.install(app)
 
 
 def run() -> int:
@@ -33,7 +29,9 @@ def run() -> int:
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(sys.argv)
-    app.setApplicationName("jlclient")
+    from jlclient.ui import prefs
+    app.setOrganizationName(prefs.ORGANISATION)
+    app.setApplicationName(prefs.APPLICATION)
     app.setApplicationDisplayName("行政执法全过程记录")
     install_qt_chinese(app)
     session = Session(app, None)
@@ -80,17 +78,20 @@ def settle_heap() -> None:
 
 
 class Session:
-    """One logged-in user: the main window, and the lock screen when idle."""
+    """One logged-in user at a time: the main window, the lock screen when idle, and 注销/切换用户
+    back to the log-in dialog (the application keeps running; another user may log in)."""
 
     def __init__(self, app, ctx):
         self.app, self.ctx = app, ctx
         self.window = None
         self.watcher = None
         self.failed = False
+        if ctx is not None:
+            _use_preferences(ctx)
 
-    def login(self) -> bool:
+    def login(self, parent=None) -> bool:
         from jlclient.ui.login import LoginDialog
-        dialog = LoginDialog(self.ctx)
+        dialog = LoginDialog(self.ctx, parent=parent)
         if self.ctx is None:
             # Show the window first; open the database (SQLAlchemy, Alembic: most of the start-up)
             # once it has been painted, while the user types.
@@ -115,6 +116,7 @@ class Session:
             QMessageBox.critical(dialog, "无法启动", f"无法打开数据库或证据存储：{exc}")
             dialog.reject()
             return
+        _use_preferences(self.ctx)
         dialog.attach(self.ctx, auth.agency_summary(self.ctx)[0])
 
     def open_main(self, user) -> None:
@@ -125,20 +127,89 @@ class Session:
         self.watcher = IdleWatcher(self.app, settings.read_int(self.ctx, "idle_lock_minutes"), self.window)
         self.watcher.idle.connect(self.lock)
         self.window.lock_requested.connect(self.lock)
+        self.window.logout_requested.connect(lambda: self.logout())
+        self.window.switch_requested.connect(lambda: self.logout(switch=True))
         if "settings" in self.window.pages:
             self.window.pages["settings"].agency.idle_minutes_changed.connect(self.watcher.set_minutes)
-        self.window.show()
+        self.window.show_remembered()
         settle_heap()
 
-
     def lock(self) -> None:
-        """Hide the work behind the lock dialog until the same user's password is given."""
+        """Cover the whole window (pages and docks) behind the lock dialog until the same user's
+        password is given; unsaved wizard work is kept as drafts first."""
         from jlclient.ui.login import LoginDialog
-        self.watcher.pause()
-        self.window.centralWidget().hide()
-        dialog = LoginDialog(self.ctx, parent=self.window, locked_user=self.window.user)
-        if dialog.exec() != LoginDialog.Accepted:
-            self.window.close()
+        if self.window is None or self.window.locked:
             return
-        self.window.centralWidget().show()
-        self.watcher.resume()
+        self.watcher.pause()
+        _autosave_wizards()
+        self.window.cover()
+        dialog = LoginDialog(self.ctx, parent=self.window, locked_user=self.window.user)
+        dialog.switch_user.connect(lambda: dialog.done(LoginDialog.SWITCH))
+        answer = dialog.exec()
+        if answer == LoginDialog.Accepted:
+            self.window.uncover()
+            self.watcher.resume()
+        elif answer == LoginDialog.SWITCH:
+            self.window.uncover()
+            self._end_window()
+            self._login_again()
+        else:
+            self.window.close()
+
+    def logout(self, switch: bool = False) -> bool:
+        """注销 / 切换用户: drafts kept, the window closed, the log-in dialog shown again. Cancelling
+        the log-in quits the application (as at start-up). False when the user thought better of it."""
+        from PySide6.QtWidgets import QMessageBox
+        if self.window is None:
+            return False
+        open_wizards = _open_wizards(self.window)
+        busy = self.window.dock_pane is not None and self.window.dock_pane.busy()
+        if open_wizards or busy:
+            what = "、".join(x for x in (("有打开的环节表单（未保存的内容将保存为草稿）" if open_wizards else ""),
+                                         ("记录仪正在拷贝或分析（将中断，重新接入后从中断处继续）" if busy else "")) if x)
+            verb = "切换用户" if switch else "注销"
+            answer = QMessageBox.question(self.window, verb, f"{what}。确定{verb}吗？",
+                                          QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
+            if answer != QMessageBox.Yes:
+                return False
+        _autosave_wizards()
+        self._end_window()
+        self._login_again()
+        return True
+
+    def _end_window(self) -> None:
+        window, self.window = self.window, None
+        if self.watcher is not None:
+            self.watcher.pause()
+            self.watcher = None
+        quits = self.app.quitOnLastWindowClosed()
+        self.app.setQuitOnLastWindowClosed(False)   # the log-in dialog follows at once
+        try:
+            window.close()
+        finally:
+            self.app.setQuitOnLastWindowClosed(quits)
+        window.deleteLater()
+
+    def _login_again(self) -> None:
+        if not self.login():
+            self.app.quit()
+
+
+def _use_preferences(ctx) -> None:
+    from jlclient.ui import prefs
+    prefs.use_folder(ctx.paths.home)
+
+
+def _open_wizards(window) -> list:
+    from PySide6.QtWidgets import QApplication
+
+    from jlclient.ui.stage_wizard import StageWizard
+    return [w for w in QApplication.topLevelWidgets() if isinstance(w, StageWizard) and w.isVisible()]
+
+
+def _autosave_wizards() -> None:
+    """Unsaved stage-form work becomes drafts before the screen locks or the user leaves."""
+    from jlclient.ui import stage_wizard
+    autosave = getattr(stage_wizard, "autosave_open_wizards", None)
+    if autosave is not None:
+        autosave()

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout)
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout)
 
 if TYPE_CHECKING:  # the dialog is shown before SQLAlchemy is even imported (start-up time)
     from jlclient.services.auth import CurrentUser
@@ -12,7 +12,10 @@ if TYPE_CHECKING:  # the dialog is shown before SQLAlchemy is even imported (sta
 
 
 class LoginDialog(QDialog):
-    """Asks for a user name and password; ``user`` is set when it is accepted."""
+    """Asks for a user name and password; ``user`` is set when it is accepted. Locked, it also
+    offers 切换用户 (the dialog then ends with SWITCH)."""
+    SWITCH = 2
+    switch_user = Signal()
 
     def __init__(self, ctx: AppContext | None, agency: str = "", parent=None, *,
                  locked_user: CurrentUser | None = None):
@@ -35,11 +38,18 @@ class LoginDialog(QDialog):
         self.error = QLabel(objectName="loginError")
         self.error.setStyleSheet("color: #c0392b;")
         self.error.setWordWrap(True)
+        # room for two lines from the start: the longest message (locked after the fifth wrong
+        # password) must show whole, and the dialog must not jump when it appears
+        self.error.setMinimumHeight(2 * self.error.fontMetrics().lineSpacing() + 4)
         self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         self.buttons.button(QDialogButtonBox.Ok).setText(self.tr("解锁") if locked_user else self.tr("登录"))
         self.buttons.button(QDialogButtonBox.Cancel).setText(self.tr("退出") if not locked_user else self.tr("退出程序"))
         self.buttons.accepted.connect(self._try_login)
         self.buttons.rejected.connect(self.reject)
+        if locked_user:
+            switch = QPushButton(self.tr("切换用户"), objectName="switchUser")
+            self.buttons.addButton(switch, QDialogButtonBox.ResetRole)
+            switch.clicked.connect(self.switch_user)
 
         form = QFormLayout()
         form.addRow(self.tr("用户名："), self.username)
@@ -50,7 +60,7 @@ class LoginDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
-        self.setMinimumWidth(420)
+        self.setMinimumWidth(480)
         if locked_user:
             self.username.setText(locked_user.username)
             self.username.setReadOnly(True)
@@ -82,6 +92,7 @@ class LoginDialog(QDialog):
             user = auth.login(self.ctx, self.username.text(), self.password.text())
         except ServiceError as exc:
             self.error.setText(str(exc))
+            self.adjustSize()            # a longer message than the room kept: the dialog grows
             self.password.clear()
             self.password.setFocus()
             return

@@ -1,15 +1,19 @@
-"""The main window: navigation by role, one page per place, a status bar."""
+"""The main window: navigation by role, one page per place, a status bar; remembers its size,
+place and splitters; covers itself entirely while the screen is locked."""
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QByteArray, QCoreApplication, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QStackedWidget, QWidget
+from PySide6.QtWidgets import (QDockWidget, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow,
+                               QSplitter, QStackedWidget, QVBoxLayout, QWidget)
 
 from jlclient.domain.model import Role
 from jlclient.domain.places import places_for
 from jlclient.services import auth
 from jlclient.services.auth import CurrentUser
 from jlclient.services.context import AppContext
+from jlclient.services.profiles import load_profile
+from jlclient.ui import changes, prefs
 from jlclient.ui.cases_page import CasesPage
 from jlclient.ui.pages import StatsPage, WorkbenchPage
 from jlclient.ui.settings_page import SettingsPage
@@ -18,10 +22,14 @@ from jlclient.ui.settings_page import SettingsPage
 
 class MainWindow(QMainWindow):
     lock_requested = Signal()
+    logout_requested = Signal()     # 注销
+    switch_requested = Signal()     # 切换用户
 
     def __init__(self, ctx: AppContext, user: CurrentUser, parent=None):
         super().__init__(parent)
         self.ctx, self.user = ctx, user
+        self._cover: QWidget | None = None          # the lock cover, while locked
+        self._hidden_for_lock: list[QWidget] = []
         self.setObjectName("MainWindow")
         self.setWindowTitle(self.tr("行政执法全过程记录"))
         self.nav = QListWidget(objectName="navigation")
@@ -46,7 +54,9 @@ class MainWindow(QMainWindow):
         self._menus()
         self._status_bar()
         self.dock_pane = self._docking_pane() if user.has(Role.OFFICER, Role.ADMIN) else None
+        self.setMinimumSize(720, 480)
         self.resize(1280, 800)
+        changes.follow(self, (changes.PROFILE, changes.SETTINGS), self._refresh_status)
 
     def _docking_pane(self):
         """Officers dock their body cameras here after duty (demo: a simulated camera folder)."""
@@ -90,11 +100,18 @@ class MainWindow(QMainWindow):
 
     def _menus(self) -> None:
         system = self.menuBar().addMenu(self.tr("系统(&S)"))
-        lock = QAction(self.tr("锁定屏幕"), self, shortcut=QKeySequence("Ctrl+L"))
+        lock = QAction(self.tr("锁定屏幕(&L)"), self, shortcut=QKeySequence("Ctrl+L"), objectName="lockAction")
         lock.triggered.connect(self.lock_requested)
-        quit_ = QAction(self.tr("退出"), self, shortcut=QKeySequence.Quit)
+        switch = QAction(self.tr("切换用户(&U)"), self, objectName="switchUserAction")
+        switch.triggered.connect(self.switch_requested)
+        logout = QAction(self.tr("注销(&O)"), self, objectName="logoutAction")
+        logout.triggered.connect(self.logout_requested)
+        quit_ = QAction(self.tr("退出(&X)"), self, shortcut=QKeySequence.Quit, objectName="quitAction")
         quit_.triggered.connect(self.close)
         system.addAction(lock)
+        system.addAction(switch)
+        system.addAction(logout)
+        system.addSeparator()
         system.addAction(quit_)
         find = QAction(self.tr("筛选案件"), self, shortcut=QKeySequence.Find)
         find.triggered.connect(self._focus_filter)
@@ -109,9 +126,111 @@ class MainWindow(QMainWindow):
             self.go("cases").filter.setFocus()
 
     def _status_bar(self) -> None:
-        agency, profile = auth.agency_summary(self.ctx)
         roles = "、".join(r.label for r in sorted(self.user.roles, key=lambda r: r.value))
+        self.status_labels: dict[str, QLabel] = {}
         for name, text in (("statusUser", self.tr("用户：{u}（{r}）").format(u=self.user.display_name, r=roles)),
-                           ("statusProfile", self.tr("机构：{a}　规则配置：{p}").format(a=agency, p=profile)),
+                           ("statusProfile", ""),
                            ("statusDatabase", self.tr("数据库：{k}").format(k=self.ctx.db.kind))):
-            self.statusBar().addPermanentWidget(QLabel(text, objectName=name))
+            self.status_labels[name] = QLabel(text, objectName=name)
+            self.statusBar().addPermanentWidget(self.status_labels[name])
+        self._refresh_status()
+
+    def _refresh_status(self) -> None:
+        """The agency and its rule profile as they are now (a profile change shows at once)."""
+        agency, key = auth.agency_summary(self.ctx)
+        self.status_labels["statusProfile"].setText(
+            self.tr("机构：{a}　规则配置：{p}").format(a=agency, p=_profile_name(key)))
+
+    # ------------------------------------------------------------------ remembered geometry
+
+    def show_remembered(self) -> None:
+        """As the user left it; the first start (nothing remembered) maximised."""
+        store = prefs.settings()
+        geometry = store.value("window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty() and self.restoreGeometry(geometry):
+            state = store.value("window/state")
+            if isinstance(state, QByteArray):
+                self.restoreState(state)
+            self._restore_splitters(store)
+            self.show()
+        else:
+            self.showMaximized()
+
+    def remember(self) -> None:
+        store = prefs.settings()
+        store.setValue("window/geometry", self.saveGeometry())
+        store.setValue("window/state", self.saveState())
+        for key, splitter in self._splitters():
+            store.setValue(key, splitter.saveState())
+        store.sync()
+
+    def _splitters(self):
+        for place, page in self.pages.items():
+            for i, splitter in enumerate(page.findChildren(QSplitter)):
+                yield f"splitters/{place}/{splitter.objectName() or i}", splitter
+
+    def _restore_splitters(self, store) -> None:
+        for key, splitter in self._splitters():
+            state = store.value(key)
+            if isinstance(state, QByteArray):
+                splitter.restoreState(state)
+
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        if self.locked:
+            self.uncover()            # remember the window as it is, not its lock cover
+        self.remember()
+        if getattr(self, "watcher", None) is not None:
+            self.watcher.stop()
+        super().closeEvent(event)
+
+    # ------------------------------------------------------------------ lock cover
+
+    @property
+    def locked(self) -> bool:
+        return self._cover is not None
+
+    def cover(self) -> None:
+        """Nothing of the work stays visible while locked: the pages, the menus and every dock
+        (docked or floating) are hidden behind a plain cover; uncover() puts back exactly what was shown."""
+        if self.locked:
+            return
+        self._hidden_for_lock = [w for w in (self.centralWidget(), self.menuBar(), *self.findChildren(QDockWidget))
+                                 if w.isVisible()]
+        self._lock_state = self.saveState()
+        self._cover = QWidget(self, objectName="lockCover")
+        self._cover.setAutoFillBackground(True)
+        text = QLabel(self.tr("屏幕已锁定\n{u}").format(u=self.user.display_name), objectName="lockCoverText")
+        text.setAlignment(Qt.AlignCenter)
+        text.setStyleSheet("font-size: 20pt; color: #555;")
+        QVBoxLayout(self._cover).addWidget(text)
+        for w in self._hidden_for_lock:
+            w.hide()
+        self._cover.setGeometry(self.rect())
+        self._cover.show()
+        self._cover.raise_()
+
+    def uncover(self) -> None:
+        if not self.locked:
+            return
+        cover, self._cover = self._cover, None
+        cover.hide()
+        cover.deleteLater()
+        for w in self._hidden_for_lock:
+            w.show()
+        self._hidden_for_lock = []
+        self.restoreState(self._lock_state)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        if self._cover is not None:
+            self._cover.setGeometry(self.rect())
+
+
+def _profile_name(key: str) -> str:
+    """The profile as people know it (its regulation), not its file key."""
+    try:
+        profile = load_profile(key)
+    except Exception:  # noqa: BLE001 — a profile file gone missing must not stop the status bar
+        return key
+    title = getattr(getattr(profile, "regulation", None), "title", "")
+    return f"《{title}》" if title else profile.agency.name

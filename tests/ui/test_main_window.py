@@ -37,7 +37,8 @@ def test_each_role_sees_its_places(window_for, username):
     assert labels[0] == "工作台"
     assert "SQLite" in window.findChild(QLabel, "statusDatabase").text()
     assert window.user.display_name in window.findChild(QLabel, "statusUser").text()
-    assert "lingshou-approval" in window.findChild(QLabel, "statusProfile").text()
+    profile = window.findChild(QLabel, "statusProfile").text()
+    assert "灵寿县行政审批局" in profile and "lingshou-approval" not in profile   # words, not the file key
 
 
 def test_user_with_two_roles_sees_both_sets(window_for, demo_ctx):
