@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import sys
 
 import pytest
 
@@ -10,6 +11,18 @@ os.environ["PYTHON_KEYRING_BACKEND"] = "tests.support.memory_keyring.MemoryKeyri
 
 from jlclient.config import Paths  # noqa: E402
 from jlclient.services.context import AppContext  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _qt_in_chinese_and_preferences_kept_apart(tmp_path_factory):
+    """Tests that use Qt run as the application does, in the zh_CN locale (calendars, numbers,
+    Qt's dialogs); the window's preferences (ui.ini: geometry, last folders) go to a fresh folder."""
+    if "PySide6.QtCore" in sys.modules:
+        from PySide6.QtCore import QLocale
+        QLocale.setDefault(QLocale(QLocale.Chinese, QLocale.China))
+    if "PySide6.QtWidgets" in sys.modules:
+        from jlclient.ui import prefs
+        prefs.use_folder(tmp_path_factory.mktemp("ui-prefs"))
 
 
 @pytest.fixture(scope="session")

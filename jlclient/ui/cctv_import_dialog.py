@@ -6,7 +6,7 @@ from __future__ import annotations
 from threading import Event
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout
 
 from jlclient.devices.pull import PullReport
 from jlclient.printing.labels import size_text
@@ -15,6 +15,7 @@ from jlclient.services.auth import CurrentUser
 from jlclient.services.context import AppContext, ServiceError
 from jlclient.services.hall_cctv import CctvExport
 from jlclient.ui.work_dialog import WorkDialog
+from jlclient.ui import file_dialogs
 
 
 def describe(export: CctvExport) -> str:
@@ -80,7 +81,7 @@ class CctvImportDialog(WorkDialog):
         return [self.start_button, self.choose_button, self.location]
 
     def choose(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, self.tr("选择监控录像导出文件夹"), self.folder.text())
+        folder = file_dialogs.choose_folder(self, self.tr("选择监控录像导出文件夹"), "cctv", self.folder.text())
         if folder:
             self.use_folder(folder)
 

@@ -9,7 +9,7 @@ from threading import Event
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QDockWidget, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QMessageBox, QProgressBar,
+from PySide6.QtWidgets import (QDockWidget, QHBoxLayout, QHeaderView, QLabel, QMessageBox, QProgressBar,
                                QPushButton, QScrollArea, QTabWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
                                QWidget)
 
@@ -24,6 +24,7 @@ from jlclient.ui.dock_watch import DockWatcher
 from jlclient.ui.footage_dialogs import (CameraDialog, FaultDialog, LinkDialog, RemoteDutyDialog, SpokenReasonDialog,
                                          describe, warnings)
 from jlclient.ui.pull_task import PullProgress, PullTask
+from jlclient.ui import file_dialogs
 
 RootRole = Qt.UserRole + 1
 RED = QBrush(QColor("#c0392b"))
@@ -368,7 +369,7 @@ class DockingPane(QDockWidget):
     def mark_folder(self) -> None:
         """A volume or folder the layouts do not recognise (a vendor tool's export, a card reader),
         which the officer says holds a camera's files: watched like a docked volume."""
-        folder = QFileDialog.getExistingDirectory(self, self.tr("选择记录仪的盘符或文件夹"))
+        folder = file_dialogs.choose_folder(self, self.tr("选择记录仪的盘符或文件夹"), "camera")
         if not folder:
             return
         self.watcher.mark_as_camera(Path(folder))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QFormLayout, QGroupBox,
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFormLayout, QGroupBox,
                                QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
                                QTableWidget, QTableWidgetItem, QVBoxLayout)
 
@@ -18,6 +18,7 @@ from jlclient.services.cases import case_detail
 from jlclient.services.context import AppContext
 from jlclient.services.evidence_copies import CopyCancelled, CopyResult
 from jlclient.ui.work_dialog import WorkDialog
+from jlclient.ui import file_dialogs
 
 RECORDING_COLUMNS = ("文件名", "录制时间", "时长", "大小", "密级")
 COPY_COLUMNS = ("制作时间", "接收单位", "用途", "文件数", "制作人", "清单 SHA-256", "文件夹")
@@ -161,7 +162,7 @@ class EvidenceCopyDialog(WorkDialog):
     # --- the copy -----------------------------------------------------------------------------
 
     def choose_target(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, self.tr("选择保存证据副本的位置"), self.target.text())
+        folder = file_dialogs.choose_folder(self, self.tr("选择保存证据副本的位置"), "evidence_copy", self.target.text())
         if folder:
             self.target.setText(folder)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QCheckBox, QFileDialog, QFormLayout,
+from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QCheckBox, QFormLayout,
                                QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
                                QRadioButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
@@ -20,6 +20,7 @@ from jlclient.services.context import AppContext, ServiceError
 from jlclient.services.export import ExportCancelled, ExportResult
 from jlclient.services.package_check import CheckCancelled
 from jlclient.ui.work_dialog import Job, WorkDialog
+from jlclient.ui import file_dialogs
 
 FINDING_COLUMNS = ("类别", "检测项", "文件", "问题")
 STATUS_STYLE = {PASS: "color: #1e7b34; font-weight: bold;", FAIL: "color: #c0392b; font-weight: bold;",
@@ -100,8 +101,8 @@ class FindingsPanel(QWidget):
 
 def _save_report(parent: QWidget, report: Report, start: str) -> str:
     """Asks where; writes the PDF and the JSON beside it. Returns what was written, or ""."""
-    name, _ = QFileDialog.getSaveFileName(parent, parent.tr("保存四性检测报告"), start,
-                                          parent.tr("PDF 文件 (*.pdf)"))
+    name = file_dialogs.save_file(parent, parent.tr("保存四性检测报告"), "check_report",
+                                  filter=parent.tr("PDF 文件 (*.pdf)"), start=start)
     if not name:
         return ""
     pdf = Path(name) if name.lower().endswith(".pdf") else Path(name + ".pdf")
@@ -251,15 +252,14 @@ class ExportDialog(_Runner):
     def choose_target(self) -> None:
         start = str(Path(self.target.text()).parent) if self.target.text() else str(Path.home())
         if self.kind == "bag":
-            folder = QFileDialog.getExistingDirectory(self, self.tr("选择导出 BagIt 包的位置"), start)
+            folder = file_dialogs.choose_folder(self, self.tr("选择导出 BagIt 包的位置"), "export", start)
             if folder:
                 chosen = Path(folder)
                 empty = chosen.is_dir() and not any(chosen.iterdir())
                 self.target.setText(str(chosen if empty else chosen / self.default_name))
         else:
-            name, _ = QFileDialog.getSaveFileName(self, self.tr("保存 ISO 光盘映像"),
-                                                  str(Path(start) / f"{self.default_name}.iso"),
-                                                  self.tr("ISO 光盘映像 (*.iso)"))
+            name = file_dialogs.save_file(self, self.tr("保存 ISO 光盘映像"), "export", f"{self.default_name}.iso",
+                                          self.tr("ISO 光盘映像 (*.iso)"), start=start)
             if name:
                 self.target.setText(name if name.lower().endswith(".iso") else name + ".iso")
 
@@ -372,13 +372,13 @@ class PackageCheckDialog(_Runner):
         self.use_db.setEnabled(self.ctx is not None)
 
     def choose_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, self.tr("选择 BagIt 包文件夹"), self.path.text())
+        folder = file_dialogs.choose_folder(self, self.tr("选择 BagIt 包文件夹"), "check", self.path.text())
         if folder:
             self.path.setText(folder)
 
     def choose_image(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, self.tr("选择 ISO 光盘映像"), self.path.text(),
-                                              self.tr("ISO 光盘映像 (*.iso)"))
+        name = file_dialogs.open_file(self, self.tr("选择 ISO 光盘映像"), "check", self.tr("ISO 光盘映像 (*.iso)"),
+                                      self.path.text())
         if name:
             self.path.setText(name)
 

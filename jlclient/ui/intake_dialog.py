@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDialog, QFileDialog, QFormLayout, QHBoxLayout,
+from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDialog, QFormLayout, QHBoxLayout,
                                QLabel, QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton,
                                QRadioButton, QStackedWidget, QVBoxLayout, QWidget)
 
@@ -22,6 +22,7 @@ from jlclient.services.context import AppContext, ServiceError
 from jlclient.services.matters import load_matters
 from jlclient.services.parties import ORGANISATION, PERSON, PartyInput
 from jlclient.ui.wheel_guard import guard_wheel_within
+from jlclient.ui import file_dialogs
 
 ScanRole = Qt.UserRole + 1
 KindRole = Qt.UserRole + 2      # True: 原件, False: 复印件 (as the clerk sees it; the catalogue's by default)
@@ -308,8 +309,8 @@ class IntakeDialog(QDialog):
             self.error.setText(str(exc))
 
     def import_selected(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("选择材料的电子件"), "",
-                                              self.tr("图像或 PDF (*.png *.jpg *.jpeg *.pdf);;所有文件 (*)"))
+        path = file_dialogs.open_file(self, self.tr("选择材料的电子件"), "scan",
+                                      self.tr("图像或 PDF (*.png *.jpg *.jpeg *.pdf);;所有文件 (*)"))
         if path:
             try:
                 with open(path, "rb") as f:

@@ -9,11 +9,12 @@ from PySide6.QtGui import QPageSize, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QDialog, QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
 from jlclient.services import printing
 from jlclient.services.auth import CurrentUser
 from jlclient.services.context import AppContext, ServiceError
+from jlclient.ui import file_dialogs
 
 
 class PdfPreview(QDialog):
@@ -78,8 +79,8 @@ class PdfPreview(QDialog):
         self.after_output("print")
 
     def save_pdf(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(self, self.tr("另存为 PDF"), f"{self.title_}.pdf",
-                                              self.tr("PDF 文件 (*.pdf)"))
+        name = file_dialogs.save_file(self, self.tr("另存为 PDF"), "pdf", f"{self.title_}.pdf",
+                                      self.tr("PDF 文件 (*.pdf)"))
         if not name:
             return
         try:

@@ -72,7 +72,7 @@ def _work_stage(qtbot, monkeypatch, page, forms, procedure, *, av_file=None):
     def run(wizard):
         _show(qtbot, wizard)
         if av_file is not None:
-            monkeypatch.setattr("jlclient.ui.stage_wizard.QFileDialog.getOpenFileName",
+            monkeypatch.setattr("PySide6.QtWidgets.QFileDialog.getOpenFileName",
                                 lambda *a, **k: (str(av_file), ""))
             qtbot.mouseClick(wizard.buttons["addAv"], Qt.LeftButton)
         for code, values in forms:

@@ -166,7 +166,7 @@ def test_missing_materials_lead_to_one_correction_notice_and_a_scan_is_kept(dial
     _applicant(keys)
     scan = tmp_path / "licence.png"
     scan.write_bytes(b"\x89PNG licence scan")
-    monkeypatch.setattr("jlclient.ui.intake_dialog.QFileDialog.getOpenFileName", lambda *a, **k: (str(scan), ""))
+    monkeypatch.setattr("PySide6.QtWidgets.QFileDialog.getOpenFileName", lambda *a, **k: (str(scan), ""))
     keys.press("Space", "Down")          # the application form; then the business licence …
     keys.press("F6")                     # … imported as a file (ticks it)
     keys.press("Ctrl+K")                 # the clerk saw the licence's original: 原件
