@@ -53,13 +53,15 @@ def initialise(ctx: AppContext, actor: str, profile_key: str = DEFAULT_PROFILE) 
 
 
 def set_profile(ctx: AppContext, actor: str, profile_key: str) -> None:
-    """The agency chooses its rule profile in settings."""
+    """The agency chooses its rule profile in settings. A profile is one agency's regulation, so
+    the agency's name and short name (document numbers) become the profile's."""
     profile = load_profile(profile_key)
     with ctx.db.write() as s:
         agency = s.scalar(select(Agency))
         if agency.profile_key == profile.key:
             return
         agency.profile_key = profile.key
+        agency.name, agency.short_name = profile.agency.name, profile.agency.short_name
         audit.append(s, actor, "agency.profile", agency)
 
 

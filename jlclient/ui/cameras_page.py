@@ -9,6 +9,7 @@ from jlclient.domain.model import CameraStatus, Role
 from jlclient.services import cameras
 from jlclient.services.auth import CurrentUser
 from jlclient.services.context import AppContext
+from jlclient.ui import changes
 from jlclient.ui.docking_pane import RED, UnlinkedFootage
 from jlclient.ui.footage_dialogs import CameraDialog, FaultDialog
 from jlclient.ui.tables import table
@@ -46,6 +47,7 @@ class CamerasPage(QWidget):
         layout.addWidget(QLabel(self.tr("待关联的音像记录")))
         layout.addWidget(self.unlinked, 1)
         self.refresh()
+        changes.follow(self, (changes.FOOTAGE,), self.refresh)   # a docking: last docked, clock offset
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt name): dockings happen while the page is hidden
         self.refresh()
@@ -85,7 +87,7 @@ class CamerasPage(QWidget):
         r = self.current()
         if r is not None and self.user.has(Role.ADMIN) and CameraDialog(self.ctx, self.user, row=r, parent=self).exec():
             self.refresh()
-            self.unlinked.refresh()
+            changes.announce(changes.FOOTAGE)   # the pane's camera list names the officer too
 
     def fault(self) -> None:
         r = self.current()

@@ -25,6 +25,7 @@ from jlclient.ui.deadline_dialog import DeadlineDialog
 from jlclient.ui.deadline_table import DeadlineTable
 from jlclient.ui.initiation_dialog import InitiationDialog
 from jlclient.ui.intake_dialog import IntakeDialog
+from jlclient.ui import changes
 from jlclient.ui.stage_wizard import StageWizard
 
 # roles that record a case's stages; archivists look on
@@ -263,6 +264,7 @@ class CasesPage(QWidget):
 
     def _select_new(self, case_id: int) -> None:
         """Show the new case at the top of an unfiltered list, newest first."""
+        changes.announce(changes.CASE)
         self.filter.clear()
         self.model.refresh()
         row = next((r for r in range(self.model.rowCount()) if self.model.case_id(r) == case_id), 0)
@@ -331,6 +333,7 @@ class CasesPage(QWidget):
             self._refresh(case_id)
 
     def _refresh(self, case_id: int) -> None:
+        changes.announce(changes.CASE)   # after every change made here: the workbench, 统计
         row = self.table.currentIndex().row()
         self.model.refresh()
         self.table.selectRow(row)

@@ -24,7 +24,7 @@ from jlclient.ui.dock_watch import DockWatcher
 from jlclient.ui.footage_dialogs import (CameraDialog, FaultDialog, LinkDialog, RemoteDutyDialog, SpokenReasonDialog,
                                          describe, warnings)
 from jlclient.ui.pull_task import PullProgress, PullTask
-from jlclient.ui import file_dialogs
+from jlclient.ui import changes, file_dialogs
 
 RootRole = Qt.UserRole + 1
 RED = QBrush(QColor("#c0392b"))
@@ -89,6 +89,15 @@ class DockedCamera:
         return self.report is not None and self.report.complete and not getattr(self.report, "error", "")
 
 
+def _as_done(files: list[CameraFile], report: PullReport) -> PullProgress:
+    """The progress a finished pull leaves: only what was verified and registered counts as done
+    (a failed or cancelled file is not), so 未全部完成 never stands next to a full bar."""
+    done = {r.path for r in report.results if r.status in ("stored", "linked", "skipped")}
+    total = sum(f.size for f in files)
+    verified = sum(f.size for f in files if f.path in done)
+    return PullProgress(len(done), len(files), verified, total, "", 0, 0, 0.0, None)
+
+
 def _size(n: float) -> str:
     for unit in ("B", "KB", "MB", "GB"):
         if n < 1024 or unit == "GB":
@@ -124,6 +133,9 @@ class UnlinkedFootage(QWidget):
         layout.addWidget(self.sessions)
         layout.addLayout(buttons)
         self.refresh()
+        # the pane's list and the camera page's list are two views of one thing: a pull or a link
+        # made in either (or anywhere) refreshes both
+        changes.follow(self, (changes.FOOTAGE,), self.refresh)
 
     def refresh(self) -> None:
         counts = footage.unlinked_counts(self.ctx)
@@ -155,12 +167,12 @@ class UnlinkedFootage(QWidget):
 
     def link(self) -> None:
         if self.current() is not None and LinkDialog(self.ctx, self.user, self.current(), self).exec():
-            self.refresh()
+            changes.announce(changes.FOOTAGE)
 
     def explain(self) -> None:
         session = self.current()
         if session and session.unexplained and SpokenReasonDialog(self.ctx, self.user, session, self).exec():
-            self.refresh()
+            changes.announce(changes.FOOTAGE)
 
 
 class DockingPane(QDockWidget):
@@ -268,6 +280,7 @@ class DockingPane(QDockWidget):
             text += self.tr("。时钟偏差 {o:+.0f} 秒，超出允许范围，请校准记录仪时钟").format(o=cam.last_offset_s)
         self.status.setText(text)
         self._refresh_selected()
+        changes.announce(changes.FOOTAGE)      # the register's last docking and clock offset
         if was_interrupted:
             self.cameras.setCurrentItem(item)
             self.pull_selected()
@@ -331,6 +344,8 @@ class DockingPane(QDockWidget):
             admin or d.view.camera.officer_id == self.user.officer_id))
         if d is not None and d.progress is not None:
             self._show_progress(d.progress)
+        else:
+            self._clear_progress()
 
     def _reload(self, key: str) -> None:
         d = self.docks[key]
@@ -349,7 +364,7 @@ class DockingPane(QDockWidget):
         d.task = PullTask(self.ctx, self.user.actor, d.found, d.docked, d.files)
         d.task.signals.detail.connect(lambda p, k=key: self._progress(k, p))
         d.task.signals.finished.connect(lambda r, k=key: self._finished(k, r))
-        d.report = None
+        d.report, d.progress = None, None        # nothing of an earlier pull shows on this one
         self.status.setText(self.tr("正在拷贝 {s}…").format(s=d.view.camera.serial))
         QThreadPool.globalInstance().start(d.task)
         self._paint(key)
@@ -436,9 +451,15 @@ class DockingPane(QDockWidget):
         if d is self.selected():
             self._show_progress(p)
 
+    def _clear_progress(self) -> None:
+        self.bar.setValue(0)
+        self.file_bar.setValue(0)
+        self.rate.clear()
+
     def _show_progress(self, p: PullProgress) -> None:
         self.bar.setValue(int(p.fraction * 100))
-        self.file_bar.setValue(int(p.current_done * 100 / p.current_total) if p.current_total else 100)
+        self.file_bar.setValue(int(p.current_done * 100 / p.current_total) if p.current_total
+                               else 100 if p.files_done >= p.files_total else 0)
         if p.rate_bps > 0 and p.eta_s is not None:
             self.rate.setText(self.tr("文件 {a}/{b}，{r}/秒，剩余约 {t} 秒").format(
                 a=p.files_done, b=p.files_total, r=_size(p.rate_bps), t=int(p.eta_s)))
@@ -449,8 +470,9 @@ class DockingPane(QDockWidget):
         d = self.docks.get(key)
         if d is not None:
             d.task, d.report = None, report
+            d.progress = _as_done(d.files, report)
             self._paint(key)
-        self.unlinked.refresh()
+        changes.announce(changes.FOOTAGE)
         self._refresh_selected()
         self._analyse()
         if getattr(report, "error", ""):

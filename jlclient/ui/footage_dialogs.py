@@ -175,12 +175,14 @@ class LinkDialog(ServiceDialog):
         self.form.addRow("记录设备编号、执法人员、使用时间：",
                          QLabel(f"{session.camera}，{session.officer_name or '未配发'}，{session.start:%Y-%m-%d %H:%M}"))
         self.form.addRow("录制开始时：", told_box)
+        self._proposed = ""      # the name this dialog proposed; one the officer typed is left alone
         self.suggestions.currentItemChanged.connect(self._picked)
         self.routine.toggled.connect(self._routine)
+        self.stage.currentIndexChanged.connect(self._stage_chosen)
         if self._found:
             self.suggestions.setCurrentRow(0)
         else:
-            self.title.setText("执法录像")
+            self._propose("执法录像")
 
     def _add_choice(self, s: footage.SuggestionView) -> QListWidgetItem:
         item = QListWidgetItem(f"{s.number}  {s.title}  →{s.stage.label}（{s.why}）")
@@ -210,9 +212,18 @@ class LinkDialog(ServiceDialog):
             return
         s = item.data(CaseRole)
         self.stage.setCurrentIndex(self.stage.findData(s.stage.value))
-        self.title.setText(f"{s.stage.label}现场录像")
+        self._propose(f"{s.stage.label}现场录像")
         self.party.setText(s.party_name)
         self.cause.setText(s.title)
+
+    def _stage_chosen(self, _index: int) -> None:
+        """The name follows the stage (受理现场录像 → 调查取证/审查现场录像) unless the officer wrote one."""
+        self._propose(f"{Stage(self.stage.currentData()).label}现场录像")
+
+    def _propose(self, name: str) -> None:
+        if self.title.text().strip() in ("", self._proposed):
+            self.title.setText(name)
+            self._proposed = name
 
     def _routine(self, on: bool) -> None:
         self.suggestions.setEnabled(not on)

@@ -4,7 +4,8 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QGridLayout, QGroupBox, QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout,
+                               QWidget)
 
 from jlclient.clock import today as clock_today
 from jlclient.domain.model import Procedure, Role, Stage
@@ -12,6 +13,7 @@ from jlclient.services import cases, citations
 from jlclient.services.auth import CurrentUser
 from jlclient.services.context import AppContext
 from jlclient.services.deadlines import my_deadlines
+from jlclient.ui import changes
 from jlclient.ui.deadline_table import DeadlineTable
 
 
@@ -25,57 +27,87 @@ def _figure(title: str, value: int, name: str) -> QGroupBox:
 
 
 class WorkbenchPage(QWidget):
+    """Figures and my deadlines; refreshed when shown and whenever cases change."""
+
     def __init__(self, ctx: AppContext, user: CurrentUser, parent=None):
         super().__init__(parent)
         self.setObjectName("WorkbenchPage")
-        figures = cases.summary(ctx)
+        self.ctx, self.user = ctx, user
         roles = "、".join(r.label for r in Role if r in user.roles)
         greeting = QLabel(self.tr("您好，{name}（{roles}）").format(name=user.display_name, roles=roles))
         greeting.setStyleSheet("font-size: 14pt;")
-        grid = QGridLayout()
-        grid.addWidget(_figure(self.tr("办理中的案件"), figures.open, "openCases"), 0, 0)
-        grid.addWidget(_figure(self.tr("已结案"), figures.closed, "closedCases"), 0, 1)
-        for i, stage in enumerate(s for s in Stage if s in figures.by_stage):
-            grid.addWidget(_figure(self.tr("处于“{stage}”环节").format(stage=stage.label),
-                                   figures.by_stage[stage], f"stage_{stage.value}"), 1 + i // 3, i % 3)
+        self.grid = QGridLayout()
         self.deadlines = DeadlineTable(with_case=True, objectName="myDeadlines")
-        self.deadlines.show_deadlines(my_deadlines(ctx, user.username), citations.read_titles(ctx))
         layout = QVBoxLayout(self)
         layout.addWidget(greeting)
-        layout.addLayout(grid)
+        layout.addLayout(self.grid)
         layout.addWidget(QLabel(self.tr("我的期限（黄色：即将到期；红色：已超期）")))
         layout.addWidget(self.deadlines)
         layout.addStretch(1)
+        self.refresh()
+        changes.follow(self, (changes.CASE, changes.PROFILE), self.refresh)
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        self.refresh()
+        super().showEvent(event)
+
+    def refresh(self) -> None:
+        figures = cases.summary(self.ctx)
+        while self.grid.count():
+            old = self.grid.takeAt(0).widget()
+            old.setParent(None)      # out of findChild's sight at once
+            old.deleteLater()
+        self.grid.addWidget(_figure(self.tr("办理中的案件"), figures.open, "openCases"), 0, 0)
+        self.grid.addWidget(_figure(self.tr("已结案"), figures.closed, "closedCases"), 0, 1)
+        for i, stage in enumerate(s for s in Stage if s in figures.by_stage):
+            self.grid.addWidget(_figure(self.tr("处于“{stage}”环节").format(stage=stage.label),
+                                        figures.by_stage[stage], f"stage_{stage.value}"), 1 + i // 3, i % 3)
+        self.deadlines.show_deadlines(my_deadlines(self.ctx, self.user.username), citations.read_titles(self.ctx))
 
 
 class StatsPage(QWidget):
-    """Case counts by procedure, for case review and supervision (seed 000 Art. 30)."""
+    """Case counts by procedure, for case review and supervision (seed 000 Art. 30); refreshed when
+    shown and whenever cases or footage change (a spot check, a new case)."""
 
     def __init__(self, ctx: AppContext, parent=None):
         super().__init__(parent)
         self.setObjectName("StatsPage")
-        figures = cases.summary(ctx)
-        table = QTableWidget(len(Procedure), 2, objectName="statsTable")
-        table.setHorizontalHeaderLabels([self.tr("执法类别"), self.tr("案件数")])
-        for i, procedure in enumerate(Procedure):
-            table.setItem(i, 0, QTableWidgetItem(procedure.label))
-            table.setItem(i, 1, QTableWidgetItem(str(figures.by_procedure.get(procedure, 0))))
+        self.ctx = ctx
+        self.table = QTableWidget(len(Procedure), 2, objectName="statsTable")
+        self.table.setHorizontalHeaderLabels([self.tr("执法类别"), self.tr("案件数")])
+        self.spot = QTableWidget(0, 5, objectName="spotCheckFigures")
+        self.spot.setHorizontalHeaderLabels([self.tr("执法人员"), self.tr("抽检件数"), self.tr("不合格"),
+                                             self.tr("合格率"), self.tr("问题最多的项目")])
+        for table in (self.table, self.spot):
+            table.setEditTriggers(QTableWidget.NoEditTriggers)
+            table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+            table.horizontalHeader().setStretchLastSection(True)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(self.tr("按执法类别统计")))
-        layout.addWidget(table)
+        layout.addWidget(self.table)
         layout.addWidget(QLabel(self.tr("音像记录回放抽检（本年度，按执法人员）")))
-        layout.addWidget(self._spot_checks(ctx))
+        layout.addWidget(self.spot)
+        self.refresh()
+        changes.follow(self, (changes.CASE, changes.FOOTAGE), self.refresh)
 
-    def _spot_checks(self, ctx: AppContext) -> QTableWidget:
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        self.refresh()
+        super().showEvent(event)
+
+    def refresh(self) -> None:
+        figures = cases.summary(self.ctx)
+        for i, procedure in enumerate(Procedure):
+            self.table.setItem(i, 0, QTableWidgetItem(procedure.label))
+            self.table.setItem(i, 1, QTableWidgetItem(str(figures.by_procedure.get(procedure, 0))))
+        self._spot_checks(self.ctx)
+
+    def _spot_checks(self, ctx: AppContext) -> None:
         from jlclient.services.spot_checks import officer_figures
         today = clock_today()
         figures = officer_figures(ctx, date(today.year, 1, 1), today)
-        table = QTableWidget(len(figures), 5, objectName="spotCheckFigures")
-        table.setHorizontalHeaderLabels([self.tr("执法人员"), self.tr("抽检件数"), self.tr("不合格"),
-                                         self.tr("合格率"), self.tr("问题最多的项目")])
+        self.spot.setRowCount(len(figures))
         for i, f in enumerate(figures):
             worst = max(f.by_item.items(), key=lambda kv: kv[1], default=None)
             for j, text in enumerate((f.officer, str(f.checked), str(f.failed), f"{f.pass_rate:.0%}",
                                       f"{worst[0].label}（{worst[1]}）" if worst else "—")):
-                table.setItem(i, j, QTableWidgetItem(text))
-        return table
+                self.spot.setItem(i, j, QTableWidgetItem(text))

@@ -13,6 +13,7 @@ from jlclient.services.auth import CurrentUser
 from jlclient.services.context import AppContext, ServiceError
 from jlclient.domain.profile_summary import profile_label, summary
 from jlclient.services.profiles import list_profiles, load_profile
+from jlclient.ui import changes
 from jlclient.ui.tables import table
 
 
@@ -217,6 +218,7 @@ class AgencyTab(QWidget):
         self._show_rules()
         self.status.setText(self.tr("已保存"))
         self.idle_minutes_changed.emit(self.spins["idle_lock_minutes"].value())
+        changes.announce(changes.PROFILE)   # the status bar and every page naming the agency or its rules
 
 
 class SettingsPage(QTabWidget):
