@@ -364,10 +364,11 @@ def cmd_check(args, ctx: AppContext) -> int:
 
 def cmd_camera(args) -> int:
     """Write a simulated camera volume (for the demo, training and tests)."""
-    from jlclient.devices.simulator import simulate
-    written = simulate(Path(args.dir), args.layout, officer=args.officer, segments=args.segments,
+    from jlclient.devices.simulator import serial_for, simulate
+    serial = args.serial or serial_for(Path(args.dir))
+    written = simulate(Path(args.dir), args.layout, officer=args.officer, serial=serial, segments=args.segments,
                        gap_minutes=args.gap, skew_seconds=args.skew, important=args.important, broken=args.broken)
-    print(f"已在 {args.dir} 写入模拟执法记录仪（{args.layout}）：{len(written)} 个文件")
+    print(f"已在 {args.dir} 写入模拟执法记录仪 {serial}（{args.layout}）：{len(written)} 个文件")
     return 0
 
 
@@ -639,6 +640,8 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--layout", required=True, metavar="目录结构",
                      help="记录仪目录结构：dcim-imp、record-folder、video-dated、generic-dcim")
     sim.add_argument("--officer", default="130101", metavar="警号", help="警号（6 位，默认 130101）")
+    sim.add_argument("--serial", default="", metavar="编号",
+                     help="记录仪产品序号（7 位字母或数字；默认按文件夹生成，每个文件夹各不相同）")
     sim.add_argument("--segments", type=_INT, default=3, metavar="段数", help="录像段数（默认 3）")
     sim.add_argument("--gap", type=_FLOAT, default=0.0, metavar="分钟", help="第 2、3 段之间的中断（分钟）")
     sim.add_argument("--skew", type=_INT, default=0, metavar="秒", help="设备时钟偏差（秒）")

@@ -5,6 +5,8 @@ file with a skewed clock, gaps, important marks, an optional truncated file and 
 covered-lens stretches (the overlay still burned in on top, as a real camera does)."""
 from __future__ import annotations
 
+import hashlib
+import string
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from fractions import Fraction
@@ -16,6 +18,7 @@ import numpy as np
 
 from jlclient.clock import local
 from jlclient.store.audit import utcnow
+from jlclient.devices.dock import CLOCK_NOTE
 from jlclient.devices.layouts import load_layout
 from jlclient.domain.camera_layout import CameraLayout, DeviceInfo, format_device_info, format_name
 
@@ -64,7 +67,23 @@ def simulate(target: Path, layout_key: str, *, officer: str = "130101", serial: 
         info = DeviceInfo(serial, officer, officer_name, unit_no, unit_name,
                           wall_now().replace(microsecond=0) + skew)
         _write_info(target, layout, info)
+    # A real camera's clock runs on: docked an hour later, it is still skew_seconds off, not the
+    # hour behind that a clock frozen in the file would say. The note keeps the offset itself.
+    (target / CLOCK_NOTE).write_text(f"{float(skew_seconds)}\n", encoding="ascii")
     return written
+
+
+def serial_for(target: Path) -> str:
+    """A serial of its own for a simulated camera written to ``target`` (7 letters or digits, as
+    GA/T 947 wants): SIM + four characters from the folder's path, so two simulated cameras in two
+    folders never share one (and none is the demo's DSJ0001)."""
+    alphabet = string.digits + string.ascii_uppercase
+    n = int.from_bytes(hashlib.sha256(str(Path(target).resolve()).encode()).digest()[:8], "big")
+    tail = ""
+    for _ in range(4):
+        n, r = divmod(n, len(alphabet))
+        tail += alphabet[r]
+    return "SIM" + tail
 
 
 def _default_start(segments: int, seconds: int, gap_minutes: float) -> datetime:

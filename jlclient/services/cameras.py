@@ -15,8 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from jlclient.clock import local
-from jlclient.devices.dock import for_pull
+from jlclient.devices.dock import clock_offset_s, for_pull
 from jlclient.devices.layouts import Recognised
 from jlclient.devices.pull import CameraFile, Docked
 from jlclient.domain.av_rules import DockRules
@@ -206,9 +205,8 @@ def record_docking(ctx: AppContext, actor: str, serial: str, layout: str, offset
 def dock_found(ctx: AppContext, actor: str, found: Recognised) -> tuple[DockingView, Docked, list[CameraFile]]:
     """A recognised volume docked: the docking is kept, and the pull gets its identity and files."""
     docked, files = for_pull(found)
-    offset = found.clock_offset(local(utcnow()))
-    view = record_docking(ctx, actor, docked.serial, found.layout.key, offset.total_seconds() if offset else None,
-                          len(files), docked.officer_no)
+    view = record_docking(ctx, actor, docked.serial, found.layout.key, clock_offset_s(found), len(files),
+                          docked.officer_no)
     return view, replace(docked, docking_id=view.docking_id), files
 
 

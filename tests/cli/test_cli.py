@@ -152,7 +152,7 @@ def test_simulate_then_ingest_headless(home, tmp_path, capsys):
     main(["init", "--demo"])
     volume = tmp_path / "cam"
     assert main(["camera", "simulate", str(volume), "--layout", "dcim-imp", "--segments", "2", "--skew", "90",
-                 "--broken"]) == 0
+                 "--broken", "--serial", "DSJ0001"]) == 0     # the demo's registered camera
     capsys.readouterr()
     assert main(["ingest", str(volume), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
