@@ -80,6 +80,7 @@ class StatsPage(QWidget):
                                              self.tr("合格率"), self.tr("问题最多的项目")])
         for table in (self.table, self.spot):
             table.setEditTriggers(QTableWidget.NoEditTriggers)
+            table.verticalHeader().hide()
             table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
             table.horizontalHeader().setStretchLastSection(True)
         layout = QVBoxLayout(self)
