@@ -148,8 +148,8 @@ class LinkDialog(ServiceDialog):
         self.title = QLineEdit(objectName="avTitle")
         self.party = QLineEdit(objectName="avParty")
         self.cause = QLineEdit(objectName="avCause")
-        self.told_yes = QRadioButton("已告知当事人正在进行音像记录", objectName="toldYes")
-        self.told_no = QRadioButton("未告知", objectName="toldNo")
+        self.told_yes = QRadioButton("已告知当事人正在进行音像记录(&Y)", objectName="toldYes")
+        self.told_no = QRadioButton("未告知(&N)", objectName="toldNo")
         self.told = QButtonGroup(self)
         for b in (self.told_yes, self.told_no):
             self.told.addButton(b)
