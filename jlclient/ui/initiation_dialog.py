@@ -12,6 +12,8 @@ from jlclient.services.context import AppContext, ServiceError
 from jlclient.services.parties import ORGANISATION, PERSON, PartyInput
 from jlclient.services.records import FormContext
 from jlclient.ui.form_editors import OfficerPicker
+from jlclient.ui.error_label import clear_when_edited
+from jlclient.ui.wheel_guard import guard_wheel_within
 
 
 class InitiationDialog(QDialog):
@@ -63,6 +65,8 @@ class InitiationDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(buttons)
         self.resize(620, 420)
+        guard_wheel_within(self)
+        clear_when_edited(self, self.error)
 
     def open_case(self) -> None:
         chosen = {o["cert_no"] for o in self.officers.value() or ()}

@@ -21,6 +21,7 @@ from jlclient.services.auth import CurrentUser
 from jlclient.services.context import AppContext, ServiceError
 from jlclient.services.matters import load_matters
 from jlclient.services.parties import ORGANISATION, PERSON, PartyInput
+from jlclient.ui.error_label import clear_when_edited
 from jlclient.ui.wheel_guard import guard_wheel_within
 from jlclient.ui import file_dialogs
 
@@ -61,6 +62,7 @@ class IntakeDialog(QDialog):
         self._show(APPLICANT)
         self.resize(760, 580)
         guard_wheel_within(self)  # the wheel scrolls, never picks a matter or a kind
+        clear_when_edited(self, self.error)
 
     # --- pages ------------------------------------------------------------
     def _applicant_page(self) -> QWidget:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout
 
 from jlclient.services.context import ServiceError
+from jlclient.ui.error_label import clear_when_edited
 from jlclient.ui.wheel_guard import guard_wheel_within
 from jlclient.ui.work_dialog import ERROR_STYLE
 
@@ -31,6 +32,7 @@ class ServiceDialog(QDialog):
         # subclasses add their fields after __init__: guard them once they are all there
         if not getattr(self, "_guarded", False):
             guard_wheel_within(self)
+            clear_when_edited(self, self.error)
             self._guarded = True
         super().showEvent(event)
 

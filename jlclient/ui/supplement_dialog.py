@@ -23,6 +23,7 @@ from jlclient.services.auth import CurrentUser
 from jlclient.services.context import AppContext, ServiceError
 from jlclient.store.audit import utcnow
 from jlclient.ui.date_edit import DateEdit
+from jlclient.ui.error_label import clear_when_edited
 from jlclient.ui.wheel_guard import guard_wheel_within
 
 KindRole = Qt.UserRole + 1    # True: 原件, False: 复印件
@@ -60,6 +61,7 @@ class SupplementDialog(QDialog):
         self.materials.setFocus()
         self.resize(760, 600)
         guard_wheel_within(self)  # the wheel scrolls, never picks a matter or a kind
+        clear_when_edited(self, self.error)
 
     # --- pages ------------------------------------------------------------
     def _receive_page(self) -> QWidget:
