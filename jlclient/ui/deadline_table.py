@@ -33,11 +33,15 @@ class DeadlineTable(QTableWidget):
 
     def _fit(self) -> None:
         """Too narrow for every column (the case view beside the docking pane at 1280×800): the
-        start date goes (it is in the tooltip of the due date) before 状态 would be cut off."""
+        start date goes first (it is in the tooltip of the due date), then the basis (in the
+        tooltip of the deadline's name), before 状态 would be cut off."""
         start = 2 if self.with_case else 1
-        needed = sum(self.sizeHintForColumn(c) for c in range(self.columnCount() - 1) if c != start) + 80
+        basis = self.columnCount() - 1
+        kept = sum(self.sizeHintForColumn(c) for c in range(basis) if c != start) + 20
         date_width = self.fontMetrics().horizontalAdvance("2026-12-31") + 20
-        self.setColumnHidden(start, self.viewport().width() < needed + date_width)
+        room = self.viewport().width()
+        self.setColumnHidden(start, room < kept + date_width + 80)
+        self.setColumnHidden(basis, room < kept + 80)
 
     def show_deadlines(self, views: list[DeadlineView], titles: Mapping[str, str] | None = None) -> None:
         """``titles`` (seed → regulation title, services.citations) put the basis in words."""
@@ -47,7 +51,8 @@ class DeadlineTable(QTableWidget):
                 v.label, v.start.isoformat(), v.due.isoformat(), self.tr(v.status.label),
                 in_words("；".join(x for x in (v.basis, v.note) if x), titles or {})]
             colour = STATUS_COLOUR[v.status]
-            cells_tips = {len(cells) - 3: self.tr("起算 {s}，届满 {d}").format(s=v.start.isoformat(), d=v.due.isoformat())}
+            cells_tips = {len(cells) - 3: self.tr("起算 {s}，届满 {d}").format(s=v.start.isoformat(), d=v.due.isoformat()),
+                          len(cells) - 5: cells[-1] or v.label}
             for j, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(cells_tips.get(j, text))

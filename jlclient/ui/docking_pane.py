@@ -188,7 +188,7 @@ class DockingPane(QDockWidget):
         self.cameras.setHeaderLabels([self.tr("记录仪"), self.tr("登记"), self.tr("时钟偏差"), self.tr("文件")])
         self.cameras.setRootIsDecorated(False)
         self.cameras.header().setSectionResizeMode(QHeaderView.ResizeToContents)
-        self.setMinimumWidth(400)
+        self.setMinimumWidth(340)  # the case view beside it keeps room at 1280×800
         self.pull_button = QPushButton(self.tr("拷贝、校验并登记"), objectName="pullButton")
         self.cancel_button = QPushButton(self.tr("取消"), objectName="cancelPull")
         self.register_button = QPushButton(self.tr("登记此记录仪…"), objectName="registerCamera")

@@ -65,6 +65,7 @@ class MainWindow(QMainWindow):
         self.watcher = DockWatcher([self.ctx.paths.home / "demo-camera"], parent=self)
         pane = DockingPane(self.ctx, self.user, self.watcher, self)
         self.addDockWidget(Qt.RightDockWidgetArea, pane)
+        self.resizeDocks([pane], [pane.minimumWidth()], Qt.Horizontal)  # until the user widens it (remembered)
         self.watcher.start()
         return pane
 

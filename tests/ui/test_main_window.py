@@ -117,7 +117,7 @@ def test_admin_changes_profile_and_idle_time(qtbot, window_for, demo_ctx):
     agency_tab.profile.setCurrentIndex(agency_tab.profile.findData("lingchuan-approval"))
     rules = {agency_tab.rules.item(r, 0).text(): (agency_tab.rules.item(r, 1).text(), agency_tab.rules.item(r, 2).text())
              for r in range(agency_tab.rules.rowCount())}
-    assert rules["音像记录存储时限"] == ("1 个工作日内", "seed 004 Art. 18")
+    assert rules["音像记录存储时限"] == ("1 个工作日内", "《陵川县行政审批局行政许可全过程记录办法》第十八条")
     assert rules["大厅视频监控保存"][0] == "不少于 1 个月"
     agency_tab.spins["idle_lock_minutes"].setValue(3)
     with qtbot.waitSignal(agency_tab.idle_minutes_changed) as signal:
