@@ -21,7 +21,7 @@ from jlclient.domain.forms import (
     validate_values,
 )
 from jlclient.domain.model import Procedure, ServiceMethod, Stage
-from jlclient.domain.profile import Agency, AvAct, Level, ProcedureScope, RuleProfile, Source
+from jlclient.domain.profile import Agency, AvAct, Level, ProcedureScope, Regulation, RuleProfile, Source
 
 FILENAME = "sample.toml"
 
@@ -614,6 +614,7 @@ def test_required_if_and_unless(spec):
 
 def _profile(*acts: AvAct) -> RuleProfile:
     return RuleProfile(key="sample", agency=Agency("某局", "某"), seed_file="000_eb98a094524767c4.txt",
+                       regulation=Regulation("某局行政执法全过程记录办法"),
                        procedures=ProcedureScope((Procedure.PENALTY,), Source("000", "2")), av_acts=acts)
 
 
