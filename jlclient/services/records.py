@@ -14,13 +14,22 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from jlclient.domain.forms import FieldProblem, FormSpec, validate_values
+from jlclient.clock import local
+from jlclient.domain.forms import FieldProblem, FieldType, FormSpec, validate_values
 from jlclient.domain.model import Procedure, Stage
+from jlclient.printing.render import field_text, signature_words
 from jlclient.services import cases, numbering
+from jlclient.services.printing import with_party_names
+from jlclient.services.archiving import person
 from jlclient.services.context import AppContext, ServiceError
 from jlclient.services.forms import load_form
-from jlclient.store.models import (AvRecord, Case, CaseOfficer, CaseParty, ElectronicRecord, Officer, TextRecord,
-                                   TextRecordRevision)
+from jlclient.store.audit import utcnow
+from jlclient.store.models import (AvRecord, Case, CaseOfficer, CaseParty, ElectronicRecord, FormDraft, Officer,
+                                   Party, TextRecord, TextRecordRevision)
+
+
+class ReasonRequired(ServiceError):
+    """A finished record is changed only with a written 更正原因 (seed 000 Art. 29)."""
 
 
 class FormIncomplete(ServiceError):
@@ -123,23 +132,35 @@ def save_form(ctx: AppContext, actor: str, case_id: int, form_code: str, values:
 
 def save_form_in(s: Session, actor: str, case: Case, form_code: str, values: dict, *, final: bool,
                  record_id: int | None = None, note: str = "") -> TextRecord:
-    """The same inside a caller's unit of work (intake writes several records at once)."""
+    """The same inside a caller's unit of work (intake writes several records at once).
+
+    Finishing checks the form against the agency's clock (no act in the future); a new revision
+    of a finished record needs ``note``, the 更正原因. The saver's unsaved-page buffer goes."""
     spec = load_form(form_code)
+    record = _record_of(s, case.id, record_id) if record_id is not None else None
+    if record is not None and is_final(s, record.id) and not note.strip():
+        raise ReasonRequired(f"“{record.title}”已完成，更正须写明更正原因")
     numbered = numbering.prepare(s, spec, values, record_id) if final else None  # 文号 checked or proposed
     values = numbered.values if numbered else values
-    problems = validate_values(spec, values, final=final, procedure=Procedure(case.procedure))
+    problems = validate_values(spec, values, final=final, procedure=Procedure(case.procedure),
+                               now=local(utcnow()))
     problems = [*problems, *(numbered.problems if numbered else ())]
     if final and problems:
         raise FormIncomplete(problems)
     data = to_json_value(values)
-    if record_id is None:
+    _drop_draft_in(s, case.id, spec.code, _username(actor))
+    if record is None:
         record = cases.new_text_record(s, actor, case, _stage_for(spec, case), spec.code, spec.title)
-    else:
-        record = _record_of(s, case.id, record_id)
     if numbered:   # registered once the record exists; a number lost to another workstation moves on
         data = to_json_value(numbering.assign(s, actor, spec, numbered, record))
-    cases.add_revision(s, actor, record, data, note, final=final)
+    cases.add_revision(s, actor, record, data, note.strip(), final=final)
     return record
+
+
+def is_final(s: Session, record_id: int) -> bool:
+    """Whether the record's newest revision is finished."""
+    return bool(s.scalar(select(TextRecordRevision.final).where(TextRecordRevision.record_id == record_id)
+                         .order_by(TextRecordRevision.revision.desc()).limit(1)))
 
 
 def _stage_for(spec: FormSpec, case: Case) -> Stage:
@@ -179,3 +200,108 @@ def history(ctx: AppContext, record_id: int) -> list[RevisionView]:
 def latest_values(ctx: AppContext, record_id: int) -> dict:
     revisions = history(ctx, record_id)
     return revisions[-1].values if revisions else {}
+
+
+# --- history in words ---------------------------------------------------------
+
+@dataclass(frozen=True)
+class RevisionWords:
+    """One revision as people read it: names, labels, 是/否, local times."""
+    revision: int
+    final: bool
+    author: str           # the person's name
+    at: str               # local time, 2026-12-03 14:05
+    reason: str           # 更正原因 (empty for the first version)
+    cells: dict           # field or signature key -> the value in words
+
+
+def history_in_words(ctx: AppContext, record_id: int) -> list[RevisionWords]:
+    """Every revision of a record in words, oldest first: field values as they are printed
+    (choice labels, 是/否, Chinese dates), party and file references by name, authors by name."""
+    with ctx.db.read() as s:
+        record = s.get(TextRecord, record_id)
+        if record is None:
+            raise ServiceError("记录不存在")
+        spec = load_form(record.form)
+        out = []
+        for r in s.scalars(select(TextRecordRevision).where(TextRecordRevision.record_id == record_id)
+                           .order_by(TextRecordRevision.revision)):
+            values = _with_file_titles(s, spec, with_party_names(s, spec, json.loads(r.content)))
+            cells = {f.key: field_text(f, values.get(f.key)) for f in spec.fields}
+            cells |= {slot.key: signature_words(slot, values.get(slot.key)) for slot in spec.signatures}
+            out.append(RevisionWords(r.revision, r.final, _author(s, r.author), f"{local(r.created_at):%Y-%m-%d %H:%M}",
+                                     r.note, cells))
+        return out
+
+
+def _author(s: Session, actor: str) -> str:
+    name = person(s, actor)
+    if name.startswith("cli:"):   # the command line acts under the workstation's account
+        return f"命令行（{name[4:]}）"
+    return name
+
+
+def _with_file_titles(s: Session, spec: FormSpec, values: dict) -> dict:
+    """File fields hold a reference (av:3, electronic:5): show the file's name."""
+    resolved = dict(values)
+    for f in spec.fields:
+        kind, _, number = str(values.get(f.key) or "").partition(":")
+        if f.type is FieldType.FILE and number.isdigit():
+            row = s.get(AvRecord if kind == "av" else ElectronicRecord, int(number))
+            if row is not None:
+                resolved[f.key] = row.file_name if kind == "av" else row.title
+    return resolved
+
+
+# --- unsaved work ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PendingDraft:
+    values: dict
+    saved_at: datetime    # UTC, as stored
+
+
+def _username(actor: str) -> str:
+    return actor.removeprefix("user:")
+
+
+def _draft_row(s: Session, case_id: int, form: str, username: str) -> FormDraft | None:
+    return s.scalar(select(FormDraft).where(FormDraft.case_id == case_id, FormDraft.form == form,
+                                            FormDraft.username == username))
+
+
+def keep_draft(ctx: AppContext, username: str, case_id: int, form: str, values: dict) -> None:
+    """Keep a page's unsaved content against a crash: one buffer per case, form and user, replaced
+    each time. Not a record and not audited: the record is what is saved."""
+    content = json.dumps(to_json_value(values), ensure_ascii=False, sort_keys=True)
+    with ctx.db.write() as s:
+        row = _draft_row(s, case_id, form, username)
+        if row is None:
+            s.add(FormDraft(case_id=case_id, form=form, username=username, content=content, saved_at=utcnow()))
+        else:
+            row.content, row.saved_at = content, utcnow()
+
+
+def pending_draft(ctx: AppContext, username: str, case_id: int, form: str) -> PendingDraft | None:
+    """The user's unsaved content of a page, when it is newer than the page's last saved revision."""
+    with ctx.db.read() as s:
+        row = _draft_row(s, case_id, form, username)
+        if row is None:
+            return None
+        saved = s.scalar(select(func.max(TextRecordRevision.created_at)).join(
+            TextRecord, TextRecord.id == TextRecordRevision.record_id).where(
+            TextRecord.case_id == case_id, TextRecord.form == form))
+        if saved is not None and saved >= row.saved_at:
+            return None
+        return PendingDraft(json.loads(row.content), row.saved_at)
+
+
+def drop_draft(ctx: AppContext, username: str, case_id: int, form: str) -> None:
+    with ctx.db.write() as s:
+        _drop_draft_in(s, case_id, form, username)
+
+
+def _drop_draft_in(s: Session, case_id: int, form: str, username: str) -> None:
+    row = _draft_row(s, case_id, form, username)
+    if row is not None:
+        s.delete(row)

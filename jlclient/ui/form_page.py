@@ -3,16 +3,39 @@ service-method groups shown only for the chosen method, signature slots, problem
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractSlider, QFormLayout, QGroupBox, QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from jlclient.domain.forms import FieldProblem, FieldType, FormSpec, active_method
+from jlclient.domain.forms import COMPUTED, FieldProblem, FieldType, FormSpec, active_method
 from jlclient.ui.form_editors import PageContext, SignatureEditor, entry_error, field_editor
 
 _BAD = "border: 1px solid #c0392b;"
+# What an editor (or a widget inside it) announces when the user changes it, by widget kind.
+_EDIT_SIGNALS = ("textChanged", "dateTimeChanged", "valueChanged", "currentIndexChanged", "toggled", "itemChanged",
+                 "cellChanged")
+
+
+class ComputedField:
+    """A value the system fills in (the pages of a record as printed): shown, never typed."""
+
+    def __init__(self, kind: str):
+        self.placeholder = COMPUTED[kind]
+        self.widget = QLabel(self.placeholder)
+        self.widget.setStyleSheet("color: #555;")
+
+    def value(self):
+        return None
+
+    def set_value(self, v) -> None:
+        self.widget.setText(self.placeholder if v in (None, "") else f"{v}（{self.placeholder}）")
+
+
+def _problem_key(problem: FieldProblem) -> str:
+    """The field or slot a problem belongs to: officers[1].cert_no → officers."""
+    return problem.key.split("[")[0].split(".")[0]
 
 
 class FormPage(QScrollArea):
-    changed = Signal()
+    changed = Signal()   # the user changed a value
 
     def __init__(self, spec: FormSpec, context: PageContext, parent=None):
         super().__init__(parent)
@@ -21,6 +44,7 @@ class FormPage(QScrollArea):
         self.setWidgetResizable(True)
         self.editors: dict[str, object] = {}
         self.boxes: dict[str | None, QGroupBox] = {}
+        self.problems: list[FieldProblem] = []
         body = QWidget()
         self.layout_ = QVBoxLayout(body)
         title = QLabel(spec.title)
@@ -43,6 +67,23 @@ class FormPage(QScrollArea):
         if method is not None:
             self.editors[method.key].widget.currentIndexChanged.connect(self._show_method_groups)
         self._show_method_groups()
+        for key, editor in self.editors.items():
+            self._watch(key, editor.widget)
+
+    def _watch(self, key: str, widget: QWidget) -> None:
+        """An edit of a field takes its red mark away at once: the user sees the fix counted."""
+        for w in (widget, *widget.findChildren(QWidget)):
+            if isinstance(w, QAbstractSlider):   # scrolling a list is no edit
+                continue
+            for name in _EDIT_SIGNALS:
+                if hasattr(w, name):
+                    getattr(w, name).connect(lambda *_, k=key: self._edited(k))
+                    break
+
+    def _edited(self, key: str) -> None:
+        if any(_problem_key(p) == key for p in self.problems):
+            self.show_problems([p for p in self.problems if _problem_key(p) != key], scroll=False)
+        self.changed.emit()
 
     def _box(self, group_key: str | None) -> QFormLayout:
         if group_key not in self.boxes:
@@ -59,7 +100,7 @@ class FormPage(QScrollArea):
 
     def _build(self, context: PageContext) -> None:
         for f in self.spec.fields:
-            editor = field_editor(f, context)
+            editor = ComputedField(f.computed) if f.computed else field_editor(f, context)
             editor.widget.setObjectName(f"field_{f.key}")
             editor.widget.setToolTip(f.help)
             self.editors[f.key] = editor
@@ -91,17 +132,18 @@ class FormPage(QScrollArea):
             if key in self.editors:
                 self.editors[key].set_value(value)
 
-    def show_problems(self, problems: list[FieldProblem]) -> None:
-        """Name every problem above the form and mark the fields concerned."""
+    def show_problems(self, problems: list[FieldProblem], scroll: bool = True) -> None:
+        """Name every problem above the form and mark the fields concerned (``scroll``: bring the list
+        into view; not while the user works down it)."""
+        self.problems = list(problems)
         for editor in self.editors.values():
             editor.widget.setStyleSheet("")
         for p in problems:
-            editor = self.editors.get(p.key.split("[")[0].split(".")[0])
+            editor = self.editors.get(_problem_key(p))
             if editor is not None:  # a selector, so the frame does not cascade to the editor's children
                 editor.widget.setAttribute(Qt.WA_StyledBackground, True)
                 editor.widget.setStyleSheet(f"#{editor.widget.objectName()} {{ {_BAD} }}")
         self.problem_label.setText("\n".join(
-            f"• {p.label}：{entry_error(self.editors.get(p.key.split('[')[0].split('.')[0]), p.key) or p.message}"
-            for p in problems))
-        if problems:
+            f"• {p.label}：{entry_error(self.editors.get(_problem_key(p)), p.key) or p.message}" for p in problems))
+        if problems and scroll:
             self.ensureVisible(0, 0)

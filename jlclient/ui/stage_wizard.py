@@ -2,44 +2,54 @@
 then the case moves on. Pages are listed in one place; each saves its own record."""
 from __future__ import annotations
 
+import weakref
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QDialog, QFileDialog, QHBoxLayout, QInputDialog, QHeaderView, QLabel, QListWidget, QListWidgetItem, QMessageBox,
+from PySide6.QtWidgets import (QDialog, QHBoxLayout, QInputDialog, QHeaderView, QLabel, QListWidget, QListWidgetItem, QMessageBox,
                                QPushButton, QStackedWidget, QTableWidget, QTableWidgetItem, QVBoxLayout)
 
 from jlclient.clock import local
 from jlclient.domain.forms import validate_values
 from jlclient.domain.model import Role, next_stage
-from jlclient.services import cases, compliance, records
+from jlclient.services import cases, citations, compliance, records
 from jlclient.services.compliance import check_case
 from jlclient.services.auth import CurrentUser
 from jlclient.services.context import AppContext, ServiceError
 from jlclient.services.av import import_av_file
 from jlclient.services.forms import forms_for
 from jlclient.ui.form_page import FormPage
+from jlclient.ui import file_dialogs
 
 ItemRecord = Qt.UserRole + 1
+_OPEN: weakref.WeakSet = weakref.WeakSet()   # wizards open now, for autosave_open_wizards
+
+
+def autosave_open_wizards() -> int:
+    """Put the changed pages of every open stage wizard in the recovery buffer (call it when the
+    screen locks: the user may not come back to this session). Returns the pages kept."""
+    return sum(wizard.keep_unsaved() for wizard in list(_OPEN))
 
 
 class HistoryDialog(QDialog):
-    """Every revision of a record side by side, with who and when."""
+    """Every revision of a record side by side, in words: who, when, why it was corrected."""
 
-    def __init__(self, spec, revisions: list[records.RevisionView], parent=None):
+    def __init__(self, spec, revisions: list[records.RevisionWords], parent=None):
         super().__init__(parent)
         self.setWindowTitle(self.tr("修订历史 — {t}").format(t=spec.title))
-        keys = [f.key for f in spec.fields] + [s.key for s in spec.signatures]
-        labels = {f.key: f.label for f in spec.fields} | {s.key: s.label for s in spec.signatures}
-        table = QTableWidget(len(keys), len(revisions), objectName="historyTable")
+        keys = [f.key for f in spec.fields if not f.computed] + [s.key for s in spec.signatures]
+        labels = [item.label for key in keys for item in (spec.field(key) or spec.slot(key),)]
+        table = QTableWidget(len(keys) + 1, len(revisions), objectName="historyTable")
         table.setHorizontalHeaderLabels([
-            f"第 {r.revision} 版{'' if r.final else '（草稿）'}\n{r.author}\n{local(r.created_at):%Y-%m-%d %H:%M}"
-            for r in revisions])
-        table.setVerticalHeaderLabels([labels[k] for k in keys])
+            self.tr("第 {n} 版{d}\n{who}\n{at}").format(n=r.revision, d="" if r.final else self.tr("（草稿）"),
+                                                       who=r.author, at=r.at) for r in revisions])
+        table.setVerticalHeaderLabels([self.tr("更正原因"), *labels])
         for col, r in enumerate(revisions):
-            for row, key in enumerate(keys):
-                item = QTableWidgetItem(_show(r.values.get(key)))
-                if col and r.values.get(key) != revisions[col - 1].values.get(key):
+            table.setItem(0, col, QTableWidgetItem(r.reason))
+            for row, key in enumerate(keys, 1):
+                item = QTableWidgetItem(r.cells.get(key, ""))
+                if col and r.cells.get(key) != revisions[col - 1].cells.get(key):
                     item.setBackground(Qt.yellow)  # what this revision changed
                 table.setItem(row, col, item)
         table.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
@@ -49,21 +59,14 @@ class HistoryDialog(QDialog):
         self.resize(900, 600)
 
 
-def _show(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        return "；".join(_show(v) for v in value)
-    if isinstance(value, dict):
-        return "，".join(f"{v}" for v in value.values() if v not in (None, ""))
-    return str(value)
-
-
 class StageWizard(QDialog):
-    """Works through the forms of the case's current stage."""
+    """Works through the forms of the case's current stage. Nothing typed is lost: changed pages are
+    buffered every ``autosave_ms`` (and on lock), restored when the wizard opens again after a crash,
+    and closing asks whether to save them."""
     case_changed = Signal()
+    autosave_ms = 30_000
 
-    def __init__(self, ctx: AppContext, user: CurrentUser, case_id: int, parent=None):
+    def __init__(self, ctx: AppContext, user: CurrentUser, case_id: int, parent=None, autosave_ms: int | None = None):
         super().__init__(parent)
         self.ctx, self.user, self.case_id = ctx, user, case_id
         self.setObjectName("StageWizard")
@@ -76,12 +79,22 @@ class StageWizard(QDialog):
         self.nav.setFixedWidth(240)
         self.pages = QStackedWidget()
         self.record_ids: dict[str, int] = {}
+        self.finished: dict[str, bool] = {}      # form -> its record's newest revision is final
+        self.saved: dict[str, dict] = {}         # form -> the page's values as last saved (or loaded)
+        self.buffered: dict[str, dict] = {}      # form -> as last put in the recovery buffer
+        self.reasons: dict[str, str] = {}        # form -> the 更正原因 given, until it is saved
         existing = {r.form: r for r in records.records_of(ctx, case_id)}
+        restored = []
         for spec in self.specs:
             page = FormPage(spec, self.context)
             if spec.code in existing:
                 self.record_ids[spec.code] = existing[spec.code].id
+                self.finished[spec.code] = existing[spec.code].final
                 page.set_values(records.latest_values(ctx, existing[spec.code].id))
+            self.saved[spec.code] = page.values()
+            kept_at = self._restore(page)
+            if kept_at is not None:
+                restored.append((self.pages.count(), kept_at))
             self.pages.addWidget(page)
             item = QListWidgetItem()
             item.setData(ItemRecord, spec.code)
@@ -96,7 +109,7 @@ class StageWizard(QDialog):
                                  ("history", self.tr("修订历史"), self.show_history),
                                  ("addAv", self.tr("添加音像记录…"), self.add_av),
                                  ("advance", self.tr("进入下一环节…"), self.advance),
-                                 ("close", self.tr("关闭"), self.accept)):
+                                 ("close", self.tr("关闭"), self.reject)):
             button = QPushButton(text, objectName=name)
             button.clicked.connect(slot)
             buttons.addWidget(button)
@@ -110,12 +123,92 @@ class StageWizard(QDialog):
         layout.addLayout(body, 1)
         layout.addWidget(self.status)
         layout.addLayout(buttons)
-        self.nav.setCurrentRow(0)
+        self.nav.setCurrentRow(restored[0][0] if restored else 0)
+        if restored:
+            self.status.setText(self.tr("已恢复上次未保存的内容（保存于 {at}）：{t}").format(
+                at=f"{local(max(at for _, at in restored)):%Y-%m-%d %H:%M}",
+                t="、".join(self.specs[row].title for row, _ in restored)))
+        self.autosave = QTimer(self, interval=autosave_ms or self.autosave_ms)
+        self.autosave.timeout.connect(self.keep_unsaved)
+        self.autosave.start()
+        _OPEN.add(self)
         self.resize(1100, 760)
 
     # --- state -----------------------------------------------------------
     def page(self) -> FormPage:
         return self.pages.currentWidget()
+
+    def all_pages(self) -> list[FormPage]:
+        return [self.pages.widget(i) for i in range(self.pages.count())]
+
+    def changed_pages(self) -> list[FormPage]:
+        """Pages whose values differ from what was last saved."""
+        return [p for p in self.all_pages() if p.values() != self.saved[p.spec.code]]
+
+    # --- unsaved work ------------------------------------------------------
+    def _restore(self, page: FormPage):
+        """A page's unsaved content from the recovery buffer, when newer than its last saved version;
+        returns when it was kept (UTC), or None."""
+        pending = records.pending_draft(self.ctx, self.user.username, self.case_id, page.spec.code)
+        if pending is None:
+            return None
+        page.set_values({key: pending.values.get(key) for key in page.editors})   # cleared fields too
+        self.buffered[page.spec.code] = page.values()
+        return pending.saved_at
+
+    def keep_unsaved(self) -> int:
+        """Buffer each page changed since it was last saved or buffered; a page changed back is
+        unbuffered. Returns the pages buffered."""
+        kept = 0
+        for page in self.all_pages():
+            code, values = page.spec.code, page.values()
+            try:
+                if values == self.saved[code]:
+                    if self.buffered.pop(code, None) is not None:
+                        records.drop_draft(self.ctx, self.user.username, self.case_id, code)
+                elif values != self.buffered.get(code):
+                    records.keep_draft(self.ctx, self.user.username, self.case_id, code, values)
+                    self.buffered[code] = values
+                    kept += 1
+            except ServiceError as exc:   # the next tick tries again; the page itself is untouched
+                self.status.setText(self.tr("未能自动保存：{e}").format(e=exc))
+        return kept
+
+    def _forget(self, pages: list[FormPage]) -> None:
+        for page in pages:
+            if self.buffered.pop(page.spec.code, None) is not None:
+                records.drop_draft(self.ctx, self.user.username, self.case_id, page.spec.code)
+
+    def _may_leave(self, title: str) -> bool:
+        """Changed pages: 保存草稿 (default), 放弃 or 取消 (Escape). True when the wizard may go."""
+        changed = self.changed_pages()
+        if not changed:
+            return True
+        box = QMessageBox(QMessageBox.Question, title, self.tr("以下页面有未保存的修改：\n{p}\n\n保存为草稿吗？").format(
+            p="\n".join(f"• {p.spec.title}" for p in changed)), parent=self)
+        box.setObjectName("unsavedQuestion")
+        save = box.addButton(self.tr("保存草稿"), QMessageBox.AcceptRole)
+        discard = box.addButton(self.tr("放弃"), QMessageBox.DestructiveRole)
+        cancel = box.addButton(self.tr("取消"), QMessageBox.RejectRole)
+        box.setDefaultButton(save)
+        box.setEscapeButton(cancel)
+        box.exec()
+        if box.clickedButton() is save:
+            return all(self._save_page(page, final=False) for page in changed)
+        if box.clickedButton() is discard:
+            self._forget(changed)
+            return True
+        return False
+
+    def reject(self) -> None:
+        """关闭, Escape and the window's close button: changed pages are not dropped unasked."""
+        if self._may_leave(self.tr("关闭")):
+            super().reject()
+
+    def done(self, result: int) -> None:
+        self.autosave.stop()
+        _OPEN.discard(self)
+        super().done(result)
 
     def _label(self, row: int, summary: records.RecordSummary | None) -> None:
         spec = self.specs[row]
@@ -133,36 +226,62 @@ class StageWizard(QDialog):
         self._save(final=True)
 
     def _save(self, final: bool) -> None:
-        page = self.page()
+        self._save_page(self.page(), final)
+
+    def _save_page(self, page: FormPage, final: bool) -> bool:
+        code = page.spec.code
+        self.nav.setCurrentRow(self.specs.index(page.spec))
         values = page.values()
+        note = ""
+        if self.finished.get(code):
+            note = self._ask_reason(page)
+            if note is None:
+                self.status.setText(self.tr("未保存：更正已完成的记录须写明更正原因"))
+                return False
         try:
-            summary = records.save_form(self.ctx, self.user.actor, self.case_id, page.spec.code, values, final=final,
-                                        record_id=self.record_ids.get(page.spec.code))
+            summary = records.save_form(self.ctx, self.user.actor, self.case_id, code, values, final=final,
+                                        record_id=self.record_ids.get(code), note=note)
         except records.FormIncomplete as exc:
             page.show_problems(exc.problems)
             self.status.setText(self.tr("尚不能完成：请按红字补全（可先保存草稿）"))
-            return
+            return False
         except ServiceError as exc:
             QMessageBox.warning(self, self.tr("无法保存"), str(exc))
-            return
+            return False
         page.show_problems([] if final else validate_values(page.spec, values, final=False,
                                                              procedure=self.detail.row.procedure))
-        self.record_ids[page.spec.code] = summary.id
+        self.record_ids[code] = summary.id
+        self.finished[code] = summary.final
+        self.saved[code] = values
+        self.buffered.pop(code, None)      # the service dropped the buffer with the save
+        self.reasons.pop(code, None)
         self._label(self.nav.currentRow(), summary)
         self.status.setText(self.tr("已保存第 {n} 版（{k}）").format(
             n=summary.revisions, k=self.tr("定稿") if final else self.tr("草稿")))
         self.case_changed.emit()
+        return True
+
+    def _ask_reason(self, page: FormPage) -> str | None:
+        """The 更正原因 of a change to a finished record (seed 000 Art. 29); None when not given."""
+        text, ok = QInputDialog.getText(
+            self, self.tr("更正原因"),
+            self.tr("“{t}”已完成。更正已完成的记录须写明更正原因（记入修订历史）：").format(t=page.spec.title),
+            text=self.reasons.get(page.spec.code, ""))
+        if not ok or not text.strip():
+            return None
+        self.reasons[page.spec.code] = text.strip()
+        return text.strip()
 
     def show_history(self) -> None:
         record_id = self.record_ids.get(self.page().spec.code)
         if record_id is None:
             self.status.setText(self.tr("本页还没有保存过"))
             return
-        HistoryDialog(self.page().spec, records.history(self.ctx, record_id), self).exec()
+        HistoryDialog(self.page().spec, records.history_in_words(self.ctx, record_id), self).exec()
 
     def add_av(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("选择音像记录文件"), "",
-                                              self.tr("音视频 (*.mp4 *.mov *.avi *.mkv *.wav *.mp3);;所有文件 (*)"))
+        path = file_dialogs.open_file(self, self.tr("选择音像记录文件"), "av_file",
+                                      self.tr("音视频 (*.mp4 *.mov *.avi *.mkv *.wav *.mp3);;所有文件 (*)"))
         if not path:
             return
         try:
@@ -179,12 +298,15 @@ class StageWizard(QDialog):
     def advance(self) -> None:
         """Leave this stage: the gaps the compliance check sees in it are shown first."""
         row = self.detail.row
+        if not self._may_leave(self.tr("进入下一环节")):
+            return
         if next_stage(row.procedure, self.detail.start_mode, row.stage) is None:
             return self.close_case()
         gaps = [f for f in check_case(self.ctx, self.case_id) if f.stage is row.stage]
+        titles = citations.read_titles(self.ctx)     # the findings cite their rules in words
         text = self.tr("确定结束“{s}”环节、进入下一环节吗？此操作会记入审计日志。").format(s=row.stage.label)
         if gaps:
-            text += self.tr("\n\n本环节尚有以下问题，离开后将成为阻断性问题：\n") + "\n".join(f"• {f}" for f in gaps)
+            text += self.tr("\n\n本环节尚有以下问题，离开后将成为阻断性问题：\n") + "\n".join(f"• {f.text(titles)}" for f in gaps)
         if QMessageBox.question(self, self.tr("进入下一环节"), text) != QMessageBox.Yes:
             return
         try:
@@ -217,7 +339,7 @@ class StageWizard(QDialog):
         self.accept()
 
     def _override_reason(self, exc) -> str | None:
-        listed = "\n".join(f"• {f}" for f in exc.findings)
+        listed = "\n".join(f"• {f.text(exc.titles)}" for f in exc.findings)
         if not self.user.has(Role.APPROVER):
             QMessageBox.warning(self, self.tr("不能结案"),
                                 self.tr("存在阻断性问题，须补全记录，或由负责人书面说明理由后批准结案：\n") + listed)

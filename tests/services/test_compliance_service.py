@@ -82,7 +82,7 @@ def test_a_complete_case_passes_and_closes_without_override(agency):
     assert compliance.close_case(agency.ctx, officer, case_id, cb.version(agency.ctx, case_id)) == []
     assert status(agency.ctx, case_id) is CaseStatus.CLOSED
     with agency.ctx.db.read() as s:
-        assert s.scalars(select(ComplianceOverride)).all() == []
+        assert s.scalars(select(ComplianceOverride).where(ComplianceOverride.case_id == case_id)).all() == []
     assert agency.check(case_id) == []   # a closed case: every stage left, nothing missing
     assert verify(agency.ctx).ok
 
@@ -198,7 +198,8 @@ def test_missing_materials_call_for_a_correction_notice(demo_ctx):
 def test_the_snapshot_reads_the_newest_final_revision_and_the_footage(demo_ctx):
     case_id = build_case(demo_ctx, Procedure.PENALTY, until=Stage.INVESTIGATION)
     [inquiry] = [r for r in records.records_of(demo_ctx, case_id) if r.form == "inquiry_record"]
-    records.save_form(demo_ctx, cb.ACTOR, case_id, "inquiry_record", {"place": "草稿"}, final=False, record_id=inquiry.id)
+    records.save_form(demo_ctx, cb.ACTOR, case_id, "inquiry_record", {"place": "草稿"}, final=False, record_id=inquiry.id,
+                      note="询问地点待核")
     with demo_ctx.db.read() as s:
         snap = compliance.snapshot(s, s.get(Case, case_id), date.today())
     assert (snap.procedure, snap.stage, snap.status, snap.officer_count) == (
@@ -245,7 +246,7 @@ def test_only_an_approver_may_override_and_only_with_a_reason(demo_ctx):
             compliance.close_case(demo_ctx, user(demo_ctx, "approver"), case_id, version, override_reason=blank)
     assert status(demo_ctx, case_id) is CaseStatus.OPEN
     with demo_ctx.db.read() as s:
-        assert s.scalars(select(ComplianceOverride)).all() == []
+        assert s.scalars(select(ComplianceOverride).where(ComplianceOverride.case_id == case_id)).all() == []
     assert cb.version(demo_ctx, case_id) == version
 
 
@@ -267,7 +268,7 @@ def test_an_approvers_override_is_kept_and_audited_with_the_closing(demo_any):
     assert [f.code for f in closed] == [Code.RECORD_MISSING]
     assert status(demo_ctx, case_id) is CaseStatus.CLOSED
     with demo_ctx.db.read() as s:
-        [row] = s.scalars(select(ComplianceOverride)).all()
+        [row] = s.scalars(select(ComplianceOverride).where(ComplianceOverride.case_id == case_id)).all()
         assert (row.case_id, row.approver) == (case_id, approver.actor)
         assert row.reason.startswith("审批表原件") and row.findings == canonical_json(expected)
         assert json.loads(row.findings)[0]["basis"] == "seed 000 Art. 9, 15"
