@@ -103,7 +103,7 @@ def test_round_trip_of_every_demo_case(demo_ctx, any_ctx, tmp_path):
     with any_ctx.db.read() as s:
         assert set(s.scalars(select(Case.created_by))) == {ACTOR}
         notes = set(s.scalars(select(TextRecordRevision.note)))
-        assert notes and all(re.match(r"导入：原作者 (cli:test|user:clerk)，原时间 ", n) for n in notes)
+        assert notes and all(re.match(r"导入：原作者 (cli:test|user:(clerk|officer|approver))，原时间 ", n) for n in notes)
         assert s.scalar(select(func.count()).where(AuditEntry.action == "case.import")) == len(numbers)
 
 

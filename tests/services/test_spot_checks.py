@@ -12,14 +12,15 @@ from jlclient.services.context import ServiceError
 from jlclient.services.verify import verify
 from tests.support.pdf import pdftotext, squash
 
-DAY = datetime(2026, 11, 2, 1, 0)        # UTC: 09:00 in the agency's time zone
-PERIOD = (date(2026, 11, 1), date(2026, 11, 30))
+# a month of its own: the demo's footage is of the last few working days
+DAY = datetime(2025, 6, 2, 1, 0)        # UTC: 09:00 in the agency's time zone, a Monday
+PERIOD = (date(2025, 6, 1), date(2025, 6, 30))
 ITEMS = [CheckItem.PARTY_TOLD, CheckItem.ID_SHOWN, CheckItem.USABLE]
 
 
 @pytest.fixture
 def month(demo_ctx):
-    """Six recordings in November: four by 李娜, two by 王强 (one on a penalty case); one in October."""
+    """Six recordings in June: four by 李娜, two by 王强 (one on a penalty case); one in May."""
     case_id = cb.open_case(demo_ctx, Procedure.PENALTY)
     ids = [cb.add_av(demo_ctx, None, None, officer="李娜", start=DAY + timedelta(days=i), seconds=300)
            for i in range(4)]
