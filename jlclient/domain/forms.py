@@ -34,7 +34,7 @@ from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import Any, Callable, Mapping
 
-from jlclient.domain.identifiers import check_credit_code, check_resident_id
+from jlclient.domain.identifiers import PhoneError, check_credit_code, check_resident_id, normalise_phone
 from jlclient.domain.model import STAGE_ORDER, DataFileError, LabelledEnum, Procedure, ServiceMethod, Stage
 from jlclient.domain.profile import AV_ACTS, Level, RuleProfile, Source, parse_source
 
@@ -929,13 +929,14 @@ def _to_id(check: Callable[[str], Any], value: Any) -> str:
     return result.value
 
 
-_PHONE_RE = re.compile(r"1[3-9]\d{9}|(?:0\d{2,3}-?)?[1-9]\d{6,7}(?:-\d{1,6})?|(?:400|800)-?\d{3}-?\d{4}|1\d{4}")
-
-
 def _to_phone(value: Any) -> str:
-    if not isinstance(value, str) or not _PHONE_RE.fullmatch(value.strip()):
-        raise _bad("电话号码格式不正确（手机 11 位，座机如 0311-81234567）")
-    return value.strip()
+    """A number as people write it (spaces, hyphens, +86) is taken in its one form."""
+    if not isinstance(value, str):
+        raise _bad("应为文字")
+    try:
+        return normalise_phone(value)
+    except PhoneError as exc:
+        raise _bad(str(exc)) from None
 
 
 def _to_reference(value: Any, what: str) -> Any:
