@@ -209,7 +209,5 @@ def _open_wizards(window) -> list:
 
 def _autosave_wizards() -> None:
     """Unsaved stage-form work becomes drafts before the screen locks or the user leaves."""
-    from jlclient.ui import stage_wizard
-    autosave = getattr(stage_wizard, "autosave_open_wizards", None)
-    if autosave is not None:
-        autosave()
+    from jlclient.ui.stage_wizard import autosave_open_wizards
+    autosave_open_wizards()

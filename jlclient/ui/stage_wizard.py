@@ -65,6 +65,8 @@ class StageWizard(QDialog):
     and closing asks whether to save them."""
     case_changed = Signal()
     autosave_ms = 30_000
+    UNATTENDED_ANSWER_S = 5   # a close by the program: the unsaved-pages question answers itself
+    _answer_within_s: int | None = None
 
     def __init__(self, ctx: AppContext, user: CurrentUser, case_id: int, parent=None, autosave_ms: int | None = None):
         super().__init__(parent)
@@ -192,6 +194,8 @@ class StageWizard(QDialog):
         cancel = box.addButton(self.tr("取消"), QMessageBox.RejectRole)
         box.setDefaultButton(save)
         box.setEscapeButton(cancel)
+        if self._answer_within_s:
+            self._answer_by_itself(box, save, self._answer_within_s)
         box.exec()
         if box.clickedButton() is save:
             return all(self._save_page(page, final=False) for page in changed)
@@ -200,10 +204,36 @@ class StageWizard(QDialog):
             return True
         return False
 
+    def _answer_by_itself(self, box: QMessageBox, save, seconds: int) -> None:
+        """Count down on the question and press 保存草稿 when nobody has answered."""
+        left = [seconds]
+        text = box.text()
+
+        def tick():
+            if left[0] <= 0:
+                save.click()
+                return
+            box.setText(text + self.tr("\n\n（{n} 秒后自动保存为草稿）").format(n=left[0]))
+            left[0] -= 1
+        timer = QTimer(box, interval=1000)
+        timer.timeout.connect(tick)
+        tick()
+        timer.start()
+
     def reject(self) -> None:
         """关闭, Escape and the window's close button: changed pages are not dropped unasked."""
         if self._may_leave(self.tr("关闭")):
             super().reject()
+
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        """The window's close button asks as 关闭 does. A close by the program (log-out, the
+        application quitting) may have nobody to answer: the question then answers itself with
+        保存草稿 after a few seconds, so nothing is lost and nothing waits for ever."""
+        self._answer_within_s = None if event.spontaneous() else self.UNATTENDED_ANSWER_S
+        try:
+            super().closeEvent(event)
+        finally:
+            self._answer_within_s = None
 
     def done(self, result: int) -> None:
         self.autosave.stop()

@@ -26,7 +26,7 @@ from _benchlib import PYTHON, ROOT, base_env, goal_text, info, line  # noqa: E40
 FLOWS = {
     "window intake": ("tests/ui/test_intake_dialog.py::test_the_complete_intake_by_keys_is_stored_and_printed", 20),
     "correction → acceptance": ("tests/ui/test_supplement_dialog.py::test_correction_to_acceptance_by_keys", 10),
-    "inquiry record": ("tests/e2e/test_keys_inquiry_record.py", None),
+    "inquiry record": ("tests/e2e/test_inquiry_record_keys.py", None),
     "linking footage": ("tests/e2e/test_keys_link_footage.py", None),
 }
 SLUG = {"window intake": "intake", "correction → acceptance": "correction_to_acceptance",

@@ -100,6 +100,7 @@ def test_an_inquiry_record_with_a_refusal_to_sign_by_keys_then_printed(qtbot, de
     assert [s["name"] for s in stored["officers_signature"]["signers"]] == ["李娜", "王强"]
     assert stored["content"].count("问：") == len(QA)
 
+    keys.report("inquiry record")             # typed, refused signature, finished (printing not counted)
     pdf = printing.print_record(demo_ctx, wizard.user.actor, record.id).pdf
     pages = page_count(pdf)
     assert pages >= 2

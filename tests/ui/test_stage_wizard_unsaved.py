@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 from sqlalchemy import select
 
@@ -240,3 +240,32 @@ def test_a_fixed_field_loses_its_red_mark_at_once(qtbot, demo_ctx, login_as, inv
     assert "询问地点" not in page.problem_label.text() and not place.styleSheet()
     assert "询问内容" in page.problem_label.text() and page.editors["content"].widget.styleSheet()
     keys.press("Ctrl+S", widget=wizard)
+
+
+def test_a_close_nobody_answers_saves_a_draft_by_itself(qtbot, demo_ctx, login_as, investigation, keys,
+                                                        monkeypatch):
+    """Log-out, quitting or a test's teardown close the wizard with nobody at the keyboard: the
+    question counts down and saves the changed page as a draft; nothing waits for ever."""
+    monkeypatch.setattr(StageWizard, "UNATTENDED_ANSWER_S", 1)
+    wizard = StageWizard(demo_ctx, login_as("officer"), investigation)
+    qtbot.addWidget(wizard)                      # qtbot closes it at teardown, as the program would
+    wizard.show()
+    wizard.activateWindow()
+    qtbot.waitUntil(wizard.isActiveWindow)
+    _to_inquiry(keys, wizard)
+    keys.type(wizard.page().editors["place"].widget, "灵寿县城关镇")
+    asked = []
+
+    def look():                                  # read the question, answer nothing
+        box = next((w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()), None)
+        if box is None:
+            QTimer.singleShot(50, look)
+        else:
+            asked.append(box.text())
+    QTimer.singleShot(50, look)
+    wizard.close()
+    assert not wizard.isVisible()
+    assert asked and "秒后自动保存为草稿" in asked[0]
+    record = _inquiry_record(demo_ctx, investigation)
+    assert record is not None and not record.final
+    assert records.latest_values(demo_ctx, record.id)["place"] == "灵寿县城关镇"
