@@ -52,7 +52,7 @@ def test_open_the_case_list_and_a_case(qtbot, window_for):
     qtbot.keyClick(window, Qt.Key_2, Qt.AltModifier)
     page = window.pages["cases"]
     assert window.stack.currentWidget() is page
-    assert page.model.rowCount() == 6
+    assert page.model.rowCount() == 7   # the demo cases
     type_text(qtbot, page.filter, "运输")
     assert page.model.rowCount() == 1
     qtbot.waitUntil(lambda: "通达运输" in page.view.heading.text())
@@ -80,7 +80,7 @@ def test_sorting_by_header_click(qtbot, window_for):
 def test_workbench_shows_figures(window_for):
     page = window_for("approver").pages["workbench"]
     assert page.findChild(QWidget, "openCases").text() == "5"
-    assert page.findChild(QWidget, "closedCases").text() == "1"
+    assert page.findChild(QWidget, "closedCases").text() == "2"   # one complete, one closed on a reason
 
 
 def test_admin_adds_a_user_in_the_ui(qtbot, window_for, demo_ctx, monkeypatch):
