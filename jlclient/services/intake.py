@@ -26,6 +26,7 @@ from jlclient.services.auth import CurrentUser
 from jlclient.services.context import AppContext, ServiceError
 from jlclient.services.matters import find_matter, load_matters
 from jlclient.services.parties import PartyInput, validated
+from jlclient.services.prefill import own_phone
 from jlclient.services.records import save_form_in
 from jlclient.store import audit
 from jlclient.store.audit import utcnow
@@ -233,13 +234,9 @@ def refusal_remedies(ctx: AppContext) -> tuple[str, str]:
 
 
 def clerk_phone(ctx: AppContext, user: CurrentUser) -> str:
-    """The 经办人电话 the clerk gave on their last correction notice, to start the next one with."""
+    """The 经办人电话 the clerk gave last time (a correction notice), to start the next one with."""
     with ctx.db.read() as s:
-        content = s.scalar(select(TextRecordRevision.content).join(TextRecord, TextRecord.id == TextRecordRevision.record_id)
-                           .where(TextRecord.form == "correction_notice", TextRecordRevision.author == user.actor,
-                                  TextRecordRevision.final.is_(True))
-                           .order_by(TextRecordRevision.id.desc()).limit(1))
-    return str(json.loads(content).get("handler_phone", "")) if content else ""
+        return own_phone(s, user.actor)
 
 
 # --- the decisions, each inside the caller's unit of work --------------------------------------

@@ -21,8 +21,10 @@ from jlclient.printing.render import field_text, signature_words
 from jlclient.services import cases, numbering
 from jlclient.services.printing import with_party_names
 from jlclient.services.archiving import person
+from jlclient.services.auth import CurrentUser
 from jlclient.services.context import AppContext, ServiceError
-from jlclient.services.forms import load_form
+from jlclient.services.forms import forms_for, load_form
+from jlclient.services.prefill import prefill
 from jlclient.store.audit import utcnow
 from jlclient.store.models import (AvRecord, Case, CaseOfficer, CaseParty, ElectronicRecord, FormDraft, Officer,
                                    Party, TextRecord, TextRecordRevision)
@@ -70,10 +72,12 @@ class FormContext:
 
 # Field keys every form understands the same way, filled from the case.
 _CASE_DEFAULTS = {"case_number": "number", "case_cause": "title", "matter": "matter"}
-_PARTY_KEYS = ("applicant", "party", "recipient")
+_PARTY_KEYS = ("applicant", "party", "recipient", "respondent")
 
 
-def form_context(ctx: AppContext, case_id: int) -> FormContext:
+def form_context(ctx: AppContext, case_id: int, user: CurrentUser | None = None) -> FormContext:
+    """The choices and starting values of the case's forms; ``user``, the person filling them,
+    is the 经办人 and gives the phone they gave last time (services/prefill.py)."""
     with ctx.db.read() as s:
         case = s.get(Case, case_id)
         if case is None:
@@ -90,7 +94,11 @@ def form_context(ctx: AppContext, case_id: int) -> FormContext:
         if parties:
             defaults.update({key: str(parties[0][0]) for key in _PARTY_KEYS})
         defaults["officers"] = [{"name": n, "cert_no": c} for n, c in officers if c in assigned]
-        return FormContext(parties, officers, assigned, files, defaults, _window_defaults(s, case))
+        by_form = prefill(s, case, tuple(f.code for f in forms_for(Procedure(case.procedure), Stage(case.stage))),
+                          user_name=user.display_name if user else "", user_actor=user.actor if user else None)
+        for form, values in _window_defaults(s, case).items():   # the acceptance notices as intake makes them
+            by_form[form] = {**by_form.get(form, {}), **values}
+        return FormContext(parties, officers, assigned, files, defaults, by_form)
 
 
 def _window_defaults(s: Session, case: Case) -> dict:

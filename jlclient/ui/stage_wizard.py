@@ -73,7 +73,7 @@ class StageWizard(QDialog):
         self.ctx, self.user, self.case_id = ctx, user, case_id
         self.setObjectName("StageWizard")
         self.detail = cases.case_detail(ctx, case_id)
-        self.context = records.form_context(ctx, case_id)
+        self.context = records.form_context(ctx, case_id, user)
         stage = self.detail.row.stage
         self.setWindowTitle(self.tr("{n} — 办理“{s}”环节").format(n=self.detail.row.number, s=stage.label))
         self.specs = forms_for(self.detail.row.procedure, stage)
@@ -92,7 +92,8 @@ class StageWizard(QDialog):
             if spec.code in existing:
                 self.record_ids[spec.code] = existing[spec.code].id
                 self.finished[spec.code] = existing[spec.code].final
-                page.set_values(records.latest_values(ctx, existing[spec.code].id))
+                stored = records.latest_values(ctx, existing[spec.code].id)   # as saved: no starting values
+                page.set_values({key: stored.get(key) for key in page.editors})
             self.saved[spec.code] = page.values()
             kept_at = self._restore(page)
             if kept_at is not None:
