@@ -15,10 +15,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from jlclient.clock import local
+from jlclient.domain.citation import in_words
 from jlclient.domain.forms import FieldProblem, FieldType, FormSpec, validate_values
 from jlclient.domain.model import Procedure, Stage
 from jlclient.printing.render import field_text, signature_words
-from jlclient.services import cases, numbering
+from jlclient.services import cases, citations, numbering
 from jlclient.services.printing import with_party_names
 from jlclient.services.archiving import person
 from jlclient.services.auth import CurrentUser
@@ -37,9 +38,9 @@ class ReasonRequired(ServiceError):
 class FormIncomplete(ServiceError):
     """A page that cannot be finished yet; ``problems`` name each field."""
 
-    def __init__(self, problems: list[FieldProblem]):
+    def __init__(self, problems: list[FieldProblem], titles: dict | None = None):
         self.problems = problems
-        super().__init__("；".join(f"{p.label}：{p.message}" for p in problems[:5])
+        super().__init__("；".join(f"{p.label}：{in_words(p.message, titles or {})}" for p in problems[:5])
                          + (f"；等共 {len(problems)} 处" if len(problems) > 5 else ""))
 
 
@@ -68,6 +69,7 @@ class FormContext:
     files: tuple[tuple[str, str], ...] = ()            # (reference, title)
     defaults: dict | None = None                       # field key -> value
     by_form: dict | None = None                        # form code -> {field key -> value}, over defaults
+    titles: dict | None = None                         # seed -> regulation title: form texts cite in words
 
 
 # Field keys every form understands the same way, filled from the case.
@@ -98,7 +100,7 @@ def form_context(ctx: AppContext, case_id: int, user: CurrentUser | None = None)
                           user_name=user.display_name if user else "", user_actor=user.actor if user else None)
         for form, values in _window_defaults(s, case).items():   # the acceptance notices as intake makes them
             by_form[form] = {**by_form.get(form, {}), **values}
-        return FormContext(parties, officers, assigned, files, defaults, by_form)
+        return FormContext(parties, officers, assigned, files, defaults, by_form, citations.titles(s))
 
 
 def _window_defaults(s: Session, case: Case) -> dict:
@@ -154,7 +156,7 @@ def save_form_in(s: Session, actor: str, case: Case, form_code: str, values: dic
                                now=local(utcnow()))
     problems = [*problems, *(numbered.problems if numbered else ())]
     if final and problems:
-        raise FormIncomplete(problems)
+        raise FormIncomplete(problems, citations.titles(s))
     data = to_json_value(values)
     _drop_draft_in(s, case.id, spec.code, _username(actor))
     if record is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QAbstractSlider, QFormLayout, QGroupBox, QLabel, QScrollArea, QVBoxLayout, QWidget
 
+from jlclient.domain.citation import in_words
 from jlclient.domain.forms import COMPUTED, FieldProblem, FieldType, FormSpec, active_method
 from jlclient.ui.form_editors import PageContext, SignatureEditor, entry_error, field_editor
 
@@ -45,13 +46,14 @@ class FormPage(QScrollArea):
         self.editors: dict[str, object] = {}
         self.boxes: dict[str | None, QGroupBox] = {}
         self.problems: list[FieldProblem] = []
+        self.titles = context.titles or {}     # seed -> regulation title: texts cite 《…》第N条
         body = QWidget()
         self.layout_ = QVBoxLayout(body)
         title = QLabel(spec.title)
         title.setStyleSheet("font-size: 14pt; font-weight: bold;")
         self.layout_.addWidget(title)
         if spec.help:
-            hint = QLabel(spec.help)
+            hint = QLabel(self.words(spec.help))
             hint.setWordWrap(True)
             hint.setStyleSheet("color: #555;")
             self.layout_.addWidget(hint)
@@ -69,6 +71,10 @@ class FormPage(QScrollArea):
         self._show_method_groups()
         for key, editor in self.editors.items():
             self._watch(key, editor.widget)
+
+    def words(self, text: str) -> str:
+        """A form's text as people read it: its short citations (seed 000 Art. 14) in words."""
+        return in_words(text, self.titles) if text else text
 
     def _watch(self, key: str, widget: QWidget) -> None:
         """An edit of a field takes its red mark away at once: the user sees the fix counted."""
@@ -91,7 +97,7 @@ class FormPage(QScrollArea):
             box = QGroupBox(group.label if group else self.tr("基本内容"))
             box.setLayout(QFormLayout())
             if group and group.help:
-                note = QLabel(group.help)
+                note = QLabel(self.words(group.help))
                 note.setWordWrap(True)
                 box.layout().addRow(note)
             self.boxes[group_key] = box
@@ -102,7 +108,7 @@ class FormPage(QScrollArea):
         for f in self.spec.fields:
             editor = ComputedField(f.computed) if f.computed else field_editor(f, context)
             editor.widget.setObjectName(f"field_{f.key}")
-            editor.widget.setToolTip(f.help)
+            editor.widget.setToolTip(self.words(f.help))
             self.editors[f.key] = editor
             label = "" if f.type is FieldType.BOOL else f"{f.label}{'＊' if f.required else ''}："
             self._box(f.group).addRow(label, editor.widget)
@@ -144,6 +150,7 @@ class FormPage(QScrollArea):
                 editor.widget.setAttribute(Qt.WA_StyledBackground, True)
                 editor.widget.setStyleSheet(f"#{editor.widget.objectName()} {{ {_BAD} }}")
         self.problem_label.setText("\n".join(
-            f"• {p.label}：{entry_error(self.editors.get(_problem_key(p)), p.key) or p.message}" for p in problems))
+            f"• {p.label}：{entry_error(self.editors.get(_problem_key(p)), p.key) or self.words(p.message)}"
+            for p in problems))
         if problems and scroll:
             self.ensureVisible(0, 0)

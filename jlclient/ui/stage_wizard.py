@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QDialog, QHBoxLayout, QInputDialog, QHeaderView, 
 from jlclient.clock import local
 from jlclient.domain.forms import validate_values
 from jlclient.domain.model import Role, next_stage
+from jlclient.printing.render import NUMBER_FIELDS
 from jlclient.services import cases, citations, compliance, records
 from jlclient.services.compliance import check_case
 from jlclient.services.auth import CurrentUser
@@ -283,14 +284,23 @@ class StageWizard(QDialog):
                                                              procedure=self.detail.row.procedure))
         self.record_ids[code] = summary.id
         self.finished[code] = summary.final
-        self.saved[code] = values
+        number = self._show_given_number(page, summary.id, values) if final else ""
+        self.saved[code] = page.values()
         self.buffered.pop(code, None)      # the service dropped the buffer with the save
         self.reasons.pop(code, None)
         self._label(self.nav.currentRow(), summary)
         self.status.setText(self.tr("已保存第 {n} 版（{k}）").format(
-            n=summary.revisions, k=self.tr("定稿") if final else self.tr("草稿")))
+            n=summary.revisions, k=self.tr("定稿") if final else self.tr("草稿"))
+            + (self.tr("，文号 {d}").format(d=number) if number else ""))
         self.case_changed.emit()
         return True
+
+    def _show_given_number(self, page: FormPage, record_id: int, typed: dict) -> str:
+        """A finished page left without its 文号 got one from the numbering service: show it."""
+        stored = records.latest_values(self.ctx, record_id)
+        given = {k: stored[k] for k in NUMBER_FIELDS if stored.get(k) and k not in typed and k in page.editors}
+        page.set_values(given)
+        return next(iter(given.values()), "")
 
     def _ask_reason(self, page: FormPage) -> str | None:
         """The 更正原因 of a change to a finished record (seed 000 Art. 29); None when not given."""

@@ -21,7 +21,7 @@ def test_finishing_an_empty_page_names_each_gap_and_writes_nothing(qtbot, demo_c
     assert wizard.page().spec.code == "inspection_record"
     qtbot.mouseClick(wizard.buttons["finishPage"], Qt.LeftButton)
     problems = wizard.page().problem_label.text()
-    assert "检查（勘验）地点" in problems and "seed 000 Art. 14" in problems
+    assert "检查（勘验）地点" in problems and "《灵寿县行政审批局行政执法全过程记录办法》第十四条" in problems and "seed" not in problems
     assert records.records_of(demo_ctx, _penalty_id(demo_ctx))[-1].form != "inspection_record"
 
 
@@ -98,3 +98,30 @@ def test_closing_with_gaps_is_refused_unless_an_approver_writes_a_reason(qtbot, 
         override = s.scalar(select(ComplianceOverride).where(ComplianceOverride.case_id == case_id))
         assert override.approver == "user:approver" and "法院" in override.reason
     assert verify(demo_ctx).ok
+
+
+def test_a_finished_page_shows_the_number_it_was_given(qtbot, demo_ctx, login_as):
+    """A 文号 left empty is given by the numbering service when the page is finished; the page and
+    the status line show it at once, so the officer can write it on the paper."""
+    from tests.support import case_builder as cb
+    from jlclient.domain.model import Procedure, Stage
+    from tests.support.keys import Keys
+    case_id = cb.build_case(demo_ctx, Procedure.PENALTY, until=Stage.INVESTIGATION)
+    cb.advance(demo_ctx, case_id)            # now in 决定
+    wizard = StageWizard(demo_ctx, login_as("officer"), case_id)
+    wizard.show()
+    wizard.activateWindow()
+    qtbot.waitUntil(wizard.isActiveWindow)
+    try:
+        pages = [wizard.pages.widget(i) for i in range(wizard.pages.count())]
+        page = next(p for p in pages if any(k in p.editors for k in ("doc_number",)) and p.spec.code != "case_approval")
+        wizard.nav.setCurrentRow(pages.index(page))
+        prepared = cb.form_values(page.spec.code, Procedure.PENALTY) | {"doc_number": None}
+        page.set_values({k: v for k, v in prepared.items() if k not in ("party", "applicant", "recipient")})
+        Keys(qtbot).press("Ctrl+Return", widget=wizard)
+        shown = page.editors["doc_number"].value()
+        assert shown and "〔" in shown and shown in wizard.status.text(), (page.spec.code, wizard.status.text(), page.problem_label.text())
+        record = next(r for r in records.records_of(demo_ctx, case_id) if r.form == page.spec.code)
+        assert records.latest_values(demo_ctx, record.id)["doc_number"] == shown
+    finally:
+        wizard.hide()
