@@ -109,7 +109,7 @@ def test_the_volume_papers_print_what_the_volume_records(demo_ctx, login_as, arc
     text = {k: squash(pdftotext(archiving.render_paper(demo_ctx, case_id, k).pdf))
             for k in ("cover", "index", "remarks", "spine")}
     assert all(squash(x) in text["cover"] for x in (v.archive_number, "J012", "永久", f"共{v.items}件{v.pages}页",
-                                                   "行政处罚", "灵行审罚决字"))
+                                                   "行政处罚", "灵行审罚决〔"))
     assert all(squash(r.title) in text["index"] for r in v.rows)
     last_paper = v.rows[-2]                      # the footage annex is last and has no page
     assert v.rows[-1].page == "" and last_paper.page.split("-")[-1] == str(v.pages)
