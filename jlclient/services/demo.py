@@ -391,7 +391,7 @@ def seed_cases(ctx: AppContext, actor: str) -> None:
     _waiting_for_correction(demo, _Application("食品经营许可", _TASTY, "王经理", 4, "09:10"))
     _accepted(demo, _Application("药品零售许可", _LIU_FANG, "刘芳", 4, "10:30"), until=Stage.INVESTIGATION)
     _accepted(demo, _Application("建筑工程施工许可", _HENGTAI, "赵工", 4, "11:20"), until=Stage.DECISION)
-    _penalty(demo, opened=demo.at(11, "15:00"))
+    _penalty(demo, opened=demo.at(11, "15:00"), investigated=demo.at(10, "09:00"))
     _accepted(demo, _Application("公共场所卫生许可", _CHEN_GANG, "陈刚", 4, "14:00", site="灵寿县南关（浴室及更衣区）",
                                  out="09:00"), until=Stage.SERVICE)
     _accepted(demo, _Application("道路运输经营许可", _TONGDA, "孙经理", 4, "15:00",
@@ -401,7 +401,7 @@ def seed_cases(ctx: AppContext, actor: str) -> None:
     _attach_scan(demo, actor, _TASTY.name)
 
 
-def _receive(demo: _Demo, a: _Application, decision: intake.Decision, handed_in) -> intake.IntakeResult:
+def _receive(demo: _Demo, a: _Application, decision: intake.Decision, handed_in: Iterable[str]) -> intake.IntakeResult:
     matter = find_matter(a.matter)
     checks = tuple(MaterialCheck(m.name, True) for m in matter.materials if m.required and m.name in handed_in)
     app = intake.Application(a.party, matter.code, checks, a.contact, a.party.phone, demo.at(a.received, a.clock))
@@ -409,7 +409,8 @@ def _receive(demo: _Demo, a: _Application, decision: intake.Decision, handed_in)
 
 
 def _waiting_for_correction(demo: _Demo, a: _Application) -> None:
-    """Taken in with a material missing: one complete correction notice, signed for at the desk."""
+    """Taken in with a material missing: one complete correction notice, within Art. 32's five
+    working days (the intake service dates it today), signed for by the contact."""
     required = [m.name for m in find_matter(a.matter).materials if m.required]
     _receive(demo, a, intake.Correction("0311-82512345", a.contact), required[:-1])
 
@@ -479,7 +480,7 @@ def _close(demo: _Demo, case_id: int, complete: bool) -> None:
                           override_reason=None if complete else GAPS_REASON)
 
 
-def _penalty(demo: _Demo, opened: datetime) -> None:
+def _penalty(demo: _Demo, opened: datetime, investigated: datetime) -> None:
     """Opened ex officio by the two demo officers, investigated from the next day; its 立案审批表
     is a draft still to finish (a gap the check shows)."""
     actor = demo.actor("officer")
@@ -490,7 +491,7 @@ def _penalty(demo: _Demo, opened: datetime) -> None:
         cases.add_text_record(s, actor, case, Stage.INITIATION, "case_approval", "立案审批表",
                               {"case_cause": case.title, "source": "inspection", "facts": "巡查发现超范围经营。"},
                               final=False)
-        cases.advance(s, actor, case, opened + timedelta(days=1))
+        cases.advance(s, actor, case, investigated)
 
 
 def _attach_scan(demo: _Demo, actor: str, party_name: str) -> None:
