@@ -39,9 +39,34 @@ def _paths(tmp_path, url: str | None = None, name: str = "home") -> Paths:
     return Paths(home, url or f"sqlite:///{home / 'jlclient.db'}", home / "evidence")
 
 
+_TEMPLATES: dict[tuple[str, object], object] = {}
+
+
+def _template(tmp_path_factory, kind: str):
+    """A home made once per session and local day — migrated, and for "demo" seeded — that each
+    test gets a copy of: migrating and seeding a fresh database (argon2 hashes of seven users, two
+    filmed clips, ~40 records) for every test made the suite three times slower. The day is in the
+    key because the demo dates its acts from today."""
+    from jlclient.clock import today
+    key = (kind, today())
+    if key not in _TEMPLATES:
+        paths = _paths(tmp_path_factory.mktemp(f"template-{kind}"))
+        context = AppContext.open(paths)
+        if kind == "demo":
+            from jlclient.services import setup
+            setup.initialise(context, "cli:test")
+            setup.seed_demo(context, "cli:test")
+        context.close()                # the database file is whole (no WAL left) before it is copied
+        _TEMPLATES[key] = paths.home
+    return _TEMPLATES[key]
+
+
 @pytest.fixture
-def ctx(tmp_path):
-    """A migrated, empty SQLite context."""
+def ctx(request, tmp_path, tmp_path_factory):
+    """A migrated, empty SQLite context (the demo's, when the test also asks for demo_ctx)."""
+    import shutil
+    kind = "demo" if "demo_ctx" in request.fixturenames else "empty"
+    shutil.copytree(_template(tmp_path_factory, kind), tmp_path / "home", dirs_exist_ok=True)
     context = AppContext.open(_paths(tmp_path))
     yield context
     context.close()
@@ -58,9 +83,12 @@ def any_ctx(request, tmp_path):
 
 @pytest.fixture
 def demo_ctx(ctx):
+    """The demo agency as `jlclient init --demo` makes it: ctx copied it from the session's template,
+    or, where a test module brings its own ctx, it is seeded here."""
     from jlclient.services import setup
-    setup.initialise(ctx, "cli:test")
-    setup.seed_demo(ctx, "cli:test")
+    if not setup.is_initialised(ctx):
+        setup.initialise(ctx, "cli:test")
+        setup.seed_demo(ctx, "cli:test")
     return ctx
 
 
