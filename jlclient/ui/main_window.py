@@ -155,6 +155,9 @@ class MainWindow(QMainWindow):
             self._restore_splitters(store)
             self.show()
         else:
+            # the screen's size first: without a window manager (a kiosk X session) there is
+            # nobody to carry out the maximise, and the window would keep its default size
+            self.setGeometry(self.screen().availableGeometry())
             self.showMaximized()
 
     def remember(self) -> None:
