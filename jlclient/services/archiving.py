@@ -25,7 +25,7 @@ from jlclient.services.users import person
 from jlclient.store import audit
 from jlclient.store.audit import utcnow
 from jlclient.store.models import (Agency, AvRecord, BodyCamera, Case, CaseOfficer, CaseVolume, ElectronicRecord,
-                                   Officer, TextRecord, User)
+                                   Officer, TextRecord)
 
 # the documents that conclude a case; the volume opens with them (practice)
 CONCLUSIONS = frozenset({"penalty_decision", "permit_decision", "permit_refusal", "seizure_decision"})

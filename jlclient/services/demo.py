@@ -16,7 +16,7 @@ closing) is today.
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
@@ -30,7 +30,7 @@ from jlclient.domain.model import Procedure, Stage, StartMode
 from jlclient.domain.workdays import WorkCalendar
 from jlclient.printing.render import NUMBER_FIELDS
 from jlclient.services import cases, compliance, intake, numbering, records
-from jlclient.services.auth import CurrentUser, current_user
+from jlclient.services.auth import current_user
 from jlclient.services.context import AppContext
 from jlclient.services.matters import find_matter
 from jlclient.services.parties import ORGANISATION, PERSON, PartyInput

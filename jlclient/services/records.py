@@ -28,7 +28,7 @@ from jlclient.services.forms import forms_for, load_form
 from jlclient.services.prefill import prefill
 from jlclient.store.audit import utcnow
 from jlclient.store.models import (AvRecord, Case, CaseOfficer, CaseParty, ElectronicRecord, FormDraft, Officer,
-                                   Party, TextRecord, TextRecordRevision)
+                                   TextRecord, TextRecordRevision)
 
 
 class ReasonRequired(ServiceError):

@@ -7,7 +7,6 @@ from jlclient.domain.model import Role
 from jlclient.services import cameras, demo, users
 from jlclient.services.auth import current_user
 from jlclient.services.context import AppContext, ServiceError
-from jlclient.services.demo import credit_code, resident_id  # noqa: F401  (the demo's identifiers, for tests)
 from jlclient.services.profiles import load_profile
 from jlclient.store import audit
 from jlclient.store.models import Agency, Officer, Setting, User

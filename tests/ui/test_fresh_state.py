@@ -10,7 +10,7 @@ from jlclient.devices.simulator import simulate
 from jlclient.domain.model import Procedure, StartMode
 from jlclient.services import cases, footage
 from jlclient.services.parties import ORGANISATION, PartyInput
-from jlclient.services.setup import credit_code
+from jlclient.services.demo import credit_code
 from jlclient.store.models import Officer
 from jlclient.ui.dock_watch import DockWatcher
 from jlclient.ui.docking_pane import DockingPane

@@ -3,7 +3,6 @@ administrator names a regulation that names no agency, and no internal key or ci
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
 from jlclient.services import citations
