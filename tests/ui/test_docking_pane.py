@@ -2,7 +2,6 @@
 progress, its sessions are linked and their interruptions explained, it is cleared, it disappears."""
 import shutil
 
-import pytest
 from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtWidgets import QLabel, QMessageBox
 from sqlalchemy import func, select
@@ -16,18 +15,6 @@ from jlclient.ui.footage_dialogs import CameraDialog, LinkDialog, SpokenReasonDi
 from tests.support.dialogs import answer_dialog
 from tests.support.keys import type_text
 
-
-@pytest.fixture
-def dock(qtbot, demo_ctx, tmp_path):
-    def _dock(user):
-        volume = tmp_path / "usb"
-        watcher = DockWatcher([], interval_ms=50, volumes=lambda: [volume])
-        pane = DockingPane(demo_ctx, user, watcher)
-        qtbot.addWidget(pane)
-        watcher.start()
-        return pane, volume
-    yield _dock
-    QThreadPool.globalInstance().waitForDone()
 
 
 def _pull(qtbot, pane):

@@ -12,8 +12,6 @@ from jlclient.services import cases, footage
 from jlclient.services.parties import ORGANISATION, PartyInput
 from jlclient.services.demo import credit_code
 from jlclient.store.models import Officer
-from jlclient.ui.dock_watch import DockWatcher
-from jlclient.ui.docking_pane import DockingPane
 from jlclient.ui.footage_dialogs import LinkDialog
 from jlclient.ui.main_window import MainWindow
 from tests.support.keys import type_text
@@ -82,24 +80,12 @@ def test_status_bar_follows_a_profile_change(qtbot, window_for, demo_ctx):
     assert auth.agency_summary(demo_ctx)[0] == "陵川县行政审批局"      # the log-in dialog says so too
 
 
-@pytest.fixture
-def docked(qtbot, demo_ctx, tmp_path):
-    def _dock(user):
-        volume = tmp_path / "usb"
-        watcher = DockWatcher([], interval_ms=50, volumes=lambda: [volume])
-        pane = DockingPane(demo_ctx, user, watcher)
-        qtbot.addWidget(pane)
-        watcher.start()
-        return pane, volume
-    yield _dock
-    QThreadPool.globalInstance().waitForDone()
 
-
-def test_camera_page_list_follows_a_pull_in_the_pane(qtbot, window_for, docked, login_as):
+def test_camera_page_list_follows_a_pull_in_the_pane(qtbot, window_for, dock, login_as):
     window = window_for("admin")
     page = window.go("cameras")
     assert "无" in page.unlinked.counts.text() and page.unlinked.sessions.topLevelItemCount() == 0
-    pane, volume = docked(login_as("admin"))
+    pane, volume = dock(login_as("admin"))
     simulate(volume, "record-folder", segments=2, segment_seconds=2)
     qtbot.waitUntil(lambda: pane.cameras.topLevelItemCount() == 1, timeout=5000)
     qtbot.mouseClick(pane.pull_button, Qt.LeftButton)
@@ -107,11 +93,11 @@ def test_camera_page_list_follows_a_pull_in_the_pane(qtbot, window_for, docked, 
     assert "李娜 2 段" in page.unlinked.counts.text()          # the page, still on screen, says what the pane says
     assert page.unlinked.sessions.topLevelItemCount() == pane.unlinked.sessions.topLevelItemCount() == 1
     row = next(r for r in range(page.table.rowCount()) if page.table.item(r, 0).text() == "DSJ0001")
-    assert page.table.item(row, 6).text() != "—"                # last docked, just now
+    assert page.table.item(row, 6).text() != "—"                # last dock, just now
 
 
-def test_progress_starts_again_and_an_unfinished_pull_is_not_full(qtbot, docked, login_as):
-    pane, volume = docked(login_as("officer"))
+def test_progress_starts_again_and_an_unfinished_pull_is_not_full(qtbot, dock, login_as):
+    pane, volume = dock(login_as("officer"))
     written = simulate(volume, "record-folder", segments=3, segment_seconds=2)
     qtbot.waitUntil(lambda: pane.cameras.topLevelItemCount() == 1, timeout=5000)
     written[-1].unlink()        # gone between docking and the pull: that file fails
@@ -127,9 +113,9 @@ def test_progress_starts_again_and_an_unfinished_pull_is_not_full(qtbot, docked,
     assert pane.bar.value() < 100
 
 
-def test_link_dialog_name_follows_the_stage(qtbot, demo_ctx, docked, login_as):
+def test_link_dialog_name_follows_the_stage(qtbot, demo_ctx, dock, login_as):
     officer = login_as("officer")
-    pane, volume = docked(officer)
+    pane, volume = dock(officer)
     simulate(volume, "record-folder", segments=1, segment_seconds=2)
     qtbot.waitUntil(lambda: pane.cameras.topLevelItemCount() == 1, timeout=5000)
     qtbot.mouseClick(pane.pull_button, Qt.LeftButton)

@@ -4,7 +4,6 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QDialog, QLabel, QMessageBox, QWidget
 
 from jlclient.services import auth, settings, users
-from jlclient.ui.main_window import MainWindow
 from tests.support.keys import type_text
 
 EXPECTED = {
@@ -16,17 +15,6 @@ EXPECTED = {
     "admin": ["workbench", "cameras", "stats", "settings"],
 }
 
-
-@pytest.fixture
-def window_for(qtbot, demo_ctx, login_as):
-    def _open(username):
-        window = MainWindow(demo_ctx, login_as(username))
-        qtbot.addWidget(window)
-        window.show()
-        window.activateWindow()
-        qtbot.waitUntil(window.isActiveWindow)
-        return window
-    return _open
 
 
 @pytest.mark.parametrize("username", sorted(EXPECTED))

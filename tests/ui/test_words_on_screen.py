@@ -2,24 +2,11 @@
 administrator names a regulation that names no agency, and no internal key or citation shows."""
 from __future__ import annotations
 
-import pytest
 from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
 from jlclient.services import citations
-from jlclient.ui.main_window import MainWindow
 from tests.support.keys import Keys
 
-
-@pytest.fixture
-def window_for(qtbot, demo_ctx, login_as):
-    def _open(username):
-        window = MainWindow(demo_ctx, login_as(username))
-        qtbot.addWidget(window)
-        window.show()
-        window.activateWindow()
-        qtbot.waitUntil(window.isActiveWindow)
-        return window
-    return _open
 
 
 def _texts(table, column) -> list[str]:
