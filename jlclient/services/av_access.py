@@ -24,7 +24,7 @@ from jlclient.services.hall_cctv import recorded_by
 from jlclient.services.spot_checks import checker_role
 from jlclient.store import audit
 from jlclient.store.audit import utcnow
-from jlclient.store.models import (AccessRequest, AvMarker, AvRecord, CaseOfficer, Docking, ElectronicRecord,
+from jlclient.store.models import (AccessRequest, AvMarker, AvRecord, CaseOfficer, Disposal, Docking, ElectronicRecord,
                                    SpotCheckPlan)
 
 SNAPSHOT = "snapshot"      # ElectronicRecord.kind of a frame taken from a recording
@@ -35,23 +35,27 @@ CLASSIFIERS = (Role.REVIEWER, Role.APPROVER)
 # --- who may view ---------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class _Facts:
+class ViewingRules:
     """What one user's verdicts depend on, read once per request (a list of 500 recordings would
-    otherwise ask the database the same things 500 times)."""
+    otherwise ask the database the same things 500 times). The one rule for who may see a recording:
+    playback, the lists, exports, evidence copies and spot-check samples all ask it."""
     user: CurrentUser
     rule: RestrictedAccess | None
     own_cases: frozenset[int]          # cases the user handles as an officer
     sampled: frozenset[int]            # drawn into spot checks, when the user is of the checking role
     grants: dict[int, Grant]           # the newest approved request covering each recording
+    disposed: frozenset[int] = frozenset()   # recordings in the disposal register: nobody views them
 
     def verdict(self, av: AvRecord) -> Verdict:
+        if av.id in self.disposed:
+            return Verdict(False, "该音像记录已按保存期限销毁，见销毁清册")
         officer = self.user.officer_id
         own = officer is not None and (av.officer_id == officer or av.case_id in self.own_cases)
         return may_view(Viewer(self.user.roles, own, av.id in self.sampled), AvClass(av.access_class), self.rule,
                         self.grants.get(av.id), utcnow())
 
 
-def _facts(s: Session, user: CurrentUser) -> _Facts:
+def viewing_rules(s: Session, user: CurrentUser) -> ViewingRules:
     own_cases = frozenset(s.scalars(select(CaseOfficer.case_id).where(CaseOfficer.officer_id == user.officer_id))) \
         if user.officer_id is not None else frozenset()
     sampled = frozenset(i for sample in s.scalars(select(SpotCheckPlan.sample)) for i in json.loads(sample)) \
@@ -62,11 +66,12 @@ def _facts(s: Session, user: CurrentUser) -> _Facts:
                          .order_by(AccessRequest.decided_at.desc())):
         for av_id in json.loads(row.av_record_ids):
             grants.setdefault(av_id, Grant(row.decided_by, row.expires_at))   # expired or not: the rule says
-    return _Facts(user, agency_profile(s).restricted_access, own_cases, sampled, grants)
+    disposed = frozenset(s.scalars(select(Disposal.av_record_id)))
+    return ViewingRules(user, agency_profile(s).restricted_access, own_cases, sampled, grants, disposed)
 
 
 def _verdict(s: Session, user: CurrentUser, av: AvRecord) -> Verdict:
-    return _facts(s, user).verdict(av)
+    return viewing_rules(s, user).verdict(av)
 
 
 def _record(s: Session, av_id: int) -> AvRecord:
@@ -98,7 +103,7 @@ def open_for_playback(ctx: AppContext, user: CurrentUser, av_ids: list[int]) -> 
     and the reason; an allowed playback is audited with the workstation."""
     with ctx.db.write() as s:
         records = [_record(s, i) for i in av_ids]
-        facts = _facts(s, user)
+        facts = viewing_rules(s, user)
         verdicts = [facts.verdict(av) for av in records]
         refused = next(((av, v) for av, v in zip(records, verdicts) if not v), None)
         if refused:
@@ -301,7 +306,7 @@ def browse(ctx: AppContext, user: CurrentUser, text: str = "", limit: int = 500)
             like = f"%{text.strip()}%"
             q = q.where(AvRecord.file_name.like(like) | Officer.name.like(like) | Case.number.like(like)
                         | AvRecord.channel.like(like) | AvRecord.title.like(like))
-        facts = _facts(s, user)
+        facts = viewing_rules(s, user)
         return [RecordingRow(av.id, av.file_name.rsplit("/", 1)[-1], recorded_by(av, officer), av.case_id, number or "",
                              av.started_at, av.duration_s or 0.0, AvClass(av.access_class),
                              RestrictedReason(av.restricted_reason).label if av.restricted_reason else "",
