@@ -103,3 +103,9 @@ def rule_text(rules: RetentionRules, item: Kept) -> str:
     """The rule a disposal was made under, for the register."""
     rule = rule_of(rules, item)
     return f"{KIND_TEXT[item.source]}{rule}（{rule.source}）" if rule else ""
+
+
+def content_kept(uses: list[str] | tuple[str, ...]) -> str:
+    """Why a disposed recording's file content stays in the store: other records still use the same
+    bytes (content addressing keeps one copy), so destroying it would destroy their evidence too."""
+    return f"内容同时为{'、'.join(uses)}所用，予以保留" if uses else ""

@@ -1,19 +1,21 @@
 """Long-term holds and the disposal of expired recordings by approval (seed 002 Art. 17, seed 003
 Art. 12-13, seed 004 Art. 18 for hall CCTV). A disposal removes the file content only after its register entry is committed, and
-never content another record still uses."""
+never content another record still uses: the register then says the content is kept and why. The
+register prints as 销毁清册 with the signature lines of the approver and of the person carrying it out."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jlclient.clock import local, today
+from jlclient.clock import local, to_utc, today
 from jlclient.domain.citation import in_words
 from jlclient.domain.model import Role
 from jlclient.domain.profile import HOLD_REASONS
-from jlclient.domain.retention import SOURCES, CaseFileTerm, Kept, end_text, retention_end, rule_text, why_kept
+from jlclient.domain.retention import (SOURCES, CaseFileTerm, Kept, content_kept, end_text, retention_end, rule_text,
+                                       why_kept)
 from jlclient.services import citations
 from jlclient.services.auth import CurrentUser
 from jlclient.services.compliance import agency_profile
@@ -21,7 +23,8 @@ from jlclient.services.context import AppContext, ServiceError
 from jlclient.services.hall_cctv import recorded_by
 from jlclient.store import audit
 from jlclient.store.audit import utcnow
-from jlclient.store.models import AvRecord, CaseVolume, Disposal, ElectronicRecord, Officer, RetentionHold
+from jlclient.store.models import (Agency, AvRecord, Case, CaseVolume, Disposal, ElectronicRecord, Officer,
+                                   RetentionHold)
 
 HOLDERS = (Role.OFFICER, Role.REVIEWER, Role.APPROVER, Role.ARCHIVIST)
 DISPOSERS = (Role.APPROVER,)
@@ -113,15 +116,17 @@ def overview(ctx: AppContext, *, due_only: bool = True) -> list[RetentionRow]:
 class DisposalResult:
     disposed: tuple[int, ...]
     refused: tuple[tuple[int, str], ...]     # (av id, why it was kept)
+    content_kept: tuple[tuple[int, str], ...] = ()   # disposed, but the bytes stay: (av id, why)
 
 
 def dispose(ctx: AppContext, user: CurrentUser, av_ids: list[int]) -> DisposalResult:
     """Dispose of the approved recordings, item by item or a whole list: each is checked again
-    (held, evidence, not yet expired: kept, and said why), registered, audited; then the content goes."""
+    (held, evidence, not yet expired: kept, and said why), registered, audited; then the content goes,
+    except content another record still uses (kept, and the audit entry says so and why)."""
     if not user.has(*DISPOSERS):
         raise ServiceError("销毁须经负责人批准")
     now, at = today(), utcnow()
-    disposed, refused, hashes = [], [], []
+    refused, rows = [], []
     with ctx.db.write() as s:
         rules, titles = agency_profile(s).retention, citations.titles(s)
         holds = _holds(s, av_ids)
@@ -139,25 +144,120 @@ def dispose(ctx: AppContext, user: CurrentUser, av_ids: list[int]) -> DisposalRe
                            rule=rule_text(rules, kept), approved_by=user.display_name,
                            approved_at=at)
             s.add(row)
-            audit.append(s, user.actor, "retention.dispose", row)
-            disposed.append(av_id)
-            hashes.append(av.file_hash)
+            rows.append(row)
+        s.flush()                              # the uses below no longer count what this list disposes of
+        uses = _uses(s, {r.file_hash for r in rows})
+        shared = []
+        for row in rows:
+            why = content_kept(uses.get(row.file_hash, ()))
+            audit.append(s, user.actor, "retention.dispose", row,
+                         detail={"content": "kept" if why else "removed", "because": why})
+            if why:
+                shared.append((row.av_record_id, why))
+        disposed, hashes = tuple(r.av_record_id for r in rows), [r.file_hash for r in rows]
     _remove_unused(ctx, hashes)        # only after the register is committed
-    return DisposalResult(tuple(disposed), tuple(refused))
+    return DisposalResult(disposed, tuple(refused), tuple(shared))
+
+
+def _uses(s: Session, hashes: set[str]) -> dict[str, tuple[str, ...]]:
+    """The records not disposed of that hold each content, in words (案件…的音像证据“…”)."""
+    if not hashes:
+        return {}
+    uses: dict[str, tuple[str, ...]] = {}
+    for digest, name, number in s.execute(
+            select(AvRecord.file_hash, AvRecord.file_name, Case.number).outerjoin(Case, Case.id == AvRecord.case_id)
+            .where(AvRecord.file_hash.in_(hashes), AvRecord.id.not_in(select(Disposal.av_record_id)))
+            .order_by(AvRecord.id)):
+        name = name.rsplit("/", 1)[-1]
+        uses[digest] = uses.get(digest, ()) + (f"案件{number}的音像证据“{name}”" if number else f"音像记录“{name}”",)
+    for digest, title, number in s.execute(
+            select(ElectronicRecord.file_hash, ElectronicRecord.title, Case.number)
+            .outerjoin(Case, Case.id == ElectronicRecord.case_id)
+            .where(ElectronicRecord.file_hash.in_(hashes)).order_by(ElectronicRecord.id)):
+        uses[digest] = uses.get(digest, ()) + (f"案件{number}的电子数据《{title}》" if number else f"电子数据《{title}》",)
+    return uses
 
 
 def _remove_unused(ctx: AppContext, hashes: list[str]) -> None:
     with ctx.db.read() as s:
-        live = set(s.scalars(select(AvRecord.file_hash).where(AvRecord.id.not_in(select(Disposal.av_record_id))))) | \
-            set(s.scalars(select(ElectronicRecord.file_hash)))
-    for digest in set(hashes) - live:
+        used = _uses(s, set(hashes))
+    for digest in set(hashes) - set(used):
         ctx.evidence.remove(digest)
 
 
-def register(ctx: AppContext) -> list[tuple[datetime, str, str, int, str, str]]:
-    """The disposal register: (when, file, hash, size, rule, approver), oldest first; the rule as
-    people read it (the row keeps the short citation it was disposed of under)."""
+# --- the register (销毁清册) ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DisposalEntry:
+    """One line of the disposal register, as people read it."""
+    av_id: int
+    approved_at: datetime         # stored UTC
+    file_name: str
+    file_hash: str
+    size: int
+    rule: str                     # in words
+    approved_by: str
+    recorded_by: str
+    recorded_on: date | None
+    content: str                  # what became of the file content, in words
+
+    @property
+    def destroyed(self) -> bool:
+        return self.content == DESTROYED
+
+    def in_words(self) -> str:
+        """The entry as a recording list shows it beside the recording."""
+        return (f"已销毁：{local(self.approved_at):%Y-%m-%d %H:%M} {self.approved_by}批准，依据{self.rule}"
+                + ("" if self.destroyed else f"；{self.content}"))
+
+
+DESTROYED = "文件内容已销毁"
+
+
+def _content(ctx: AppContext, digest: str, uses: dict[str, tuple[str, ...]]) -> str:
+    """What is true of the content now: another record keeps it, it is gone, or (a removal that did
+    not finish) it is still there."""
+    if digest in uses:
+        return "文件内容保留：" + content_kept(uses[digest])
+    return "文件内容尚未删除" if ctx.evidence.contains(digest) else DESTROYED
+
+
+def _entries(ctx: AppContext, s: Session, where) -> list[DisposalEntry]:
+    titles = citations.titles(s)
+    found = s.execute(select(Disposal, AvRecord, Officer.name).join(AvRecord, AvRecord.id == Disposal.av_record_id)
+                      .outerjoin(Officer, Officer.id == AvRecord.officer_id).where(*where).order_by(Disposal.id)).all()
+    uses = _uses(s, {d.file_hash for d, _, _ in found})
+    return [DisposalEntry(d.av_record_id, d.approved_at, d.file_name.rsplit("/", 1)[-1], d.file_hash, d.size,
+                          in_words(d.rule, titles), d.approved_by, recorded_by(av, officer),
+                          local(av.started_at or av.created_at).date(), _content(ctx, d.file_hash, uses))
+            for d, av, officer in found]
+
+
+def register(ctx: AppContext, period_from: date | None = None, period_to: date | None = None) -> list[DisposalEntry]:
+    """The disposal register, oldest first, of the approvals made in the period (local dates, both
+    ends included; none: all); the rule as people read it (the row keeps the short citation)."""
+    where = []
+    if period_from is not None:
+        where.append(Disposal.approved_at >= to_utc(datetime.combine(period_from, time())))
+    if period_to is not None:
+        where.append(Disposal.approved_at < to_utc(datetime.combine(period_to + timedelta(days=1), time())))
     with ctx.db.read() as s:
-        titles = citations.titles(s)
-        return [(d.approved_at, d.file_name.rsplit("/", 1)[-1], d.file_hash, d.size, in_words(d.rule, titles),
-                 d.approved_by) for d in s.scalars(select(Disposal).order_by(Disposal.id))]
+        return _entries(ctx, s, where)
+
+
+def disposals_of(ctx: AppContext, s: Session, av_ids) -> dict[int, DisposalEntry]:
+    """The register entries of those of ``av_ids`` that were disposed of (for the recording lists)."""
+    return {e.av_id: e for e in _entries(ctx, s, [Disposal.av_record_id.in_(list(av_ids))])}
+
+
+def register_pdf(ctx: AppContext, period_from: date | None = None, period_to: date | None = None) -> bytes:
+    """销毁清册 as PDF: the agency, the period, every item, totals and the signature lines."""
+    from jlclient.printing.disposal_register import RegisterItem, disposal_register
+    entries = register(ctx, period_from, period_to)
+    with ctx.db.read() as s:
+        agency = s.scalar(select(Agency.name)) or ""
+    first = period_from or (local(entries[0].approved_at).date() if entries else today())
+    last = period_to or (local(entries[-1].approved_at).date() if entries else today())
+    items = [RegisterItem(e.file_name, e.recorded_by, e.recorded_on, e.size, e.file_hash, e.rule, e.approved_by,
+                          local(e.approved_at), e.content, e.destroyed) for e in entries]
+    return disposal_register(items, agency, first, last)

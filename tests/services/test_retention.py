@@ -1,17 +1,20 @@
 """Holds and disposal: expired routine footage is listed and disposed of after approval; held,
 evidence and unexpired recordings never are, even when a list containing them is approved."""
-from datetime import timedelta
+import json
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
 
 import tests.support.case_builder as cb
 from jlclient.domain.model import Procedure, Stage
-from jlclient.services import retention, setup
+from jlclient.clock import today
+from jlclient.services import av_access, retention, setup
 from jlclient.services.context import ServiceError
 from jlclient.services.verify import verify
 from jlclient.store.audit import utcnow
-from jlclient.store.models import AuditEntry, AvRecord, Disposal
+from jlclient.store.models import AuditEntry, AvRecord, Case, Disposal
+from tests.support.pdf import fonts, pdftotext
 
 
 @pytest.fixture
@@ -49,7 +52,9 @@ def test_only_expired_unheld_routine_footage_is_listed_and_disposed(demo_ctx, lo
         with demo_ctx.db.read() as s:
             assert demo_ctx.evidence.contains(s.get(AvRecord, footage[key]).file_hash)
     [entry] = retention.register(demo_ctx)
-    assert entry[2:] == (digest, size, "日常音像资料不少于 6 个月（《昌黎县大蒲河镇行政执法全过程记录实施办法》第十二条）", "周杰")
+    assert (entry.file_hash, entry.size, entry.rule, entry.approved_by, entry.recorded_by) == (
+        digest, size, "日常音像资料不少于 6 个月（《昌黎县大蒲河镇行政执法全过程记录实施办法》第十二条）", "周杰", "李娜")
+    assert entry.destroyed and entry.content == "文件内容已销毁" and result.content_kept == ()
     with demo_ctx.db.read() as s:
         assert s.get(AvRecord, footage["expired"]) is not None             # the row stays
         # the register row keeps the short citation it was disposed of under (data); lists show words
@@ -60,16 +65,56 @@ def test_only_expired_unheld_routine_footage_is_listed_and_disposed(demo_ctx, lo
     assert again.disposed == () and "已经销毁" in again.refused[0][1]
 
 
-def test_content_another_record_still_uses_is_not_removed(demo_ctx, login_as, footage):
+def test_content_another_record_still_uses_is_kept_and_the_register_says_why(demo_ctx, login_as, footage):
     with demo_ctx.db.read() as s:
         expired = s.get(AvRecord, footage["expired"])
     with demo_ctx.evidence.open(expired.file_hash) as f:
         content = f.read()
     case_id = cb.open_case(demo_ctx, Procedure.PENALTY)
-    cb.add_av(demo_ctx, case_id, Stage.INVESTIGATION, content=content)     # the same file kept as evidence
-    assert retention.dispose(demo_ctx, login_as("approver"), [footage["expired"]]).disposed == (footage["expired"],)
+    evidence = cb.add_av(demo_ctx, case_id, Stage.INVESTIGATION, content=content)   # the same file kept as evidence
+    with demo_ctx.db.read() as s:
+        number, evidence_name = s.get(Case, case_id).number, s.get(AvRecord, evidence).file_name
+    approver = login_as("approver")
+    result = retention.dispose(demo_ctx, approver, [footage["expired"]])
+    assert result.disposed == (footage["expired"],)
+    why = f"内容同时为案件{number}的音像证据“{evidence_name}”所用，予以保留"
+    assert result.content_kept == ((footage["expired"], why),)          # the approver is told at once
     assert demo_ctx.evidence.contains(expired.file_hash)
+    [entry] = retention.register(demo_ctx)
+    assert not entry.destroyed and entry.content == "文件内容保留：" + why   # not reported as destroyed
+    assert "已销毁" not in entry.content
+    with demo_ctx.db.read() as s:
+        detail = s.scalar(select(AuditEntry.detail).where(AuditEntry.action == "retention.dispose"))
+    assert json.loads(detail) == {"content": "kept", "because": why}
     assert verify(demo_ctx).ok
+
+    # the disposed recording plays to nobody, though its bytes are still there; the evidence plays
+    with pytest.raises(ServiceError, match="已按保存期限销毁"):
+        av_access.open_for_playback(demo_ctx, approver, [footage["expired"]])
+    officer = login_as("officer")                   # 李娜, one of the case's officers
+    with pytest.raises(ServiceError, match="已按保存期限销毁"):
+        av_access.open_for_playback(demo_ctx, officer, [footage["expired"]])
+    assert [p.av_id for p in av_access.open_for_playback(demo_ctx, officer, [evidence])] == [evidence]
+
+
+def test_the_register_prints_as_a_pdf_with_its_items_totals_and_signature_lines(demo_ctx, login_as, footage,
+                                                                                tmp_path):
+    with demo_ctx.db.read() as s:
+        digest = s.get(AvRecord, footage["expired"]).file_hash
+    retention.dispose(demo_ctx, login_as("approver"), [footage["expired"]])
+    pdf = retention.register_pdf(demo_ctx)
+    text = pdftotext(pdf)
+    flat = "".join(text.split())
+    for words in ("音像记录销毁清册", f"{today().year}年{today().month}月{today().day}日", "李娜", "周杰",
+                  digest[:16], "《昌黎县大蒲河镇行政执法全过程记录实施办法》第十二条", "文件内容已销毁",
+                  "合计：1个音像记录", "批准人（负责人）签名", "销毁执行人签名"):
+        assert "".join(words.split()) in flat, words
+    assert "seed" not in text and "Art." not in text
+    listed = fonts(pdf, tmp_path)                  # pdffonts: every font it references is embedded
+    assert listed and all(row.split()[-5] == "yes" for row in listed), listed
+    # a period without disposals prints an empty register that says so
+    empty = pdftotext(retention.register_pdf(demo_ctx, date(2020, 1, 1), date(2020, 1, 31)))
+    assert "本期间没有销毁音像记录" in "".join(empty.split())
 
 
 def test_holds_need_a_known_reason_and_a_written_one_for_other(demo_ctx, login_as, footage):
