@@ -10,6 +10,7 @@ from io import BytesIO
 
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import standardFonts
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import SimpleDocTemplate
 
@@ -19,11 +20,24 @@ MARGINS = {"topMargin": 37 * mm, "bottomMargin": 35 * mm, "leftMargin": 28 * mm,
 FOOTER_LINE = 6 * mm   # each line signed on every page takes this much of the text area
 
 
-class NumberedCanvas(Canvas):
+class EmbeddedCanvas(Canvas):
+    """A canvas that names no font it does not embed. ReportLab starts every canvas, and every table
+    cell, in Helvetica, one of the PDF standard fonts it never embeds (a reader without it substitutes
+    a face of its own, and an archive's check finds an unembedded font); here the page starts in the
+    embedded CJK face, and a standard font asked for (a table cell's default) is that face too."""
+
+    def __init__(self, *args, **kwargs):
+        # a doc template passes initialFontName=None explicitly, so a mere default would not take
+        super().__init__(*args, **{**kwargs, "initialFontName": kwargs.get("initialFontName") or song()})
+
+    def setFont(self, psfontname: str, size: float, leading: float | None = None) -> None:  # noqa: N802
+        super().setFont(song() if psfontname in standardFonts else psfontname, size, leading)
+
+
+class NumberedCanvas(EmbeddedCanvas):
     """Keeps every page until the end, so each footer can say how many pages there are."""
 
     def __init__(self, *args, footer: tuple[str, ...] = (), **kwargs):
-        kwargs.setdefault("initialFontName", song())   # no unembedded Helvetica in the PDF
         super().__init__(*args, **kwargs)
         self._pages: list[dict] = []
         self._lines = footer
@@ -62,12 +76,8 @@ class NumberedCanvas(Canvas):
         self.restoreState()
 
 
-class PlainCanvas(Canvas):
+class PlainCanvas(EmbeddedCanvas):
     """A page without footer or seam mark: a file's cover, index and remarks sheet are not numbered."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("initialFontName", song())
-        super().__init__(*args, **kwargs)
 
 
 def build(story: list, title: str, author: str = "", numbered: bool = True, wide: bool = False,
