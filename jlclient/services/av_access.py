@@ -4,7 +4,7 @@ Art. 18, seed 004 Art. 20). The rules themselves are domain.av_access."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -21,11 +21,12 @@ from jlclient.services.cameras import workstation
 from jlclient.services.compliance import agency_profile
 from jlclient.services.context import AppContext, ServiceError
 from jlclient.services.hall_cctv import recorded_by
+from jlclient.services.retention import disposals_of
 from jlclient.services.spot_checks import checker_role
 from jlclient.store import audit
 from jlclient.store.audit import utcnow
-from jlclient.store.models import (AccessRequest, AvMarker, AvRecord, CaseOfficer, Disposal, Docking, ElectronicRecord,
-                                   SpotCheckPlan)
+from jlclient.store.models import (AccessRequest, AuditEntry, AvMarker, AvRecord, CaseOfficer, Disposal, Docking,
+                                   ElectronicRecord, SpotCheckPlan)
 
 SNAPSHOT = "snapshot"      # ElectronicRecord.kind of a frame taken from a recording
 MAX_HOURS = 24 * 30        # an approval lasts at most a month
@@ -65,9 +66,31 @@ def viewing_rules(s: Session, user: CurrentUser) -> ViewingRules:
                                                      AccessRequest.status == "APPROVED")
                          .order_by(AccessRequest.decided_at.desc())):
         for av_id in json.loads(row.av_record_ids):
-            grants.setdefault(av_id, Grant(row.decided_by, row.expires_at))   # expired or not: the rule says
+            grants.setdefault(av_id, Grant(row.decided_by, row.expires_at,    # expired or not: the rule says
+                                           local(row.expires_at)))
     disposed = frozenset(s.scalars(select(Disposal.av_record_id)))
     return ViewingRules(user, agency_profile(s).restricted_access, own_cases, sampled, grants, disposed)
+
+
+TO_EXPORT = "export"          # the purpose of a request to take recordings out: an export or an evidence copy
+EXPORT_REASON = "申请导出或复制（导出案件包、制作证据副本）："
+
+
+def export_rules(s: Session, user: CurrentUser) -> ViewingRules:
+    """The rules for taking recordings out of the building (an export package, an evidence copy): as
+    for playback, but an approval counts only when its request named the export — leave to watch a
+    recording is not leave to hand it over."""
+    named = {int(entity_id) for entity_id, detail in s.execute(
+        select(AuditEntry.entity_id, AuditEntry.detail).where(AuditEntry.entity_type == AccessRequest.__tablename__,
+                                                             AuditEntry.action == "access.request"))
+        if json.loads(detail or "{}").get("purpose") == TO_EXPORT}
+    grants: dict[int, Grant] = {}
+    for row in s.scalars(select(AccessRequest).where(AccessRequest.requester == user.actor,
+                                                     AccessRequest.status == "APPROVED", AccessRequest.id.in_(named))
+                         .order_by(AccessRequest.decided_at.desc())):
+        for av_id in json.loads(row.av_record_ids):
+            grants.setdefault(av_id, Grant(row.decided_by, row.expires_at))
+    return replace(viewing_rules(s, user), grants=grants)
 
 
 def _verdict(s: Session, user: CurrentUser, av: AvRecord) -> Verdict:
@@ -169,7 +192,9 @@ class RequestView:
         return {"PENDING": "待审批", "APPROVED": "已批准", "REFUSED": "不予批准"}[self.status]
 
 
-def request_access(ctx: AppContext, user: CurrentUser, av_ids: list[int], reason: str, hours: int) -> int:
+def request_access(ctx: AppContext, user: CurrentUser, av_ids: list[int], reason: str, hours: int,
+                   purpose: str = "") -> int:
+    """``purpose=TO_EXPORT``: the request names the export (the approver reads so in its reason)."""
     if not reason.strip():
         raise ServiceError("请写明查阅事由")
     if not 1 <= hours <= MAX_HOURS:
@@ -179,11 +204,12 @@ def request_access(ctx: AppContext, user: CurrentUser, av_ids: list[int], reason
     with ctx.db.write() as s:
         for i in av_ids:
             _record(s, i)
+        said = EXPORT_REASON + reason.strip() if purpose == TO_EXPORT else reason.strip()
         row = AccessRequest(requester=user.actor, requester_name=user.display_name,
-                            av_record_ids=json.dumps(sorted(set(av_ids))), reason=reason.strip(), hours=hours,
+                            av_record_ids=json.dumps(sorted(set(av_ids))), reason=said, hours=hours,
                             requested_at=utcnow())
         s.add(row)
-        audit.append(s, user.actor, "access.request", row)
+        audit.append(s, user.actor, "access.request", row, detail={"purpose": purpose} if purpose else None)
         return row.id
 
 
@@ -293,6 +319,7 @@ class RecordingRow:
     access_class: AvClass
     restricted_reason: str
     verdict: Verdict              # whether this user may play it, and why (not)
+    disposed: str = ""            # its disposal register entry in words (已销毁：… 批准，依据…); "" when not
 
 
 def browse(ctx: AppContext, user: CurrentUser, text: str = "", limit: int = 500) -> list[RecordingRow]:
@@ -307,8 +334,10 @@ def browse(ctx: AppContext, user: CurrentUser, text: str = "", limit: int = 500)
             q = q.where(AvRecord.file_name.like(like) | Officer.name.like(like) | Case.number.like(like)
                         | AvRecord.channel.like(like) | AvRecord.title.like(like))
         facts = viewing_rules(s, user)
+        found = s.execute(q.limit(limit)).all()
+        gone = disposals_of(ctx, s, [av.id for av, _, _ in found if av.id in facts.disposed]) if facts.disposed else {}
         return [RecordingRow(av.id, av.file_name.rsplit("/", 1)[-1], recorded_by(av, officer), av.case_id, number or "",
                              av.started_at, av.duration_s or 0.0, AvClass(av.access_class),
                              RestrictedReason(av.restricted_reason).label if av.restricted_reason else "",
-                             facts.verdict(av))
-                for av, officer, number in s.execute(q.limit(limit))]
+                             facts.verdict(av), gone[av.id].in_words() if av.id in gone else "")
+                for av, officer, number in found]

@@ -20,6 +20,7 @@ from jlclient.ui.tables import fill, table, warn, when
 
 EXPORTERS = (Role.ARCHIVIST, Role.REVIEWER, Role.ADMIN)     # as services.export, without loading it
 COLOURS = {"已超期": QColor("#ffcdd2"), "即将到期": QColor("#fff59d")}
+REGISTER_COLUMNS = ("销毁时间", "文件", "执法人员或监控位置", "SHA-256", "大小", "依据", "批准人", "文件内容")
 
 
 class ArchiveQueue(QWidget):
@@ -130,8 +131,9 @@ class RetentionTab(QWidget):
         self.hold_button.clicked.connect(self.hold)
         self.dispose_button.clicked.connect(self.dispose)
         self.import_button.clicked.connect(self.import_cctv)
-        self.register = table([self.tr(c) for c in ("销毁时间", "文件", "SHA-256", "大小", "依据", "批准人")],
-                              "disposalRegister")
+        self.register = table([self.tr(c) for c in REGISTER_COLUMNS], "disposalRegister")
+        self.print_register_button = QPushButton(self.tr("打印销毁清册(&P)…"), objectName="printDisposalRegister")
+        self.print_register_button.clicked.connect(self.print_register)
         buttons = QHBoxLayout()
         for w in (self.hold_button, self.dispose_button, self.import_button):
             buttons.addWidget(w)
@@ -144,7 +146,11 @@ class RetentionTab(QWidget):
         layout.addWidget(self.table, 2)
         layout.addWidget(self.empty)
         layout.addLayout(buttons)
-        layout.addWidget(QLabel(self.tr("销毁登记")))
+        register_head = QHBoxLayout()
+        register_head.addWidget(QLabel(self.tr("销毁登记")))
+        register_head.addStretch(1)
+        register_head.addWidget(self.print_register_button)
+        layout.addLayout(register_head)
         layout.addWidget(self.register, 1)
 
     def refresh(self) -> None:
@@ -156,10 +162,16 @@ class RetentionTab(QWidget):
             if self.due_only.isChecked() else self.tr("还没有音像记录。"))
         self.empty.setVisible(not self.rows)
         entries = retention.register(self.ctx)
-        fill(self.register, [(when(at), name, digest[:16] + "…", size_text(size), rule, by)
-                             for at, name, digest, size, rule, by in entries])
+        fill(self.register, [(when(e.approved_at), e.file_name, e.recorded_by, e.file_hash[:16] + "…",
+                              size_text(e.size), e.rule, e.approved_by, e.content) for e in entries])
         for i, entry in enumerate(entries):          # the whole hash on hover, and selectable to copy
-            self.register.item(i, 2).setToolTip(entry[2])
+            self.register.item(i, 3).setToolTip(entry.file_hash)
+        self.print_register_button.setEnabled(bool(entries))
+
+    def print_register(self) -> None:
+        """销毁清册 of every disposal so far, in the print preview (print, or save as PDF)."""
+        from jlclient.ui.print_preview import PdfPreview
+        PdfPreview(retention.register_pdf(self.ctx), self.tr("音像记录销毁清册"), self).exec()
 
     def import_cctv(self) -> None:
         dialog = CctvImportDialog(self.ctx, self.user, self)
@@ -196,10 +208,23 @@ class RetentionTab(QWidget):
         except ServiceError as exc:
             warn(self, self.tr("不能销毁"), exc)
             return
-        kept = "\n".join(f"{why}" for _, why in result.refused)
-        QMessageBox.information(self, self.tr("销毁结果"), self.tr("已销毁 {d} 个。").format(d=len(result.disposed))
-                                + (self.tr("\n未销毁 {k} 个：\n").format(k=len(result.refused)) + kept if kept else ""))
+        QMessageBox.information(self, self.tr("销毁结果"), self._result_text(result))
         self.refresh()
+
+
+    def _result_text(self, result: retention.DisposalResult) -> str:
+        """What became of each chosen recording: disposed (content gone or kept for another record) or kept."""
+        names = {r.av_id: r.file_name for r in self.rows}
+        shared = dict(result.content_kept)
+        gone = len(result.disposed) - len(shared)
+        text = self.tr("已销毁 {d} 个，文件内容已删除 {g} 个。").format(d=len(result.disposed), g=gone)
+        if shared:
+            text += self.tr("\n以下 {k} 个已登记销毁、不再提供查看，但文件内容保留：").format(k=len(shared)) + "".join(
+                f"\n{names.get(av, '')}：{why}" for av, why in shared.items())
+        if result.refused:
+            text += self.tr("\n未销毁 {k} 个：").format(k=len(result.refused)) + "".join(
+                f"\n{names.get(av, '')}：{why}" for av, why in result.refused)
+        return text
 
 
 class ArchivePage(QWidget):

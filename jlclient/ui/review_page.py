@@ -85,7 +85,7 @@ class RecordingsTab(QWidget):
         self.filter.textChanged.connect(self.refresh)
         self.table = table([self.tr(c) for c in self.COLUMNS], "recordings")
         self.table.itemSelectionChanged.connect(self._enable)
-        self.table.doubleClicked.connect(lambda _i: self.play())
+        self.table.doubleClicked.connect(lambda _i: self.play_button.isEnabled() and self.play())
         self.play_button = QPushButton(self.tr("播放… (Enter)"), objectName="playRecording")
         self.request_button = QPushButton(self.tr("申请查阅…"), objectName="requestAccess")
         self.classify_button = QPushButton(self.tr("设定密级…"), objectName="classify")
@@ -108,8 +108,14 @@ class RecordingsTab(QWidget):
         fill(self.table, [(r.file_name, r.officer, r.case_number or "（日常执法）", when(r.started_at),
                            duration_text(r.duration_s), r.access_class.label + (f"（{r.restricted_reason}）"
                                                                           if r.restricted_reason else ""),
-                           ("可查看：" if r.verdict else "不可查看：") + r.verdict.reason) for r in self.rows])
+                           self._may_view(r)) for r in self.rows])
         self._enable()
+
+    def _may_view(self, r: av_access.RecordingRow) -> str:
+        """A disposed recording says so with its register entry (never 可查看: its file is gone)."""
+        if r.disposed:
+            return r.disposed
+        return ("可查看：" if r.verdict else "不可查看：") + r.verdict.reason
 
     def selected(self) -> list[av_access.RecordingRow]:
         return [self.rows[i.row()] for i in self.table.selectionModel().selectedRows()]
@@ -117,6 +123,8 @@ class RecordingsTab(QWidget):
     def _enable(self) -> None:
         chosen = self.selected()
         self.play_button.setEnabled(bool(chosen) and all(r.verdict for r in chosen))
+        self.play_button.setToolTip(self.tr("所选音像记录已按保存期限销毁，不能播放，见销毁清册")
+                                    if any(r.disposed for r in chosen) else "")
         self.request_button.setEnabled(bool(chosen) and any(r.verdict.approval_needed for r in chosen))
         self.classify_button.setEnabled(len(chosen) == 1)
 

@@ -148,7 +148,8 @@ def test_the_approver_disposes_of_expired_routine_footage_from_the_archive_page(
     monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: told.append(a[2]) or QMessageBox.Ok)
     qtbot.mouseClick(tab.dispose_button, Qt.LeftButton)
     assert "不可恢复" in told[0] and "已销毁 1 个" in told[1] and "保存期限至" in told[1]
-    assert tab.register.rowCount() == 1 and tab.register.item(0, 5).text() == "周杰"
+    assert tab.register.rowCount() == 1 and tab.register.item(0, 6).text() == "周杰"
+    assert tab.register.item(0, 7).text() == "文件内容已销毁"
     assert [r.av_id for r in tab.rows if r.av_id in (expired, recent)] == [recent]
 
 
