@@ -45,9 +45,15 @@ class Viewer:
 
 @dataclass(frozen=True)
 class Grant:
-    """An approved access request covering the recording."""
+    """An approved access request covering the recording. ``expires_at`` is compared with ``now`` (UTC
+    in the services); ``local_expiry``, the same moment as the agency's wall time, is what people read."""
     approved_by: str
     expires_at: datetime
+    local_expiry: datetime | None = None
+
+    @property
+    def expiry_text(self) -> str:
+        return f"{self.local_expiry or self.expires_at:%Y-%m-%d %H:%M}"
 
 
 @dataclass(frozen=True)
@@ -85,10 +91,10 @@ def may_view(viewer: Viewer, av_class: AvClass, rule: RestrictedAccess | None, g
     approver = approver_of(rule)
     if grant is not None:
         if grant.expires_at <= now:
-            return Verdict(False, f"查阅审批已于 {grant.expires_at:%Y-%m-%d %H:%M} 过期，请重新申请", True, approver)
-        return Verdict(True, f"已经{grant.approved_by}批准查阅（{grant.expires_at:%Y-%m-%d %H:%M} 前有效）")
+            return Verdict(False, f"查阅审批已于 {grant.expiry_text} 过期，请重新申请", True, approver)
+        return Verdict(True, f"已经{grant.approved_by}批准查阅（{grant.expiry_text} 前有效）")
     if av_class is AvClass.RESTRICTED:
-        return Verdict(False, "受限音像记录（涉及国家秘密、商业秘密或个人隐私）须经批准后方可查阅", True, approver)
+        return Verdict(False, "受限音像记录（涉及国家秘密、商业秘密、工作秘密或个人隐私）须经批准后方可查阅", True, approver)
     allowed = _by_role(viewer, av_class)
     if allowed is None:
         return Verdict(False, f"{av_class.label}音像记录不在您的职责范围内，须经批准后方可查阅", True, approver)

@@ -84,8 +84,43 @@ def check_problems(checklist: Sequence[CheckItem], results: Mapping[CheckItem, b
     return problems
 
 
+PASSED, FAILED, UNCHECKED = "合格", "不合格", "未检查"
+
+
 def conclusion(results: Mapping[CheckItem, bool]) -> str:
-    return "合格" if all(results.values()) else "不合格"
+    return PASSED if all(results.values()) else FAILED
+
+
+@dataclass(frozen=True)
+class Tally:
+    """A sample's outcome as the ledger states it: what was drawn, checked and passed."""
+    sampled: int
+    checked: int
+    passed: int
+
+    @property
+    def unchecked(self) -> int:
+        return self.sampled - self.checked
+
+    @property
+    def failed(self) -> int:
+        return self.checked - self.passed
+
+    @property
+    def pass_rate(self) -> float | None:
+        """Passed of those checked; None before any check (an unchecked sample has no rate, not 100%)."""
+        return self.passed / self.checked if self.checked else None
+
+    def words(self) -> str:
+        rate = "—（尚无检查结果）" if self.pass_rate is None else f"{self.pass_rate:.0%}"
+        return (f"样本 {self.sampled} 件，已检查 {self.checked} 件，未检查 {self.unchecked} 件；"
+                f"合格 {self.passed} 件，不合格 {self.failed} 件，合格率 {rate}")
+
+
+def tally(conclusions: Iterable[str]) -> Tally:
+    """``conclusions``: one per sampled recording, 合格 / 不合格, or 未检查 (anything else) when not yet checked."""
+    values = list(conclusions)
+    return Tally(len(values), sum(c in (PASSED, FAILED) for c in values), sum(c == PASSED for c in values))
 
 
 def issues_text(issues: Sequence[Issue]) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
@@ -14,14 +14,17 @@ from sqlalchemy.orm import Session
 from jlclient.clock import local, to_utc
 from jlclient.domain.model import Role
 from jlclient.domain.retention import CAMERA
-from jlclient.domain.spot_check import (CheckItem, Issue, OfficerFigures, SampleError, ScopeKind, SizeKind,
+from jlclient.domain.av_access import AvClass
+from jlclient.domain.spot_check import (UNCHECKED, CheckItem, Issue, OfficerFigures, SampleError, ScopeKind, SizeKind,
                                         check_problems, conclusion, draw, issues_text, per_officer)
+from jlclient.domain.citation import in_words
+from jlclient.services import citations
 from jlclient.services.auth import CurrentUser
 from jlclient.services.compliance import agency_profile
 from jlclient.services.context import AppContext, ServiceError
 from jlclient.store import audit
 from jlclient.store.audit import utcnow
-from jlclient.store.models import Agency, AvRecord, Case, Officer, SpotCheck, SpotCheckPlan
+from jlclient.store.models import Agency, AuditEntry, AvRecord, Case, Disposal, Officer, SpotCheck, SpotCheckPlan
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,9 @@ class PlanView:
     recordings: tuple[SampledRecording, ...]
     created_by: str
     created_at: datetime
+    in_scope: int = 0         # recordings of the period and scope, before those the checker may not view
+    left_out: str = ""        # which of them were not drawn from and why, in words
+    access: str = ""          # on what ground the checker views the sample, in words
 
     @property
     def done(self) -> int:
@@ -85,10 +91,54 @@ def _population(s: Session, period_from: date, period_to: date, kind: ScopeKind,
     return list(s.scalars(q))
 
 
+# why a recording of the period and scope is not drawn from (codes kept in the plan's audit entry)
+LEFT_OUT = {"DISPOSED": "已销毁", AvClass.RESTRICTED.value: "受限（须经批准方可查阅）",
+            AvClass.INTERNAL.value: "内部（不在检查人查阅范围内）", "APPROVAL": "须经批准方可查阅"}
+
+
+@dataclass
+class Eligible:
+    """The population a plan draws from: the recordings of its period and scope that the checker may view.
+
+    A sample is only worth drawing if the checker can play every recording in it, and being drawn must
+    never be what opens a recording to the checker (a restricted or disposed recording would otherwise
+    be opened by the luck of the draw). So each recording is judged by the one viewing rule
+    (services.av_access) *without* the spot-check exemption and without time-limited access grants,
+    which may lapse before the check is made. The one exception is the profile's own: where the
+    agency's regulation forbids viewing without approval (seed 003 Art. 16) yet charges the checking
+    role with playing the records back (seed 003 Art. 22, the profile's spot_check rule), a recording
+    the checker could view but for that prohibition is drawn from, and the plan's audit entry records
+    that the sample is viewed on the ground of the spot-check rule ("by_duty")."""
+    ids: list[int] = field(default_factory=list)
+    by_duty: list[int] = field(default_factory=list)
+    left_out: dict[str, int] = field(default_factory=dict)
+
+
+def _eligible(s: Session, user: CurrentUser, in_scope: list[int]) -> Eligible:
+    from jlclient.services.av_access import viewing_rules   # it asks checker_role of this module
+    rules = viewing_rules(s, user)
+    plain = replace(rules, sampled=frozenset(), grants={})
+    duty = replace(plain, sampled=frozenset(in_scope)) if agency_profile(s).spot_check else None
+    out = Eligible()
+    for av in s.scalars(select(AvRecord).where(AvRecord.id.in_(in_scope)).order_by(AvRecord.id)):
+        if plain.verdict(av):
+            out.ids.append(av.id)
+        elif duty is not None and duty.verdict(av):
+            out.ids.append(av.id)
+            out.by_duty.append(av.id)
+        else:
+            why = "DISPOSED" if av.id in rules.disposed else \
+                av.access_class if av.access_class in LEFT_OUT else "APPROVAL"
+            out.left_out[why] = out.left_out.get(why, 0) + 1
+    return out
+
+
 def create_plan(ctx: AppContext, user: CurrentUser, period_from: date, period_to: date, scope_kind: ScopeKind,
                 scope_value: str, size_kind: SizeKind, size: int, checklist: list[CheckItem],
                 seed: int | None = None) -> int:
-    """Draw the sample and keep the plan with its population and seed: the draw can be repeated."""
+    """Draw the sample from what the checker may view (:class:`Eligible`) and keep the plan with its
+    population and seed: the draw can be repeated. The plan's audit entry keeps how many recordings
+    of the scope were left out and why, and which of the sample are viewed under the spot-check rule."""
     if period_to < period_from:
         raise ServiceError("检查期间的结束日期早于开始日期")
     if not checklist:
@@ -98,7 +148,12 @@ def create_plan(ctx: AppContext, user: CurrentUser, period_from: date, period_to
     seed = secrets.randbits(48) if seed is None else seed
     with ctx.db.write() as s:
         _require_checker(s, user)
-        population = _population(s, period_from, period_to, scope_kind, scope_value.strip())
+        in_scope = _population(s, period_from, period_to, scope_kind, scope_value.strip())
+        eligible = _eligible(s, user, in_scope)
+        population = eligible.ids
+        if in_scope and not population:
+            raise ServiceError(f"所选期间和范围内的 {len(in_scope)} 件音像记录都不在您的查阅范围内"
+                               f"（{_left_out_words(eligible.left_out)}），无法抽检")
         try:
             sample = draw(population, size_kind, size, seed)
         except SampleError as exc:
@@ -109,8 +164,17 @@ def create_plan(ctx: AppContext, user: CurrentUser, period_from: date, period_to
                              population=json.dumps(sorted(population)), sample=json.dumps(sample),
                              created_by=user.display_name, created_at=utcnow())
         s.add(plan)
-        audit.append(s, user.actor, "spot_check.plan", plan, detail={"seed": seed, "drawn": len(sample)})
+        rule = agency_profile(s).spot_check
+        by_duty = sorted(set(sample) & set(eligible.by_duty))
+        audit.append(s, user.actor, "spot_check.plan", plan,
+                     detail={"seed": seed, "drawn": len(sample), "in_scope": len(in_scope),
+                             "left_out": eligible.left_out, "by_duty": by_duty,
+                             "duty_rule": str(rule.source) if rule and by_duty else ""})
         return plan.id
+
+
+def _left_out_words(left_out: dict[str, int]) -> str:
+    return "，".join(f"{LEFT_OUT.get(k, k)} {n} 件" for k, n in sorted(left_out.items()))
 
 
 def redraw(ctx: AppContext, plan_id: int) -> bool:
@@ -142,13 +206,34 @@ def _sampled(s: Session, plan: SpotCheckPlan) -> tuple[SampledRecording, ...]:
     return tuple(out)
 
 
-def _view(s: Session, plan: SpotCheckPlan) -> PlanView:
+def _drawn(s: Session, plan: SpotCheckPlan) -> dict:
+    """What the plan's audit entry kept of the draw (plans drawn before it was kept: nothing)."""
+    detail = s.scalar(select(AuditEntry.detail).where(AuditEntry.action == "spot_check.plan",
+                                                      AuditEntry.entity_type == SpotCheckPlan.__tablename__,
+                                                      AuditEntry.entity_id == plan.audit_id))
+    return json.loads(detail) if detail else {}
+
+
+def _access_words(drawn: dict, titles: dict[str, str]) -> str:
+    if "by_duty" not in drawn:
+        return ""
+    if drawn["by_duty"]:
+        return in_words(f"样本中 {len(drawn['by_duty'])} 件依{drawn['duty_rule']}规定的回放检查职责由检查人查阅"
+                        "（本机构规定其他查阅须经批准）", titles)
+    return "样本均在检查人职责范围内，可直接查阅"
+
+
+def _view(s: Session, plan: SpotCheckPlan, titles: dict[str, str] | None = None) -> PlanView:
     kind = ScopeKind(plan.scope_kind)
     scope = kind.label if kind is ScopeKind.ALL else f"{kind.label}：{plan.scope_value}"
     size = f"抽取 {plan.size} 件" if plan.size_kind == SizeKind.COUNT.value else f"抽取 {plan.size}%"
+    population = len(json.loads(plan.population))
+    drawn = _drawn(s, plan)
     return PlanView(plan.id, plan.period_from, plan.period_to, scope, size, plan.seed,
-                    tuple(CheckItem(c) for c in json.loads(plan.checklist)), len(json.loads(plan.population)),
-                    _sampled(s, plan), plan.created_by, plan.created_at)
+                    tuple(CheckItem(c) for c in json.loads(plan.checklist)), population,
+                    _sampled(s, plan), plan.created_by, plan.created_at, drawn.get("in_scope", population),
+                    _left_out_words(drawn.get("left_out", {})),
+                    _access_words(drawn, titles if titles is not None else citations.titles(s)))
 
 
 def plan_view(ctx: AppContext, plan_id: int) -> PlanView:
@@ -158,7 +243,8 @@ def plan_view(ctx: AppContext, plan_id: int) -> PlanView:
 
 def plans(ctx: AppContext) -> list[PlanView]:
     with ctx.db.read() as s:
-        return [_view(s, p) for p in s.scalars(select(SpotCheckPlan).order_by(SpotCheckPlan.id.desc()))]
+        titles = citations.titles(s)
+        return [_view(s, p, titles) for p in s.scalars(select(SpotCheckPlan).order_by(SpotCheckPlan.id.desc()))]
 
 
 def record_check(ctx: AppContext, user: CurrentUser, plan_id: int, av_id: int, results: dict[CheckItem, bool],
@@ -172,6 +258,10 @@ def record_check(ctx: AppContext, user: CurrentUser, plan_id: int, av_id: int, r
         if s.scalar(select(SpotCheck.id).where(SpotCheck.plan_id == plan_id, SpotCheck.av_record_id == av_id)):
             raise ServiceError("该音像记录已经检查过，检查结果不能更改")
         av = s.get(AvRecord, av_id)
+        from jlclient.services.av_access import viewing_rules   # it asks checker_role of this module
+        verdict = viewing_rules(s, user).verdict(av)       # disposed or restricted since the draw: not checked
+        if not verdict:
+            raise ServiceError(in_words(f"不能检查该音像记录：{verdict.reason}", citations.titles(s)))
         checklist = [CheckItem(c) for c in json.loads(plan.checklist)]
         duration_ms = int(av.duration_s * 1000) if av.duration_s else None
         problems = check_problems(checklist, results, issues, duration_ms)
@@ -200,20 +290,47 @@ def _issues(check: SpotCheck) -> list[Issue]:
     return [Issue(CheckItem(x["item"]), x["at_ms"], x["note"]) for x in json.loads(check.issues)]
 
 
+def _ledger_plans(s: Session, period_from: date, period_to: date) -> list[SpotCheckPlan]:
+    """The plans drawn in the period, and those with a check made in it: each is stated whole."""
+    start, end = _utc_bounds(period_from, period_to)
+    checked = select(SpotCheck.plan_id).where(SpotCheck.checked_at >= start, SpotCheck.checked_at < end)
+    return list(s.scalars(select(SpotCheckPlan).where(
+        ((SpotCheckPlan.created_at >= start) & (SpotCheckPlan.created_at < end)) | SpotCheckPlan.id.in_(checked))
+        .order_by(SpotCheckPlan.id)))
+
+
+def _ledger_plan(s: Session, plan: SpotCheckPlan, titles: dict[str, str], disposed: set[int]):
+    from jlclient.printing.ledger import LedgerItem, LedgerPlan
+    from jlclient.printing.render import chinese_date
+    view = _view(s, plan, titles)
+    checks = {c.av_record_id: c for c in s.scalars(select(SpotCheck).where(SpotCheck.plan_id == plan.id))}
+    items = []
+    for r in view.recordings:
+        check = checks.get(r.av_id)
+        if check is None:
+            items.append(LedgerItem(r.file_name, r.officer, r.case_number,
+                                    UNCHECKED + ("（已销毁，不能检查）" if r.av_id in disposed else "")))
+            continue
+        items.append(LedgerItem(r.file_name, r.officer, r.case_number, r.result, local(check.checked_at).date(),
+                                check.checker_name, issues_text(_issues(check)), check.conclusion))
+    return LedgerPlan(plan.id, view.scope, f"{chinese_date(plan.period_from)}至{chinese_date(plan.period_to)}",
+                      "、".join(i.label for i in view.checklist), plan.seed, view.in_scope, view.population,
+                      view.left_out, view.size, view.access, plan.created_by, local(plan.created_at), tuple(items))
+
+
 def ledger_pdf(ctx: AppContext, period_from: date, period_to: date) -> bytes:
-    """The checks made in the period, oldest first, as the landscape ledger."""
-    from jlclient.printing.ledger import LedgerRow, spot_check_ledger
+    """The ledger of the period: every plan drawn or checked in it, each with how it was drawn and
+    every sampled recording, checked or not, as it stands now (seed 003 Art. 22)."""
+    from jlclient.printing.ledger import spot_check_ledger
+    from jlclient.printing.render import chinese_date
     with ctx.db.read() as s:
-        rows = []
-        for check, av in _checks(s, period_from, period_to):
-            results = {CheckItem(k): v for k, v in json.loads(check.results).items()}
-            rows.append(LedgerRow(local(check.checked_at).date(),
-                                  s.get(Officer, av.officer_id).name if av.officer_id else "",
-                                  av.file_name.rsplit("/", 1)[-1], s.get(Case, av.case_id).number if av.case_id else "",
-                                  conclusion(results), issues_text(_issues(check)), check.checker_name))
+        titles = citations.titles(s)
+        disposed = set(s.scalars(select(Disposal.av_record_id)))
+        ledger = [_ledger_plan(s, p, titles, disposed) for p in _ledger_plans(s, period_from, period_to)]
         agency = s.scalar(select(Agency.name))
-    period = f"{period_from:%Y年%m月%d日}至{period_to:%Y年%m月%d日}"
-    return spot_check_ledger(rows, agency, period)
+    # times via the agency's clock (jlclient.clock.local); the one clock function of issue 14 may take its place
+    return spot_check_ledger(ledger, agency, f"{chinese_date(period_from)}至{chinese_date(period_to)}",
+                             local(utcnow()))
 
 
 def officer_figures(ctx: AppContext, period_from: date, period_to: date) -> list[OfficerFigures]:

@@ -52,3 +52,11 @@ def test_per_officer_figures_count_checks_failures_and_items():
     figures = per_officer([("李娜", ok), ("王强", bad), ("李娜", bad), ("王强", bad)])
     assert [(f.officer, f.checked, f.failed) for f in figures] == [("王强", 2, 2), ("李娜", 2, 1)]
     assert figures[0].by_item == {CheckItem.PARTY_TOLD: 2} and figures[1].pass_rate == 0.5
+
+
+def test_a_tally_counts_what_was_checked_and_rates_only_that():
+    from jlclient.domain.spot_check import tally
+    t = tally(["合格", "不合格", "未检查", "合格", "未检查（已销毁，不能检查）"])
+    assert (t.sampled, t.checked, t.unchecked, t.passed, t.failed) == (5, 3, 2, 2, 1)
+    assert t.pass_rate == 2 / 3 and "合格率 67%" in t.words()
+    assert tally(["未检查"]).pass_rate is None and "尚无检查结果" in tally(["未检查"]).words()

@@ -1,15 +1,20 @@
 """A spot check as the reviewer runs it: a plan drawn with a seed, each sampled recording checked once
 with issues at their times, the ledger read back from its PDF, and per-officer figures."""
 from datetime import date, datetime, timedelta
+import json
 
 import pytest
+from sqlalchemy import select
 
 import tests.support.case_builder as cb
+from jlclient.clock import today as local_today
 from jlclient.domain.model import Procedure, Stage
 from jlclient.domain.spot_check import CheckItem, Issue, ScopeKind, SizeKind
-from jlclient.services import spot_checks
+from jlclient.domain.av_access import AvClass, RestrictedReason
+from jlclient.services import av_access, retention, setup, spot_checks
 from jlclient.services.context import ServiceError
 from jlclient.services.verify import verify
+from jlclient.store.models import AuditEntry
 from tests.support.pdf import pdftotext, squash
 
 # a month of its own: the demo's footage is of the last few working days
@@ -89,9 +94,85 @@ def test_each_recording_is_checked_once_and_the_ledger_shows_it(demo_ctx, login_
 
     today = date.today()
     text = squash(pdftotext(spot_checks.ledger_pdf(demo_ctx, today - timedelta(days=1), today + timedelta(days=1))))
-    assert "音像记录回放检查台账" in text and "共2条" in text
+    assert "音像记录回放检查台账" in text and "抽检计划1个" in text
     assert "00:00:12出示执法证件：未出示执法证" in text and "赵敏" in text and "王强" in text and "不合格" in text
     figures = spot_checks.officer_figures(demo_ctx, today - timedelta(days=1), today + timedelta(days=1))
     assert [(f.officer, f.checked, f.failed) for f in figures] == [("王强", 2, 1)]
     assert figures[0].by_item == {CheckItem.ID_SHOWN: 1}
     assert verify(demo_ctx).ok
+
+
+def _plan_audit(ctx, plan_id: int) -> dict:
+    with ctx.db.read() as s:
+        return json.loads(s.scalar(select(AuditEntry.detail).where(AuditEntry.action == "spot_check.plan",
+                                                                   AuditEntry.entity_id == str(plan_id))))
+
+
+def test_a_sample_never_holds_a_recording_the_checker_may_not_view(demo_ctx, login_as, month):
+    """seed 003: no viewing without approval (Art. 16), yet the legal reviewers play the records back
+    (Art. 22). A restricted and a disposed recording of the month are never drawn, even at 100%; the
+    others are, and the plan records that the checker views them under Art. 22."""
+    setup.set_profile(demo_ctx, "cli:test", "changli-dapuhe")
+    reviewer = login_as("reviewer")
+    restricted, disposed = month[0], month[1]
+    av_access.classify(demo_ctx, reviewer, restricted, AvClass.RESTRICTED, RestrictedReason.WORK_SECRET)
+    assert retention.dispose(demo_ctx, login_as("approver"), [disposed]).disposed == (disposed,)
+    view = spot_checks.plan_view(demo_ctx, plan(demo_ctx, reviewer, size_kind=SizeKind.PERCENT, size=100))
+    sample = [r.av_id for r in view.recordings]
+    assert sample == sorted(set(month) - {restricted, disposed})
+    assert view.in_scope == 6 and view.population == 4
+    assert "受限" in view.left_out and "已销毁" in view.left_out
+    assert "《昌黎县大蒲河镇行政执法全过程记录实施办法》第二十二条" in view.access and "Art." not in view.access
+    drawn = _plan_audit(demo_ctx, view.id)
+    assert drawn["by_duty"] == sample and drawn["duty_rule"] == "seed 003 Art. 22"
+    assert drawn["left_out"] == {"DISPOSED": 1, "RESTRICTED": 1} and drawn["in_scope"] == 6
+    assert spot_checks.redraw(demo_ctx, view.id)
+    assert av_access.open_for_playback(demo_ctx, reviewer, sample)          # the sample plays
+    with pytest.raises(ServiceError, match="受限"):
+        av_access.open_for_playback(demo_ctx, reviewer, [restricted])       # what was left out does not
+    for other in month[2:4]:                                               # all of 李娜's month is now closed
+        av_access.classify(demo_ctx, reviewer, other, AvClass.RESTRICTED, RestrictedReason.PRIVACY)
+    with pytest.raises(ServiceError, match="4 件音像记录都不在您的查阅范围内"):
+        plan(demo_ctx, reviewer, ScopeKind.OFFICER, "李娜", size_kind=SizeKind.PERCENT, size=100)
+
+
+def test_where_viewing_is_by_role_the_sample_says_so_and_a_recording_disposed_after_the_draw_is_not_checked(
+        demo_ctx, login_as, month):
+    reviewer = login_as("reviewer")
+    av_access.classify(demo_ctx, reviewer, month[2], AvClass.RESTRICTED, RestrictedReason.PRIVACY)
+    view = spot_checks.plan_view(demo_ctx, plan(demo_ctx, reviewer, size_kind=SizeKind.PERCENT, size=100))
+    assert month[2] not in {r.av_id for r in view.recordings} and view.population == 5
+    assert view.access == "样本均在检查人职责范围内，可直接查阅" and _plan_audit(demo_ctx, view.id)["by_duty"] == []
+
+    setup.set_profile(demo_ctx, "cli:test", "changli-dapuhe")          # routine footage kept 6 months
+    gone = view.recordings[0].av_id
+    assert retention.dispose(demo_ctx, login_as("approver"), [gone]).disposed == (gone,)
+    with pytest.raises(ServiceError, match="销毁"):
+        spot_checks.record_check(demo_ctx, reviewer, view.id, gone, {i: True for i in ITEMS}, [])
+    text = squash(pdftotext(spot_checks.ledger_pdf(demo_ctx, local_today(), local_today())))
+    assert "未检查（已销毁，不能检查）" in text
+
+
+def test_the_ledger_states_how_the_sample_was_drawn_every_item_the_opinions_pass_rate_and_signatures(
+        demo_ctx, login_as, month, tmp_path):
+    """seed 003 Art. 22: the ledger (检查台账) — scope, seed, population and sample size, every checked
+    and unchecked recording, the written opinions, the pass rate and lines for both signatures."""
+    from tests.support.pdf import assert_fonts_embedded
+    reviewer = login_as("reviewer")
+    view = spot_checks.plan_view(demo_ctx, plan(demo_ctx, reviewer, size=3, seed=42))
+    first, second, third = view.recordings
+    ok = {i: True for i in ITEMS}
+    spot_checks.record_check(demo_ctx, reviewer, view.id, first.av_id, ok, [], "告知、出示证件规范，画面清晰")
+    spot_checks.record_check(demo_ctx, reviewer, view.id, second.av_id, {**ok, CheckItem.ID_SHOWN: False},
+                             [Issue(CheckItem.ID_SHOWN, 65_000, "未出示执法证")], "责令整改，下月复查")
+    pdf = spot_checks.ledger_pdf(demo_ctx, local_today(), local_today())
+    text = squash(pdftotext(pdf))
+    assert "抽检范围：全部" in text and "录制期间：2025年6月1日至2025年6月30日" in text
+    assert "随机种子：42" in text and "范围内音像记录6件，纳入抽样6件" in text and "抽取3件，实际抽取3件" in text
+    assert squash(f"未检查的：3. {third.file_name}") in text and text.count("未检查") >= 2
+    assert "告知、出示证件规范，画面清晰" in text and "责令整改，下月复查" in text
+    assert "00:01:05出示执法证件：未出示执法证" in text
+    assert "样本3件，已检查2件，未检查1件；合格1件，不合格1件，合格率50%" in text
+    assert "检查人（签名）" in text and "负责人（签名）" in text
+    assert "Art." not in text and "seed" not in text
+    assert_fonts_embedded(pdf, tmp_path)
