@@ -13,6 +13,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from jlclient.clock import today as clock_today
 from jlclient.domain.audit import canonical_json, content_hash
 from jlclient.domain.model import CaseStatus, Procedure, Stage, StartMode, next_stage, stages_for
+from jlclient.domain.stage_rights import Right, may_advance
+from jlclient.services.auth import CurrentUser
 from jlclient.services.context import AppContext, ServiceError
 from jlclient.services.parties import PartyInput, find_or_add
 from jlclient.services.users import person
@@ -265,8 +267,13 @@ def advance(s: Session, actor: str, case: Case, at: datetime | None = None) -> S
     return target
 
 
-def advance_case(ctx: AppContext, actor: str, case_id: int, expected_version: int) -> Stage | None:
-    """Advance with optimistic locking: a case changed elsewhere since it was shown is refused."""
+def advance_case(ctx: AppContext, user: CurrentUser, case_id: int, expected_version: int,
+                 reason: str | None = None) -> Stage | None:
+    """Leave the current stage, as the stage rights allow (:mod:`jlclient.domain.stage_rights`):
+    with open problems in an officer's stage only the case's officers move it, or an approver with
+    a written ``reason`` (kept in the audit log). Optimistic locking: a case changed elsewhere since
+    it was shown is refused. Closing is :func:`jlclient.services.compliance.close_case`'s."""
+    from jlclient.services import compliance   # compliance builds on this module
     try:
         with ctx.db.write() as s:
             case = s.get(Case, case_id)
@@ -274,9 +281,27 @@ def advance_case(ctx: AppContext, actor: str, case_id: int, expected_version: in
                 raise ServiceError("案件不存在")
             if case.version != expected_version:
                 raise StaleDataError()
-            return advance(s, actor, case)
+            stage = Stage(case.stage)
+            if case.status != CaseStatus.OPEN.value:
+                raise ServiceError("案件已结案")
+            if next_stage(Procedure(case.procedure), StartMode(case.start_mode), stage) is None:
+                raise ServiceError(f"“{stage.label}”是最后一个环节，请办理结案（结案前进行合规检查）")
+            problems = compliance.leaving_problems(s, case)
+            right = may_advance(user.roles, is_case_officer(s, user, case_id), stage, len(problems))
+            if right.right is Right.REFUSED:
+                raise ServiceError(right.message)
+            if right.right is Right.NEEDS_REASON:
+                compliance.record_stage_override(s, user, case, problems, right.message, reason)
+            return advance(s, user.actor, case)
     except StaleDataError as exc:
         raise ServiceError("该案件已被其他工作站修改，请刷新后再操作") from exc
+
+
+def is_case_officer(s: Session, user: CurrentUser, case_id: int) -> bool:
+    """Whether the user is one of the case's assigned officers (承办执法人员)."""
+    return user.officer_id is not None and s.scalar(
+        select(CaseOfficer.id).where(CaseOfficer.case_id == case_id, CaseOfficer.officer_id == user.officer_id)
+        .limit(1)) is not None
 
 
 def new_text_record(s: Session, actor: str, case: Case, stage: Stage, form: str, title: str,

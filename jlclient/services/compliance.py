@@ -8,6 +8,7 @@ kept (``ComplianceOverride``) and audited in the same transaction as the closing
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from sqlalchemy import func, select
@@ -30,8 +31,9 @@ from jlclient.services.deadlines import deadlines_of
 from jlclient.services.forms import list_forms
 from jlclient.services.matters import load_matters
 from jlclient.services.profiles import load_profile
+from jlclient.services.users import person
 from jlclient.store import audit
-from jlclient.store.audit import utcnow
+from jlclient.store.audit import entries_for as audit_entries, utcnow
 from jlclient.store.models import (Agency, AvRecord, BodyCamera, Case, CaseOfficer, ComplianceOverride,
                                    InterruptionNote, TextRecord, TextRecordRevision, UploadExemption)
 
@@ -156,6 +158,65 @@ def _override(s: Session, user: CurrentUser, case: Case, findings: list[Finding]
                              findings=canonical_json([f.as_dict() for f in findings]))
     s.add(row)
     audit.append(s, user.actor, "case.compliance_override", row)
+
+
+# ---------------------------------------------------------------------------- leaving a stage
+
+STAGE_OVERRIDE = "case.stage_override"     # the audit action keeping an approver's reason for moving on
+
+class AdvanceNeedsReason(ServiceError):
+    """An approver leaving a stage with open problems: a written reason is needed first."""
+
+    def __init__(self, message: str, findings: list[Finding], titles: dict[str, str]):
+        self.findings, self.titles = findings, titles
+        super().__init__(message)
+
+
+def leaving_problems(s: Session, case: Case) -> list[Finding]:
+    """The findings of the case's current stage that turn blocking once the stage is left: the
+    check is run as if the case had already moved on."""
+    here = Stage(case.stage)
+    ahead = next_stage(Procedure(case.procedure), StartMode(case.start_mode), here)
+    if ahead is None or case.status != CaseStatus.OPEN.value:
+        return []
+    profile = agency_profile(s)
+    moved_on = replace(snapshot(s, case, clock_today(), profile), stage=ahead)
+    return [f for f in blocking(check(moved_on, profile, form_specs(), rules=dock_rules(s))) if f.stage is here]
+
+
+def record_stage_override(s: Session, user: CurrentUser, case: Case, findings: list[Finding],
+                          message: str, reason: str | None) -> None:
+    """An approver's written reason for moving a stage on with open problems, kept in the audit
+    entry of the case (who, when, why and what was open); an empty reason records nothing."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise AdvanceNeedsReason(message, findings, citations.titles(s))
+    audit.append(s, user.actor, STAGE_OVERRIDE, case,
+                 detail={"stage": case.stage, "reason": reason, "findings": [f.as_dict() for f in findings]})
+
+
+@dataclass(frozen=True)
+class OverrideView:
+    """An approver's written override, for the case view: who, when (UTC), what and why."""
+    by: str
+    at: datetime
+    what: str
+    reason: str
+    open_problems: int
+
+
+def overrides_of(ctx: AppContext, case_id: int) -> list[OverrideView]:
+    """Every override of one case, oldest first: stages moved on with open problems and a
+    closing despite blocking findings."""
+    with ctx.db.read() as s:
+        case = _case(s, case_id)
+        views = [OverrideView(person(s, e.actor), datetime.fromisoformat(e.ts), f"推进“{Stage(d['stage']).label}”环节",
+                              d["reason"], len(d["findings"]))
+                 for e in audit_entries(s, "case_file", case.audit_id) if e.action == STAGE_OVERRIDE
+                 for d in (json.loads(e.detail),)]
+        views += [OverrideView(person(s, o.approver), o.created_at, "结案", o.reason, len(json.loads(o.findings)))
+                  for o in s.scalars(select(ComplianceOverride).where(ComplianceOverride.case_id == case_id))]
+        return sorted(views, key=lambda v: v.at)
 
 
 def close_case(ctx: AppContext, user: CurrentUser, case_id: int, expected_version: int,

@@ -18,7 +18,7 @@ from jlclient.services.cases import CaseDetail
 from jlclient.services.context import AppContext, ServiceError
 from jlclient.clock import local
 from jlclient.domain.compliance import Finding
-from jlclient.services.compliance import check_case
+from jlclient.services.compliance import OverrideView, check_case, overrides_of
 from jlclient.services.deadlines import DeadlineView, case_deadlines
 from jlclient.ui.archive_page import EXPORTERS
 from jlclient.ui.deadline_dialog import DeadlineDialog
@@ -42,6 +42,13 @@ def findings_html(findings, titles: Mapping[str, str] | None = None) -> str:
         colour, word = ("#c0392b", "阻断") if f.blocking else ("#b7791f", "提醒")
         rows.append(f'<span style="color:{colour}"><b>{word}</b></span> {html.escape(f.text(titles or {}))}')
     return "<br>".join(rows)
+
+
+def overrides_html(overrides) -> str:
+    """Each override in words: when (agency time), who, what was approved despite how many problems, why."""
+    return "<br>".join(
+        f"{local(o.at):%Y-%m-%d %H:%M}　{html.escape(o.by)} 批准{html.escape(o.what)}"
+        f"（{o.open_problems} 项问题未解决）<br>　理由：{html.escape(o.reason)}" for o in overrides)
 
 
 _STATE_STYLE = {"done": ("✔", "#2e7d32"), "current": ("▶", "#1565c0"), "pending": ("○", "#9e9e9e")}
@@ -95,20 +102,29 @@ class CaseView(QWidget):
         self.findings.setWordWrap(True)
         findings_box = QGroupBox(self.tr("合规检查（按本机构规则配置）"))
         QVBoxLayout(findings_box).addWidget(self.findings)
+        self.overrides = QLabel(objectName="caseOverrides")   # approvers' written reasons: who, when, why
+        self.overrides.setTextFormat(Qt.RichText)
+        self.overrides.setWordWrap(True)
+        self.overrides_box = QGroupBox(self.tr("负责人书面批准的例外"))
+        QVBoxLayout(self.overrides_box).addWidget(self.overrides)
+        self.overrides_box.hide()
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(facts_box)
         layout.addWidget(stage_box)
         layout.addWidget(findings_box)
+        layout.addWidget(self.overrides_box)
         layout.addWidget(deadline_box)
         layout.addWidget(record_box, 1)
         self.detail: CaseDetail | None = None
 
     def show_case(self, detail: CaseDetail, deadlines: list[DeadlineView] = (), findings: list[Finding] = (),
-                  titles: Mapping[str, str] | None = None) -> None:
+                  titles: Mapping[str, str] | None = None, overrides: list[OverrideView] = ()) -> None:
         self.detail = detail
         self.deadline_views = list(deadlines)
         self.findings.setText(findings_html(findings, titles))
+        self.overrides.setText(overrides_html(overrides))
+        self.overrides_box.setVisible(bool(overrides))
         self.deadlines.show_deadlines(deadlines, titles)
         row = detail.row
         self.heading.setText(f"{row.number}　{row.title}")
@@ -342,7 +358,8 @@ class CasesPage(QWidget):
     def _show_case(self, case_id: int) -> None:
         self.supplement_button.setEnabled(self.user.has(Role.CLERK) and intake.awaiting_correction(self.ctx, case_id))
         self.view.show_case(cases.case_detail(self.ctx, case_id), case_deadlines(self.ctx, case_id),
-                            check_case(self.ctx, case_id), citations.read_titles(self.ctx))
+                            check_case(self.ctx, case_id), citations.read_titles(self.ctx),
+                            overrides_of(self.ctx, case_id))
 
     def _show_current(self, current, _previous) -> None:
         if self._defer_detail:  # row 0 after a requery: wait until typing in the filter pauses

@@ -21,6 +21,7 @@ from jlclient.services.context import AppContext, ServiceError
 from jlclient.services.av import import_av_file
 from jlclient.services.forms import forms_for
 from jlclient.ui.form_page import FormPage
+from jlclient.ui.reason_dialog import ask_reason
 from jlclient.ui import file_dialogs
 
 ItemRecord = Qt.UserRole + 1
@@ -350,11 +351,20 @@ class StageWizard(QDialog):
             text += self.tr("\n\n本环节尚有以下问题，离开后将成为阻断性问题：\n") + "\n".join(f"• {f.text(titles)}" for f in gaps)
         if QMessageBox.question(self, self.tr("进入下一环节"), text) != QMessageBox.Yes:
             return
-        try:
-            new_stage = cases.advance_case(self.ctx, self.user.actor, self.case_id, self.detail.version)
-        except ServiceError as exc:
-            QMessageBox.warning(self, self.tr("无法进入下一环节"), str(exc))
-            return
+        reason = None
+        while True:
+            try:
+                new_stage = cases.advance_case(self.ctx, self.user, self.case_id, self.detail.version, reason)
+                break
+            except compliance.AdvanceNeedsReason as exc:
+                reason = ask_reason(self, self.tr("负责人批准推进"), str(exc) + "：\n" + "\n".join(
+                    f"• {f.text(exc.titles)}" for f in exc.findings),
+                    missing=self.tr("请写明批准推进的理由；不写理由不能推进"), ok_text=self.tr("批准推进"))
+                if reason is None:
+                    return
+            except ServiceError as exc:
+                QMessageBox.warning(self, self.tr("无法进入下一环节"), str(exc))
+                return
         self.case_changed.emit()
         self.status.setText(self.tr("案件已进入“{s}”环节").format(s=new_stage.label))
         self.accept()
@@ -385,7 +395,7 @@ class StageWizard(QDialog):
             QMessageBox.warning(self, self.tr("不能结案"),
                                 self.tr("存在阻断性问题，须补全记录，或由负责人书面说明理由后批准结案：\n") + listed)
             return None
-        text, ok = QInputDialog.getMultiLineText(
-            self, self.tr("负责人批准结案"),
-            self.tr("存在以下阻断性问题。如确需结案，请写明理由（将记入审计日志）：\n") + listed)
-        return text.strip() if ok and text.strip() else None
+        return ask_reason(self, self.tr("负责人批准结案"),
+                          self.tr("存在以下阻断性问题。如确需结案，请写明理由（将记入审计日志，并在案件中显示）：\n")
+                          + listed, missing=self.tr("请写明批准结案的理由；不写理由不能结案"),
+                          ok_text=self.tr("批准结案"))

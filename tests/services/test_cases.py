@@ -53,13 +53,14 @@ def test_detail_shows_stages_and_records(demo_ctx):
     assert {r.kind for r in detail.records} == {"文字记录", "电子数据"}
 
 
-def test_advance_refuses_a_stale_version(demo_ctx):
+def test_advance_refuses_a_stale_version(demo_ctx, login_as):
     with demo_ctx.db.read() as s:
         case = s.scalar(select(Case).where(Case.status == "OPEN").order_by(Case.id))
-    stage = cases.advance_case(demo_ctx, "user:clerk", case.id, case.version)
+    officer = login_as("officer")
+    stage = cases.advance_case(demo_ctx, officer, case.id, case.version)
     assert stage is not None and stage.value != case.stage
     with pytest.raises(ServiceError, match="其他工作站"):
-        cases.advance_case(demo_ctx, "user:clerk", case.id, case.version)
+        cases.advance_case(demo_ctx, officer, case.id, case.version)
     assert verify(demo_ctx).ok
 
 

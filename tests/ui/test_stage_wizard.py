@@ -69,10 +69,13 @@ def test_advancing_asks_first_and_moves_the_case(qtbot, demo_ctx, login_as, monk
 
 
 def test_closing_with_gaps_is_refused_unless_an_approver_writes_a_reason(qtbot, demo_ctx, login_as, monkeypatch):
-    from PySide6.QtWidgets import QInputDialog
+    from PySide6.QtWidgets import QDialogButtonBox
 
     from jlclient.domain.model import Procedure, Stage
     from jlclient.services.verify import verify
+    from jlclient.ui.reason_dialog import ReasonDialog
+    from tests.support.dialogs import answer_dialog
+    from tests.support.keys import Keys
     from jlclient.store.models import ComplianceOverride
     from tests.support.case_builder import build_case
     case_id = build_case(demo_ctx, Procedure.PERMIT, until=Stage.ARCHIVING, skip=("service_return_receipt",))
@@ -88,7 +91,15 @@ def test_closing_with_gaps_is_refused_unless_an_approver_writes_a_reason(qtbot, 
     with demo_ctx.db.read() as s:
         assert s.get(Case, case_id).status == "OPEN"
 
-    monkeypatch.setattr(QInputDialog, "getMultiLineText", lambda *a: ("送达回证原件已在诉讼中提交法院，复印件附卷", True))
+    keys = Keys(qtbot)
+
+    def write_reason(dialog):
+        ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.Ok)
+        keys.click(ok)                                   # an empty reason is named; the dialog stays
+        assert "理由" in dialog.error.text() and dialog.isVisible()
+        keys.type(dialog.text, "送达回证原件已在诉讼中提交法院，复印件附卷")
+        keys.click(ok)
+    answer_dialog(ReasonDialog, write_reason)
     approver = StageWizard(demo_ctx, login_as("approver"), case_id)
     qtbot.addWidget(approver)
     qtbot.mouseClick(approver.buttons["advance"], Qt.LeftButton)
