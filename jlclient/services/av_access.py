@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from jlclient.clock import local
 from jlclient.domain.av_access import AvClass, Grant, RestrictedReason, Verdict, Viewer, may_approve, may_view
 from jlclient.domain.citation import in_words
 from jlclient.domain.profile import RestrictedAccess
