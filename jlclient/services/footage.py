@@ -27,9 +27,10 @@ from jlclient.services.cameras import dock_rules
 from jlclient.services.cases import find_case
 from jlclient.services.compliance import agency_profile, form_specs
 from jlclient.services.context import AppContext, ServiceError
+from jlclient.services.retention import not_disposed
 from jlclient.store import audit
 from jlclient.store.audit import utcnow
-from jlclient.store.models import (AvRecord, BodyCamera, Case, CaseOfficer, InterruptionNote, Officer,
+from jlclient.store.models import (AvRecord, BodyCamera, Case, CaseOfficer, Disposal, InterruptionNote, Officer,
                                    StageEvent, TextRecord, TextRecordRevision, UploadExemption)
 
 INTERRUPTION_REASONS = {  # the choices of forms/interruption_statement.toml (seed 004 Art. 15)
@@ -95,7 +96,8 @@ def _unlinked(s: Session, officer_id: int | None) -> list[tuple[AvRecord, str, s
     stmt = (select(AvRecord, BodyCamera.serial, func.coalesce(Officer.name, ""))
             .join(BodyCamera, BodyCamera.id == AvRecord.camera_id)
             .outerjoin(Officer, Officer.id == AvRecord.officer_id)
-            .where(AvRecord.linked_at.is_(None), AvRecord.case_id.is_(None), AvRecord.started_at.is_not(None)))
+            .where(AvRecord.linked_at.is_(None), AvRecord.case_id.is_(None), AvRecord.started_at.is_not(None),
+                   not_disposed()))           # a disposed recording is nothing to link
     return [tuple(row) for row in s.execute(_officer_filter(stmt, officer_id))]
 
 
@@ -162,7 +164,7 @@ def unlinked_counts(ctx: AppContext) -> list[tuple[str, int]]:
         rows = s.execute(select(func.coalesce(Officer.name, ""), func.count(AvRecord.id))
                          .select_from(AvRecord).join(BodyCamera, BodyCamera.id == AvRecord.camera_id)
                          .outerjoin(Officer, Officer.id == AvRecord.officer_id)
-                         .where(AvRecord.linked_at.is_(None), AvRecord.case_id.is_(None))
+                         .where(AvRecord.linked_at.is_(None), AvRecord.case_id.is_(None), not_disposed())
                          .group_by(Officer.name).order_by(Officer.name))
         return [(name or "未配发", n) for name, n in rows]
 
@@ -280,6 +282,8 @@ def link_session(ctx: AppContext, user: CurrentUser, av_ids: list[int] | tuple[i
 
 
 def _check_linkable(s: Session, user: CurrentUser, record: AvRecord) -> None:
+    if s.scalar(select(Disposal.id).where(Disposal.av_record_id == record.id)):
+        raise ServiceError(f"音像记录 {record.file_name} 已按保存期限销毁，不能关联")
     if record.linked_at is not None or record.case_id is not None:
         raise ServiceError(f"音像记录 {record.file_name} 已关联，不能重复关联")
     if not user.has(Role.ADMIN) and record.officer_id is not None and record.officer_id != user.officer_id:

@@ -43,6 +43,11 @@ class RetentionRow:
     end_text: str = ""             # the end as a list shows it (随案卷：永久 …)
 
 
+def not_disposed():
+    """The condition of a recording still in use: not in the disposal register (for any list of recordings)."""
+    return AvRecord.id.not_in(select(Disposal.av_record_id))
+
+
 def _holds(s: Session, av_ids=None) -> dict[int, tuple[str, ...]]:
     """The hold reasons of each recording (of ``av_ids``, or all), in one query."""
     q = select(RetentionHold.av_record_id, RetentionHold.reason)
@@ -94,7 +99,7 @@ def overview(ctx: AppContext, *, due_only: bool = True) -> list[RetentionRow]:
     with ctx.db.read() as s:
         rules, titles = agency_profile(s).retention, citations.titles(s)
         q = (select(AvRecord, Officer.name).outerjoin(Officer, Officer.id == AvRecord.officer_id)
-             .where(AvRecord.id.not_in(select(Disposal.av_record_id))).order_by(AvRecord.started_at))
+             .where(not_disposed()).order_by(AvRecord.started_at))
         if due_only:          # evidence is kept with its case file: never on the list
             q = q.where(AvRecord.case_id.is_(None))
         # evidence (the only rows a volume speaks for) is left out of the disposal list in SQL
@@ -166,7 +171,7 @@ def _uses(s: Session, hashes: set[str]) -> dict[str, tuple[str, ...]]:
     uses: dict[str, tuple[str, ...]] = {}
     for digest, name, number in s.execute(
             select(AvRecord.file_hash, AvRecord.file_name, Case.number).outerjoin(Case, Case.id == AvRecord.case_id)
-            .where(AvRecord.file_hash.in_(hashes), AvRecord.id.not_in(select(Disposal.av_record_id)))
+            .where(AvRecord.file_hash.in_(hashes), not_disposed())
             .order_by(AvRecord.id)):
         name = name.rsplit("/", 1)[-1]
         uses[digest] = uses.get(digest, ()) + (f"案件{number}的音像证据“{name}”" if number else f"音像记录“{name}”",)

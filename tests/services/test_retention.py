@@ -10,6 +10,7 @@ import tests.support.case_builder as cb
 from jlclient.domain.model import Procedure, Stage
 from jlclient.clock import today
 from jlclient.services import av_access, retention, setup
+from jlclient.services import footage as fo
 from jlclient.services.context import ServiceError
 from jlclient.services.verify import verify
 from jlclient.store.audit import utcnow
@@ -135,3 +136,17 @@ def test_a_profile_silent_on_routine_footage_disposes_of_nothing(demo_ctx, login
     assert retention.dispose(demo_ctx, login_as("approver"), [old]).disposed == ()
     with demo_ctx.db.read() as s:
         assert s.scalar(select(Disposal.id)) is None
+
+
+def test_a_disposed_recording_leaves_the_footage_still_to_link_and_cannot_be_linked(demo_ctx, login_as, footage):
+    officer = login_as("officer")                   # 李娜, whose expired recording waits in 待关联
+    waiting = [i for v in fo.unlinked_sessions(demo_ctx, fo.visible_officer(officer)) for i in v.av_ids]
+    assert footage["expired"] in waiting
+    before = dict(fo.unlinked_counts(demo_ctx))["李娜"]
+    retention.dispose(demo_ctx, login_as("approver"), [footage["expired"]])
+    waiting = [i for v in fo.unlinked_sessions(demo_ctx, fo.visible_officer(officer)) for i in v.av_ids]
+    assert footage["expired"] not in waiting
+    assert dict(fo.unlinked_counts(demo_ctx)).get("李娜", 0) == before - 1
+    with pytest.raises(ServiceError, match="已按保存期限销毁"):
+        fo.link_session(demo_ctx, officer, [footage["expired"]], case_id=None, stage=None,
+                        classification=fo.Classification("日常巡查", "无", "无"), party_informed=True)
