@@ -6,9 +6,12 @@ volume builder: penalty and coercion files under the ordinary procedure are comm
 permanently, most other files 30 years, routine inspections 10 years."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
+from jlclient.domain.forms import FieldType, FormSpec
 from jlclient.domain.model import Procedure, Role, Stage
 
 FILERS = (Role.ARCHIVIST, Role.ADMIN)     # who binds volumes
@@ -25,6 +28,54 @@ DEFAULT_RETENTION = {
 
 STAGE_ORDER = tuple(Stage)
 
+# The document that concludes a case of each procedure: a volume without one is not complete.
+# Inspections, confirmations and benefits have no concluding form of their own in the catalogue.
+CONCLUDING_FORMS: dict[Procedure, tuple[str, ...]] = {
+    Procedure.PENALTY: ("penalty_decision",),
+    Procedure.PERMIT: ("permit_decision", "permit_refusal"),
+    Procedure.COERCION: ("seizure_decision",),
+}
+
+
+def missing_conclusion(procedure: Procedure, forms: set[str]) -> tuple[str, ...]:
+    """The concluding forms the procedure expects when the case has none of them, else ()."""
+    wanted = CONCLUDING_FORMS.get(procedure, ())
+    return () if not wanted or forms & set(wanted) else wanted
+
+
+def _day(value: Any) -> date | None:
+    """A form's date or datetime value ("2026-11-28", "2026-11-28T14:00") as the day written."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and len(value) >= 10:
+        try:
+            return date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    return None
+
+
+def document_date(spec: FormSpec | None, values: Mapping[str, Any]) -> date | None:
+    """The date written on a document, as its index row shows it (not the day it was saved or
+    printed): the seal's date on an issued document; else the day of the act it records (the form's
+    ``signed_after`` field, e.g. when the materials were received); else its last dated signature
+    (an approval form is dated by its last opinion); else its first date field. None: no date on it."""
+    if spec is None:
+        return None
+    seal = values.get("seal")
+    if isinstance(seal, Mapping) and _day(seal.get("date")):
+        return _day(seal.get("date"))
+    if spec.signed_after and _day(values.get(spec.signed_after)):
+        return _day(values.get(spec.signed_after))
+    signed = [_day(v.get("date")) for slot in spec.signatures
+              if isinstance(v := values.get(slot.key), Mapping) and _day(v.get("date"))]
+    if signed:
+        return max(signed)
+    return next((_day(values.get(f.key)) for f in spec.fields
+                 if f.type in (FieldType.DATE, FieldType.DATETIME) and _day(values.get(f.key))), None)
+
 
 @dataclass(frozen=True)
 class Document:
@@ -32,12 +83,14 @@ class Document:
     key: str                    # "text:12", "av", "electronic:5": what it is in the store
     stage: Stage | None
     title: str
-    at: datetime
+    at: datetime                # when it was made: the binding order within a stage
     doc_number: str = ""
     author: str = ""
     pages: int = 0              # 0: not on paper (footage, a file on disc)
     remarks: str = ""
     conclusion: bool = False    # the decision that ends the case: bound first
+    dated: date | None = None   # the date written on it (document_date), for the index
+    form: str = ""              # the form of a text record
 
 
 def binding_order(docs: list[Document]) -> list[Document]:

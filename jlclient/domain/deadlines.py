@@ -66,6 +66,8 @@ class DeadlineStatus(LabelledEnum):
     WARNING = ("warning", "即将到期")  # yellow
     OVERDUE = ("overdue", "已超期")  # red
     DONE = ("done", "已完成")
+    # the case moved past the deadline's stage with no document of the act: not met, no longer running
+    SKIPPED = ("skipped", "未经该环节")
 
 
 @dataclass(frozen=True)

@@ -82,7 +82,7 @@ class CoverData:
     category: str                       # 类别, e.g. 行政处罚
     party: str                          # the case title is party + act + 案
     act: str
-    decision_number: str                # 决定书文号
+    decision_number: str                # 决定书文号; "" when the case has none (printed as such)
     handling_unit: str                  # 承办单位
     opened: date | str                  # 立案日期
     closed: date | str                  # 结案日期
@@ -97,6 +97,7 @@ class CoverData:
     filer: str = ""                     # 立卷人
     filed_on: date | str | None = None  # 立卷日期
     heading: str = "行政执法案卷"
+    outcome: str = ""                   # 处理结果: how the case ended
 
     @property
     def case_title(self) -> str:
@@ -156,14 +157,17 @@ def cover_story(data: CoverData) -> list[Flowable]:
     rows = [("全宗名称", data.fonds_name),
             ("类　　别", data.category),
             ("案卷题名", data.case_title),
-            ("决定书文号", data.decision_number),
+            ("当 事 人", data.party),
+            ("案　　由", data.act),
+            ("决定书文号", data.decision_number or "无（本卷没有决定书）"),
+            ("处理结果", data.outcome),
             ("承办单位", data.handling_unit),
             ("立案日期", _date(data.opened), "结案日期", _date(data.closed)),
             ("保管期限", data.retention, "卷内数量", f"共 {data.items} 件 {data.pages} 页"),
             ("立 卷 人", data.filer, "立卷日期", _date(data.filed_on))]
-    heights = [14 * mm, 14 * mm, 32 * mm, 14 * mm, 14 * mm, 14 * mm, 14 * mm, 14 * mm]
+    heights = [12 * mm, 12 * mm, 22 * mm, 14 * mm, 14 * mm, 12 * mm, 14 * mm, 12 * mm, 12 * mm, 12 * mm, 12 * mm]
     block = _field_block(rows, [30 * mm, 48 * mm, 30 * mm, 48 * mm], heights, value, label)
-    return [numbers, Spacer(1, 22 * mm), heading, Spacer(1, 18 * mm), block]
+    return [numbers, Spacer(1, 14 * mm), heading, Spacer(1, 10 * mm), block]
 
 
 def cover_sheet(data: CoverData) -> bytes:

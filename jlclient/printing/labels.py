@@ -324,6 +324,7 @@ class DiscData:
     matter: str = ""                                # 案由 / 事项
     agency: str = ""
     sha256: str = ""                                # the disc's checksum; default: of the file list
+    archive_number: str = ""                        # 归档号 of the bound volume the disc belongs to
 
     @property
     def file_count(self) -> int:
@@ -481,6 +482,8 @@ def _disc(c: Canvas, data: DiscData, cx: float, cy: float) -> None:
     inner = r_in + 2.5 * mm
     sha = data.checksum
     top = [_Item("视听资料证据光盘", 1.3, nowrap=True), _Item(f"案号：{data.case_number}")]
+    if data.archive_number:
+        top.append(_Item(f"归档号：{data.archive_number}"))
     if data.matter:
         top.append(_Item(f"案由：{data.matter}"))
     top += [_Item(f"时间：{recorded_text(data)}"), _Item(f"地点：{data.place}"),
@@ -532,7 +535,8 @@ def written_note(data: DiscData) -> bytes:
     """视听资料制作说明: the written note that goes with the disc (seed 004 Art. 22), on A4."""
     st = _note_styles()
     cell = st["cell"]
-    wide = [("案号", data.case_number)] + ([("案由", data.matter)] if data.matter else []) + [
+    wide = [("案号", data.case_number)] + ([("归档号", data.archive_number)] if data.archive_number else []) + (
+        [("案由", data.matter)] if data.matter else []) + [
         ("录制时间", recorded_text(data)), ("录制地点", data.place),
         ("录制方式及设备", f"{data.method}，设备编号 {data.device}"), ("执法人员（执法证号）", officers_text(data))]
     pairs = [(("文件数", f"{data.file_count}个"), ("总时长", duration_text(data.duration_s))),

@@ -17,7 +17,7 @@ from jlclient.services.context import AppContext, ServiceError
 from jlclient.services.profiles import load_profile
 from jlclient.store import audit
 from jlclient.store.audit import utcnow
-from jlclient.store.models import (Agency, Case, CaseOfficer, DeadlineAdjustment, StageEvent, TextRecord,
+from jlclient.store.models import (Agency, Case, CaseOfficer, CaseVolume, DeadlineAdjustment, StageEvent, TextRecord,
                                    TextRecordRevision, User)
 
 
@@ -28,7 +28,7 @@ class CaseFacts:
     start_mode: StartMode
     opened: date
     closed: date | None
-    archived: bool
+    bound: date | None         # the day the volume was bound (立卷): archiving is done then
     entered: dict[Stage, date]
     forms: dict[str, date]     # form code -> date of its first final revision
 
@@ -49,8 +49,9 @@ def case_facts(s: Session, case: Case) -> CaseFacts:
                      .where(TextRecord.case_id == case.id, TextRecordRevision.final.is_(True))).all()
     for form, at in rows:
         forms[form] = min(forms.get(form, local_date(at)), local_date(at))
+    bound = s.scalar(select(CaseVolume.filed_at).where(CaseVolume.case_id == case.id))
     return CaseFacts(Procedure(case.procedure), StartMode(case.start_mode), local_date(case.opened_at), _d(case.closed_at),
-                     case.status == CaseStatus.ARCHIVED.value, entered, forms)
+                     _d(bound), entered, forms)
 
 
 # When each start event happened, read from the case (None: not yet).
@@ -70,21 +71,38 @@ _STARTS = {
     StartEvent.CASE_CLOSED: lambda f: f.closed,
 }
 
-# When each deadline was met (None: still running).
+# When each deadline was met (None: still running): only a document of the act, or the event
+# that ends it, meets a deadline.
 _DONE = {
+    # entering 审查 is the acceptance itself (the notice may be recorded later)
     "permit_correction_notice": lambda f: f.first("correction_notice", "acceptance_notice", "refusal_notice")
     or f.entered.get(Stage.INVESTIGATION),
-    "permit_decision": lambda f: f.first("permit_decision", "permit_refusal") or f.entered.get(Stage.SERVICE),
+    "permit_decision": lambda f: f.first("permit_decision", "permit_refusal"),
     "permit_certificate": lambda f: f.first("service_return_receipt") or f.closed,
     "permit_hearing_held": lambda f: f.first("hearing_record"),
-    "penalty_evidence_preservation": lambda f: f.first("evidence_list") or f.entered.get(Stage.DECISION),
-    "penalty_decision": lambda f: f.first("penalty_decision") or f.entered.get(Stage.SERVICE),
-    "penalty_service": lambda f: f.first("service_return_receipt") or f.entered.get(Stage.EXECUTION),
+    "penalty_evidence_preservation": lambda f: f.first("evidence_list"),
+    "penalty_decision": lambda f: f.first("penalty_decision"),
+    "penalty_service": lambda f: f.first("service_return_receipt"),
+    # the party's window to ask for a hearing ends when the decision stage opens without a request
     "penalty_hearing_request": lambda f: f.first("hearing_notice") or f.entered.get(Stage.DECISION),
     "penalty_fine_payment": lambda f: f.first("performance_record"),
     "coercion_seizure": lambda f: f.first("penalty_decision") or f.closed,  # the seized property is dealt with
-    "archiving": lambda f: f.closed if f.archived else None,
+    "archiving": lambda f: f.bound,
 }
+
+# The stage whose entry shows the case moved past a deadline's act. Entered with no document of
+# the act, the deadline is not 已完成 (nothing shows it was done) but 未经该环节: it stopped running.
+_PASSED_AT = {
+    "permit_decision": Stage.SERVICE,
+    "penalty_evidence_preservation": Stage.DECISION,
+    "penalty_decision": Stage.SERVICE,
+    "penalty_service": Stage.EXECUTION,
+}
+
+
+def _passed(rule_code: str, facts: CaseFacts) -> bool:
+    stage = _PASSED_AT.get(rule_code)
+    return stage is not None and stage in facts.entered
 
 
 @dataclass(frozen=True)
@@ -139,8 +157,11 @@ def deadlines_of(s: Session, case: Case, today: date, cal: WorkCalendar | None =
         done = _DONE.get(rule.code, lambda f: None)(facts)
         if done is not None:
             running = law.complete(running, done)
+        state = law.status(running, today, calendar=cal)
+        if done is None and _passed(rule.code, facts):
+            state = DeadlineStatus.SKIPPED
         views.append(DeadlineView(case.id, case.number, rule.code, rule.label, rule.describe(), start, running.due,
-                                  law.status(running, today, calendar=cal), _note(running), running.done_on))
+                                  state, _note(running), running.done_on))
     return views
 
 
@@ -165,7 +186,7 @@ def my_deadlines(ctx: AppContext, username: str, today: date | None = None,
                    Case.id.in_(select(CaseOfficer.case_id).where(CaseOfficer.officer_id == user.officer_id)))
         views = [v for case in s.scalars(select(Case).where(mine, Case.status != CaseStatus.ARCHIVED.value))
                  for v in deadlines_of(s, case, today, cal)]
-    views = [v for v in views if include_done or v.status is not DeadlineStatus.DONE]
+    views = [v for v in views if include_done or v.status not in (DeadlineStatus.DONE, DeadlineStatus.SKIPPED)]
     return sorted(views, key=lambda v: (v.due, v.case_number))
 
 

@@ -19,7 +19,7 @@ class DeadlineDialog(ServiceDialog):
         self.ctx, self.user, self.case_id = ctx, user, case_id
         self.rule = QComboBox(objectName="deadlineRule")
         for v in views:
-            if v.status is not DeadlineStatus.DONE:
+            if v.status not in (DeadlineStatus.DONE, DeadlineStatus.SKIPPED):
                 self.rule.addItem(f"{v.label}（届满 {v.due}）", v.rule_code)
         self.kind = QComboBox(objectName="adjustKind")
         self.kind.addItem(self.tr("中止计算（听证、检验、检测、鉴定、专家评审等时间不计入）"), "SUSPENSION")

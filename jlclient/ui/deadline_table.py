@@ -11,7 +11,7 @@ from jlclient.domain.deadlines import DeadlineStatus
 from jlclient.services.deadlines import DeadlineView
 from jlclient.ui.tables import as_list
 
-STATUS_COLOUR = {DeadlineStatus.OK: None, DeadlineStatus.DONE: None,
+STATUS_COLOUR = {DeadlineStatus.OK: None, DeadlineStatus.DONE: None, DeadlineStatus.SKIPPED: None,
                  DeadlineStatus.WARNING: QColor("#fff3b0"), DeadlineStatus.OVERDUE: QColor("#f8c4c4")}
 
 

