@@ -12,6 +12,7 @@ from jlclient.services import spot_checks
 from jlclient.services.auth import CurrentUser
 from jlclient.services.context import AppContext, ServiceError
 from jlclient.printing.labels import duration_text
+from jlclient.ui import changes
 from jlclient.ui.date_edit import DateEdit
 from jlclient.ui.tables import fill, table, warn, when
 
@@ -106,6 +107,7 @@ class SpotCheckTab(QWidget):
         self.check_button = QPushButton(self.tr("回放检查…"), objectName="checkRecording")
         self.ledger_button = QPushButton(self.tr("导出检查台账…"), objectName="exportLedger")
         self.figures = QLabel(objectName="officerFigures", wordWrap=True)
+        self.plan_facts = QLabel(objectName="planFacts", wordWrap=True)
         self.new_button.clicked.connect(self.new_plan)
         self.check_button.clicked.connect(self.check)
         self.ledger_button.clicked.connect(self.export_ledger)
@@ -116,6 +118,7 @@ class SpotCheckTab(QWidget):
         lower = QWidget()
         lower_layout = QVBoxLayout(lower)
         lower_layout.setContentsMargins(0, 0, 0, 0)
+        lower_layout.addWidget(self.plan_facts)
         lower_layout.addWidget(QLabel(self.tr("样本（双击或“回放检查…”逐条检查）")))
         lower_layout.addWidget(self.sample_table, 1)
         row = QHBoxLayout()
@@ -147,11 +150,19 @@ class SpotCheckTab(QWidget):
         recordings = self.plan.recordings if self.plan else ()
         fill(self.sample_table, [(r.file_name, r.officer, r.case_number, when(r.started_at), duration_text(r.duration_s),
                                   r.result or self.tr("待检查")) for r in recordings])
+        self.plan_facts.setText(self._facts(self.plan) if self.plan else "")
         pending = next((i for i, r in enumerate(recordings) if not r.checked), None)
         if pending is not None:              # the next one to check is ready for Enter / 回放检查…
             self.sample_table.selectRow(pending)
         self._figures()
         self._enable()
+
+    def _facts(self, plan: spot_checks.PlanView) -> str:
+        """How the sample was drawn, as the ledger states it: what was left out and on what ground it is viewed."""
+        text = self.tr("范围内音像记录 {n} 件，纳入抽样 {p} 件").format(n=plan.in_scope, p=plan.population)
+        if plan.left_out:
+            text += self.tr("（未纳入：{w}）").format(w=plan.left_out)
+        return text + (self.tr("；查阅依据：{a}").format(a=plan.access) if plan.access else "")
 
     def _figures(self) -> None:
         if not self.plan:
@@ -185,7 +196,8 @@ class SpotCheckTab(QWidget):
         except ServiceError as exc:
             warn(self, self.tr("不能回放"), exc)
             return
-        dialog.exec()
+        if dialog.exec() == QDialog.Accepted:     # saved: 统计 and the figures show it at once
+            changes.announce(changes.FOOTAGE)
         self.refresh()
 
     def export_ledger(self) -> None:
