@@ -207,12 +207,14 @@ def cmd_users(args, ctx: AppContext) -> int:
         users.add_user(ctx, actor, args.username, args.name or args.username, _password(args), roles,
                        cert_no=args.cert_no or "", unit=args.unit or "")
         print(f"已添加用户 {args.username}")
+        _warn_duties(users.role_warnings(roles))
     elif args.action == "passwd":
         users.set_password(ctx, actor, args.username, _password(args, "新密码："))
         print(f"已修改 {args.username} 的密码")
     elif args.action == "roles":
-        users.set_roles(ctx, actor, args.username, users.parse_roles(args.roles))
+        warnings = users.set_roles(ctx, actor, args.username, users.parse_roles(args.roles))
         print(f"已修改 {args.username} 的角色")
+        _warn_duties(warnings)
     elif args.action in ("disable", "enable"):
         users.set_active(ctx, actor, args.username, args.action == "enable")
         print(f"已{'启用' if args.action == 'enable' else '停用'} {args.username}")
@@ -220,6 +222,12 @@ def cmd_users(args, ctx: AppContext) -> int:
         users.unlock(ctx, actor, args.username)
         print(f"已解锁 {args.username}")
     return 0
+
+
+def _warn_duties(warnings: list[str]) -> None:
+    """Roles that let one person check their own work: assigned, and said plainly (issue 14)."""
+    for warning in warnings:
+        print(f"注意（职责分离）：{warning}。请确认确有必要；本人承办案件的法制审核将被拒绝。")
 
 
 def cmd_profile(args, ctx: AppContext) -> int:

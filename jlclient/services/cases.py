@@ -12,16 +12,17 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from jlclient.clock import today as clock_today
 from jlclient.domain.audit import canonical_json, content_hash
-from jlclient.domain.model import CaseStatus, Procedure, Stage, StartMode, next_stage, stages_for
+from jlclient.domain.model import CaseStatus, Procedure, Role, Stage, StartMode, next_stage, stages_for
+from jlclient.domain.duties import own_case_refusal
 from jlclient.domain.stage_rights import Right, may_advance
-from jlclient.services.auth import CurrentUser
+from jlclient.services.auth import CurrentUser, roles_of
 from jlclient.services.context import AppContext, ServiceError
 from jlclient.services.parties import PartyInput, find_or_add
 from jlclient.services.users import person
 from jlclient.store import audit
 from jlclient.store.audit import utcnow
 from jlclient.store.models import (Agency, AvRecord, Case, CaseOfficer, CaseParty, ElectronicRecord, Officer,
-                                   StageEvent, TextRecord, TextRecordRevision)
+                                   StageEvent, TextRecord, TextRecordRevision, User)
 
 # 文书编号 kind character per procedure: 〔year〕 and a sequence follow.
 _KIND = {Procedure.PERMIT: "许", Procedure.PENALTY: "罚", Procedure.INSPECTION: "检",
@@ -302,6 +303,26 @@ def is_case_officer(s: Session, user: CurrentUser, case_id: int) -> bool:
     return user.officer_id is not None and s.scalar(
         select(CaseOfficer.id).where(CaseOfficer.case_id == case_id, CaseOfficer.officer_id == user.officer_id)
         .limit(1)) is not None
+
+
+LEGAL_REVIEW = "legal_review"    # 法制审核意见书: the form whose reviewer must not be the case's officer
+
+
+def refuse_own_legal_review(s: Session, actor: str, case: Case, form_code: str, values: dict) -> None:
+    """法制审核 of one's own case is refused (issue 14): the reviewer who signs it, or the legal
+    reviewer saving it, is one of the case's officers. An officer typing up a review signed by
+    someone else is data entry and goes on."""
+    if form_code != LEGAL_REVIEW:
+        return
+    officers = s.execute(select(Officer.id, Officer.name).join(CaseOfficer, CaseOfficer.officer_id == Officer.id)
+                         .where(CaseOfficer.case_id == case.id)).all()
+    signed = values.get("reviewer")
+    signer = str(signed.get("name") or "").strip() if isinstance(signed, dict) else ""
+    user = s.scalar(select(User).where(User.username == actor.removeprefix("user:"))) \
+        if actor.startswith("user:") else None
+    reviewing = user is not None and Role.REVIEWER in roles_of(user) and user.officer_id in {i for i, _ in officers}
+    if reviewing or signer in {name for _, name in officers}:
+        raise ServiceError(own_case_refusal("法制审核"))
 
 
 def new_text_record(s: Session, actor: str, case: Case, stage: Stage, form: str, title: str,

@@ -150,6 +150,7 @@ def save_form_in(s: Session, actor: str, case: Case, form_code: str, values: dic
     record = _record_of(s, case.id, record_id) if record_id is not None else None
     if record is not None and is_final(s, record.id) and not note.strip():
         raise ReasonRequired(f"“{record.title}”已完成，更正须写明更正原因")
+    cases.refuse_own_legal_review(s, actor, case, spec.code, values)
     numbered = numbering.prepare(s, spec, values, record_id) if final else None  # 文号 checked or proposed
     values = numbered.values if numbered else values
     problems = validate_values(spec, values, final=final, procedure=Procedure(case.procedure),

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from jlclient.domain.duties import role_conflicts
 from jlclient.domain.model import Role
 from jlclient.services.auth import CurrentUser, current_user, hash_password, roles_of
 from jlclient.services.context import AppContext, ServiceError
@@ -75,8 +76,15 @@ def list_users(ctx: AppContext) -> list[UserRow]:
         return [_row(u) for u in s.scalars(select(User).order_by(User.username))]
 
 
+def role_warnings(roles: frozenset[Role]) -> list[str]:
+    """What assigning ``roles`` together would let one person do to their own work (ask before assigning)."""
+    return role_conflicts(roles)
+
+
 def add_user(ctx: AppContext, actor: str, username: str, display_name: str, password: str,
              roles: frozenset[Role], *, cert_no: str = "", unit: str = "") -> UserRow:
+    """A new account; a combination of roles that breaks the separation of duties is allowed (a
+    small station may have no one else) but its warning is kept in the audit entry."""
     if not _USERNAME.match(username):
         raise ServiceError("用户名只能用 2–40 位字母、数字、下划线、点或减号")
     if not display_name.strip():
@@ -91,7 +99,7 @@ def add_user(ctx: AppContext, actor: str, username: str, display_name: str, pass
                     active=True, roles=_roles_text(roles), created_at=utcnow(), failed_logins=0,
                     officer=officer)
         s.add(user)
-        audit.append(s, actor, "user.add", user)
+        audit.append(s, actor, "user.add", user, detail=_conflict_detail(roles))
         return _row(user)
 
 
@@ -112,13 +120,21 @@ def set_password(ctx: AppContext, actor: str, username: str, password: str) -> N
         audit.append(s, actor, "user.password", user)
 
 
-def set_roles(ctx: AppContext, actor: str, username: str, roles: frozenset[Role]) -> None:
+def set_roles(ctx: AppContext, actor: str, username: str, roles: frozenset[Role]) -> list[str]:
+    """Give a user ``roles``; returns the separation-of-duties warnings of the combination (kept in
+    the audit entry too), for the caller to show."""
     with ctx.db.write() as s:
         user = _get(s, username)
         if Role.OFFICER in roles and user.officer_id is None:
             raise ServiceError("要授予执法人员角色，请先为该用户登记执法证号")
         user.roles = _roles_text(roles)
-        audit.append(s, actor, "user.roles", user)
+        audit.append(s, actor, "user.roles", user, detail=_conflict_detail(roles))
+    return role_warnings(roles)
+
+
+def _conflict_detail(roles: frozenset[Role]) -> dict | None:
+    warnings = role_warnings(roles)
+    return {"separation_of_duties": warnings} if warnings else None
 
 
 def set_active(ctx: AppContext, actor: str, username: str, active: bool) -> None:

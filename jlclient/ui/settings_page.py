@@ -102,9 +102,20 @@ class UsersTab(QWidget):
         self.reload()
         return True
 
+    def _duties_accepted(self, name: str, roles: frozenset[Role]) -> bool:
+        """Roles that let one person check their own work are given only after the administrator
+        has read why and confirmed (issue 14)."""
+        warnings = users.role_warnings(roles)
+        if not warnings:
+            return True
+        answer = QMessageBox.question(self, self.tr("职责分离提示"), self.tr(
+            "为“{name}”同时授予这些角色：\n{why}\n\n本人承办案件的法制审核将被拒绝。确定仍要授予吗？").format(
+            name=name, why="\n".join(f"• {w}" for w in warnings)), QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
+        return answer == QMessageBox.Yes
+
     def add_user(self) -> None:
         dialog = UserDialog(parent=self)
-        if dialog.exec() == QDialog.Accepted:
+        if dialog.exec() == QDialog.Accepted and self._duties_accepted(dialog.name.text(), dialog.roles()):
             self._act(lambda ctx, actor: users.add_user(
                 ctx, actor, dialog.username.text().strip(), dialog.name.text(), dialog.password.text(),
                 dialog.roles(), cert_no=dialog.cert_no.text()))
@@ -114,7 +125,7 @@ class UsersTab(QWidget):
         if row is None:
             return
         dialog = UserDialog(row, parent=self)
-        if dialog.exec() != QDialog.Accepted:
+        if dialog.exec() != QDialog.Accepted or not self._duties_accepted(row.display_name, dialog.roles()):
             return
         if self._act(users.set_roles, row.username, dialog.roles()) and dialog.password.text():
             self._act(users.set_password, row.username, dialog.password.text())
