@@ -210,12 +210,16 @@ class RequestsTab(QWidget):
 
     def decide(self, approve: bool) -> None:
         request = self.current()
-        note = ""
-        if not approve:
-            from PySide6.QtWidgets import QInputDialog
-            note, ok = QInputDialog.getText(self, self.tr("不予批准"), self.tr("理由："))
-            if not ok:
-                return
+        from jlclient.ui.reason_dialog import ask_reason
+        note = ask_reason(   # an approval may carry an opinion; a refusal must say why
+            self, self.tr("批准查阅") if approve else self.tr("不予批准"),
+            self.tr("{who}申请查阅：{files}\n事由：{why}\n\n{ask}").format(
+                who=request.requester_name, files="、".join(request.files), why=request.reason,
+                ask=self.tr("审批意见（选填）：") if approve else self.tr("不予批准的理由（必填）：")),
+            required=not approve, missing=self.tr("不予批准的，请写明理由"),
+            ok_text=self.tr("批准") if approve else self.tr("不予批准"))
+        if note is None:
+            return
         try:
             av_access.decide_access(self.ctx, self.user, request.id, approve, note)
         except ServiceError as exc:

@@ -3,7 +3,7 @@ request approved and then played, classification, a spot-check plan drawn and it
 from datetime import timedelta
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QTableWidget
+from PySide6.QtWidgets import QDialogButtonBox, QMessageBox, QTableWidget
 from sqlalchemy import select
 
 import tests.support.case_builder as cb
@@ -14,6 +14,7 @@ from jlclient.services import av_access, spot_checks
 from jlclient.store.audit import utcnow
 from jlclient.store.models import SpotCheckPlan
 from jlclient.ui.print_preview import PdfPreview
+from jlclient.ui.reason_dialog import ReasonDialog
 from jlclient.ui.review_page import ClassifyDialog, RequestDialog, ReviewPage
 from jlclient.ui.spot_check_tab import PlanDialog
 from tests.support.dialogs import answer_dialog
@@ -60,9 +61,17 @@ def test_a_restricted_recording_is_requested_approved_and_then_playable(qtbot, d
     boss = _page(qtbot, demo_ctx, login_as("approver"))
     boss.tabs.setCurrentWidget(boss.requests)
     boss.requests.table.selectRow(0)
+    keys = Keys(qtbot)
+
+    def comment(dialog):     # an approval carries the approver's opinion (issue 14)
+        keys.type(dialog.text, "同意，限复议答复使用")
+        keys.click(dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.Ok))
+    answer_dialog(ReasonDialog, comment)
     qtbot.mouseClick(boss.requests.approve_button, Qt.LeftButton)
     assert boss.requests.table.item(0, 5).text() == "已批准"
     assert boss.requests.table.item(0, 6).text() == "周杰"
+    assert boss.requests.table.item(0, 8).text() == "同意，限复议答复使用"
+    assert av_access.requests(demo_ctx, login_as("approver"))[0].decision_note == "同意，限复议答复使用"
 
     tab.refresh()
     _select(tab, footage)
