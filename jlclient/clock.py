@@ -3,7 +3,7 @@ local dates (China Standard Time unless JL_TIMEZONE names another zone)."""
 from __future__ import annotations
 
 import os
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -29,3 +29,26 @@ def today() -> date:
 def to_utc(local_time: datetime) -> datetime:
     """An agency wall-clock time (naive) as stored UTC (naive)."""
     return local_time.replace(tzinfo=zone()).astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def footage_times(started_at: datetime, clock_offset_s: float, position_s: float = 0.0) -> tuple[datetime, datetime]:
+    """(device time, true time) ``position_s`` into a recording, both as the agency's wall time (naive).
+
+    ``started_at`` is the recording's stored start, true time in UTC: the pull took the docking's clock
+    offset off the time the camera stamped, once (devices.pull). The device time is what the camera
+    burned into the picture, so it puts that offset back: true time + ``clock_offset_s`` (device clock
+    minus true time, measured when the camera docked). The player, the footage lists, the link dialog
+    and the spot-check ledger all ask this one function, so neither time is ever corrected twice."""
+    true = local(started_at + timedelta(seconds=position_s))
+    return true + timedelta(seconds=clock_offset_s), true
+
+
+def frame_of_second(at: datetime, fps: float) -> int:
+    """Which frame of its second ``at`` falls in (positions sit on frame starts; the small allowance
+    keeps a start rounded down to the millisecond in its own frame)."""
+    return min(int(at.microsecond * fps / 1_000_000 + 0.05), max(int(round(fps)) - 1, 0))
+
+
+def with_frames(at: datetime, fps: float) -> str:
+    """HH:MM:SS.ff — ff the frame within the second, as on an editing timeline."""
+    return f"{at:%H:%M:%S}.{frame_of_second(at, fps):02d}"

@@ -209,6 +209,9 @@ def _draw_bits(image: np.ndarray, number: int) -> None:
 
 def read_frame_number(image: np.ndarray) -> int:
     """The frame number :func:`draw_frame` encoded, read from a decoded BGR (or gray) picture."""
+    # only the block row: averaging a whole 1080p picture takes ~80 ms, and a reader inside libvlc's
+    # display callback that slow makes libvlc drop the frames it is waiting for
+    image = image[max(image.shape[0] - BLOCK_H, 0):]
     gray = image if image.ndim == 2 else image.mean(axis=2)
     height, width = gray.shape[:2]
     block = width // BITS

@@ -24,11 +24,13 @@ import threading
 import time
 from bisect import bisect_right
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import Enum
 from functools import partial
 from pathlib import Path
 from typing import Callable, Sequence
+
+from jlclient.clock import footage_times
 
 RATES = (0.5, 1.0, 1.5, 2.0, 4.0)
 BROKEN = "无法播放：文件损坏或格式不受支持（{name}）"
@@ -47,10 +49,11 @@ _VLC_ARGS = ("--file-caching=100", "--quiet", "--no-xlib", "--no-video-title-sho
 
 @dataclass(frozen=True)
 class Segment:
-    """One footage file of a recording session. ``clock_offset_s`` = device clock − true time."""
+    """One footage file of a recording session. ``started_at``: its stored start, true time in UTC;
+    ``clock_offset_s`` = device clock − true time, as measured when the camera docked."""
     path: Path
     duration_s: float
-    device_start: datetime
+    started_at: datetime
     clock_offset_s: float = 0.0
 
 
@@ -79,15 +82,12 @@ class Timeline:
         index = min(max(bisect_right(self.starts, ms) - 1, 0), len(self.segments) - 1)
         return index, ms - self.starts[index]
 
-    def device_time(self, ms: float) -> datetime:
-        """The footage's OSD time: the device clock at this position."""
-        index, offset = self.locate(ms)
-        return self.segments[index].device_start + timedelta(milliseconds=offset)
-
-    def wall_time(self, ms: float) -> datetime:
-        """The true time at this position (device time minus the device's clock offset)."""
-        index, _ = self.locate(ms)
-        return self.device_time(ms) - timedelta(seconds=self.segments[index].clock_offset_s)
+    def times(self, ms: float) -> tuple[datetime, datetime]:
+        """(device time, true time) at this position, as the agency's wall time: the device time is
+        the one burned into the picture (clock.footage_times, the one place the offset is applied)."""
+        index, inside = self.locate(ms)
+        seg = self.segments[index]
+        return footage_times(seg.started_at, seg.clock_offset_s, inside / 1000)
 
 
 class State(Enum):
@@ -238,6 +238,11 @@ class Player:
     def settled(self) -> bool:
         """False while a still is being opened or a pause is being snapped back to its frame."""
         return not (self._starting or self._unsettled)
+
+    @property
+    def fps(self) -> float:
+        """Frames per second of the file being shown (from the probe; 25 until one is loaded)."""
+        return 1000.0 / self.clock.frame_ms
 
     def position_ms(self) -> int:
         if self.state is State.ENDED:

@@ -90,7 +90,7 @@ def export_rules(s: Session, user: CurrentUser) -> ViewingRules:
                                                      AccessRequest.status == "APPROVED", AccessRequest.id.in_(named))
                          .order_by(AccessRequest.decided_at.desc())):
         for av_id in json.loads(row.av_record_ids):
-            grants.setdefault(av_id, Grant(row.decided_by, row.expires_at))
+            grants.setdefault(av_id, Grant(row.decided_by, row.expires_at, local(row.expires_at)))
     return replace(viewing_rules(s, user), grants=grants)
 
 
@@ -115,7 +115,7 @@ class Playable:
     av_id: int
     path: Path
     file_name: str
-    started_at: datetime | None      # device clock, as recorded
+    started_at: datetime | None      # true time, UTC: the pull took the docking's clock offset off
     duration_s: float
     reason: str                      # why this user may view it
     clock_offset_s: float = 0.0      # device clock minus true time, as seen when the camera docked

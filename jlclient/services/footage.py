@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -23,6 +23,7 @@ from jlclient.domain.model import CaseStatus, Role, Stage
 from jlclient.domain.profile import STORAGE_KEYS, AvUpload
 from jlclient.services import analysis
 from jlclient.services.auth import CurrentUser
+from jlclient.services.av_access import viewing_rules
 from jlclient.services.cameras import dock_rules
 from jlclient.services.cases import find_case
 from jlclient.services.compliance import agency_profile, form_specs
@@ -33,6 +34,7 @@ from jlclient.store.audit import utcnow
 from jlclient.store.models import (AvRecord, BodyCamera, Case, CaseOfficer, Disposal, InterruptionNote, Officer,
                                    StageEvent, TextRecord, TextRecordRevision, UploadExemption)
 
+SESSION_REACH = timedelta(hours=12)   # how far from a chosen segment its session's others are looked for
 INTERRUPTION_REASONS = {  # the choices of forms/interruption_statement.toml (seed 004 Art. 15)
     "device_fault": "设备故障、损坏", "weather": "天气恶劣", "obstruction": "人为阻挠", "battery": "电量不足",
     "storage": "存储空间不足", "other": "其他客观原因",
@@ -167,6 +169,28 @@ def unlinked_counts(ctx: AppContext) -> list[tuple[str, int]]:
                          .where(AvRecord.linked_at.is_(None), AvRecord.case_id.is_(None), not_disposed())
                          .group_by(Officer.name).order_by(Officer.name))
         return [(name or "未配发", n) for name, n in rows]
+
+
+def session_ids(ctx: AppContext, user: CurrentUser, av_ids: list[int]) -> list[int]:
+    """What to play for the chosen recordings: every segment of the recording sessions they belong
+    to, in recording order, so a session listed as 3 段 plays as one timeline. Segments this user
+    may not view (or that were disposed of) are left out; the chosen ones always stay, so playback
+    checks, refuses and audits exactly what was asked for."""
+    with ctx.db.read() as s:
+        chosen = list(s.scalars(select(AvRecord).where(AvRecord.id.in_(list(av_ids)))))
+        rules, facts = dock_rules(s), viewing_rules(s, user)
+        keep = {a.id: a for a in chosen}
+        for camera_id in {a.camera_id for a in chosen if a.camera_id is not None and a.started_at is not None}:
+            times = [a.started_at for a in chosen if a.camera_id == camera_id and a.started_at is not None]
+            near = list(s.scalars(select(AvRecord).where(
+                AvRecord.camera_id == camera_id, AvRecord.started_at.is_not(None),
+                AvRecord.started_at >= min(times) - SESSION_REACH, AvRecord.started_at <= max(times) + SESSION_REACH)))
+            segments = [Segment(a.id, str(camera_id), a.started_at, a.ended_at or a.started_at) for a in near]
+            by_id = {a.id: a for a in near}
+            for found in av_rules.sessions(segments, rules.interruption_after, rules.new_session_after):
+                if keep.keys() & set(found.ids):
+                    keep.update((i, by_id[i]) for i in found.ids if facts.verdict(by_id[i]))
+        return [a.id for a in sorted(keep.values(), key=lambda a: (a.started_at or datetime.min, a.id))]
 
 
 def visible_officer(user: CurrentUser) -> int | None:

@@ -6,9 +6,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QLabel, QMessageBox, QPushButton, QSplitter, QVBoxLayout, QWidget
 
-from jlclient.clock import local
 from jlclient.media.player import Segment, Timeline
-from jlclient.services import analysis, av_access, spot_checks
+from jlclient.services import analysis, av_access, footage, spot_checks
 from jlclient.services.auth import CurrentUser
 from jlclient.services.context import AppContext, ServiceError
 from jlclient.services.spot_checks import PlanView
@@ -18,17 +17,22 @@ from jlclient.ui.player_widget import PlayerWidget
 
 
 def _segments(played: list[av_access.Playable]) -> list[Segment]:
-    return [Segment(p.path, p.duration_s, local(p.started_at or utcnow()),
-                    p.clock_offset_s) for p in played]
+    """The stored start is already true time (the pull corrected it): the player's clock adds the
+    offset back for the device time, and takes nothing off again."""
+    return [Segment(p.path, p.duration_s, p.started_at or utcnow(), p.clock_offset_s) for p in played]
 
 
 class FootagePlayerDialog(QDialog):
-    """One recording session as one timeline. Raises ServiceError (already audited) when the user may
-    not view one of the recordings."""
+    """One recording session as one timeline: a recording chosen alone brings the other segments of
+    its session (``whole_session``). Raises ServiceError (already audited) when the user may not view
+    one of the chosen recordings."""
 
-    def __init__(self, ctx: AppContext, user: CurrentUser, av_ids: list[int], parent=None):
+    def __init__(self, ctx: AppContext, user: CurrentUser, av_ids: list[int], parent=None, *,
+                 whole_session: bool = True):
         super().__init__(parent)
         self.ctx, self.user = ctx, user
+        if whole_session:
+            av_ids = footage.session_ids(ctx, user, av_ids)
         self.played = av_access.open_for_playback(ctx, user, av_ids)
         self.av_ids = [p.av_id for p in self.played]
         segments = _segments(self.played)
@@ -80,7 +84,7 @@ class SpotCheckDialog(FootagePlayerDialog):
     """回放检查: the sampled recording in the player, the plan's checklist beside it."""
 
     def __init__(self, ctx: AppContext, user: CurrentUser, plan: PlanView, av_id: int, parent=None):
-        super().__init__(ctx, user, [av_id], parent)
+        super().__init__(ctx, user, [av_id], parent, whole_session=False)   # the sampled recording only
         self.plan, self.av_id = plan, av_id
         self.setWindowTitle(self.tr("回放检查：{f}（抽检计划 {p}）").format(f=self.played[0].file_name, p=plan.id))
         self.checklist = ChecklistPanel(plan.checklist, self._position, self)

@@ -6,7 +6,7 @@ libvlc runs on its own threads; everything it reports reaches this widget throug
 from __future__ import annotations
 
 import threading
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Sequence
 
@@ -16,6 +16,7 @@ from PySide6.QtGui import QColor, QGuiApplication, QImage, QKeySequence, QPainte
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton,
                                QSizePolicy, QSlider, QVBoxLayout, QWidget)
 
+from jlclient.clock import frame_of_second, with_frames
 from jlclient.media.player import RATES, Frame, Player, Segment, State
 
 SEEK_STEP_MS = 5000
@@ -24,9 +25,11 @@ SCRUB_MS = 80           # while the handle is dragged, seek at most this often
 MarkerRole = Qt.UserRole + 1
 
 
-def clock_text(ms: float) -> str:
+def clock_text(ms: float, fps: float = 25.0) -> str:
+    """A position on the timeline as HH:MM:SS.ff (ff: the frame within the second)."""
     seconds = int(ms // 1000)
-    return f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+    return (f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}."
+            f"{frame_of_second(datetime.min + timedelta(milliseconds=ms % 1000), fps):02d}")
 
 
 def rate_text(rate: float) -> str:
@@ -269,7 +272,7 @@ class PlayerWidget(QWidget):
         self.volume.valueChanged.connect(self._volume)
 
     def _build_labels(self) -> None:
-        self.position_label = QLabel("00:00:00 / 00:00:00", self, objectName="positionLabel")
+        self.position_label = QLabel("00:00:00.00 / 00:00:00.00", self, objectName="positionLabel")
         self.segment_label = QLabel("", self, objectName="segmentLabel")
         self.time_label = QLabel("", self, objectName="timeLabel")
         self.status = QLabel("", self, objectName="playerStatus")
@@ -359,10 +362,13 @@ class PlayerWidget(QWidget):
         self.slider.update()
         self.marker_list.clear()
         for ms, note in self._markers:
-            item = QListWidgetItem(f"{clock_text(ms)}  {note}")
+            item = QListWidgetItem(f"{clock_text(ms, self._fps())}  {note}")
             item.setData(MarkerRole, ms)
             self.marker_list.addItem(item)
         self.marker_list.setVisible(bool(self._markers))
+
+    def _fps(self) -> float:
+        return self.player.fps if self.player is not None else 25.0
 
     def close_player(self) -> None:
         """Stops libvlc at once; a dialog holding the player calls it when it closes."""
@@ -454,7 +460,7 @@ class PlayerWidget(QWidget):
         if self.player is None or not len(self.player.timeline):
             return
         self._marker_at = self.player.position_ms()
-        self.marker_where.setText(self.tr("标记 {at}").format(at=clock_text(self._marker_at)))
+        self.marker_where.setText(self.tr("标记 {at}").format(at=clock_text(self._marker_at, self._fps())))
         self.marker_note.clear()
         self.marker_editor.show()
         self.marker_note.setFocus()
@@ -523,17 +529,19 @@ class PlayerWidget(QWidget):
         self.rate_box.setCurrentIndex(RATES.index(player.rate) if player.rate in RATES else RATES.index(1.0))
         if not self.slider.isSliderDown():
             self.slider.setValue(position)
-        self.position_label.setText(f"{clock_text(position)} / {clock_text(timeline.total_ms)}")
+        fps = player.fps
+        self.position_label.setText(f"{clock_text(position, fps)} / {clock_text(timeline.total_ms, fps)}")
         if len(timeline):
             self.segment_label.setText(self.tr("片段 {n}/{total}").format(n=player.index + 1, total=len(timeline)))
-            self.time_label.setText(times_text(timeline.device_time(position), timeline.wall_time(position)))
+            self.time_label.setText(times_text(*timeline.times(position), fps))
 
 
-def times_text(device: datetime, wall: datetime) -> str:
-    """记录仪时间 2026-11-20 09:31:05 · 实际时间 09:30:28 (the date again when the two days differ)."""
-    wall_text = f"{wall:%H:%M:%S}" if wall.date() == device.date() else f"{wall:%Y-%m-%d %H:%M:%S}"
+def times_text(device: datetime, wall: datetime, fps: float = 25.0) -> str:
+    """记录仪时间 2026-11-20 09:31:05.12 · 实际时间 09:30:28.12 (the date again when the two days differ;
+    .ff the frame within the second)."""
+    wall_text = with_frames(wall, fps) if wall.date() == device.date() else f"{wall:%Y-%m-%d} {with_frames(wall, fps)}"
     return QCoreApplication.translate("PlayerWidget", "记录仪时间 {device} · 实际时间 {wall}").format(
-        device=f"{device:%Y-%m-%d %H:%M:%S}", wall=wall_text)
+        device=f"{device:%Y-%m-%d} {with_frames(device, fps)}", wall=wall_text)
 
 
 def png_bytes(image: QImage) -> bytes:

@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from jlclient.media.player import Player, Segment, State, Timeline
 from tests.support.clips import (FPS, FRAME_MS, SEGMENT_BASE, START, broken_clip, cached_clip, number_of_frame,
-                                 session, single, true_ms)
+                                 session, single, stored_start, true_ms)
 
 WAIT_MS = 5000
 
@@ -92,12 +92,13 @@ def rig(qtbot):
 
 
 def test_timeline_positions_segments_and_clocks():
-    segs = [Segment(Path(f"{k}.mp4"), 4.0, START + timedelta(seconds=4 * k), 37.0) for k in range(3)]
+    """The stored start is true time (UTC): the device time adds the docking's offset back, once."""
+    segs = [Segment(Path(f"{k}.mp4"), 4.0, stored_start(START + timedelta(seconds=4 * k), 37.0), 37.0)
+            for k in range(3)]
     line = Timeline(segs)
     assert line.total_ms == 12000 and line.starts == (0, 4000, 8000)
     assert line.locate(5200) == (1, 1200) and line.locate(-5) == (0, 0) and line.locate(99999) == (2, 4000)
-    assert line.device_time(5200) == datetime(2026, 11, 20, 9, 31, 5, 200000)
-    assert line.wall_time(5200) == datetime(2026, 11, 20, 9, 30, 28, 200000)
+    assert line.times(5200) == (datetime(2026, 11, 20, 9, 31, 5, 200000), datetime(2026, 11, 20, 9, 30, 28, 200000))
 
 
 def test_first_picture_then_frames_in_order(rig, clip):
@@ -232,7 +233,7 @@ def test_a_broken_file_gives_a_clear_message(rig, clip, tmp_path):
 
 def test_a_missing_file_is_named_and_the_rest_still_plays(rig, tmp_path_factory, tmp_path):
     good = session(tmp_path_factory)
-    segs = [good[0], Segment(tmp_path / "gone.mp4", 4.0, good[1].device_start, 37.0), good[2]]
+    segs = [good[0], Segment(tmp_path / "gone.mp4", 4.0, good[1].started_at, 37.0), good[2]]
     r = rig(segs)
     r.player.seek(3700)
     r.player.play()

@@ -11,6 +11,7 @@ from pathlib import Path
 import av
 import numpy as np
 
+from jlclient.clock import to_utc
 from jlclient.devices.simulator import draw_frame, read_frame_number
 from jlclient.media.player import Segment
 
@@ -58,12 +59,17 @@ def session(tmp_path_factory, *, count: int = 3, seconds: float = 4, clock_offse
         device_start = START + timedelta(seconds=k * seconds)
         path = cached_clip(tmp_path_factory, f"session-{k}-{seconds:g}s", seconds=seconds, first=k * SEGMENT_BASE,
                            start=device_start)
-        segments.append(Segment(path, seconds, device_start, clock_offset_s))
+        segments.append(Segment(path, seconds, stored_start(device_start, clock_offset_s), clock_offset_s))
     return segments
 
 
+def stored_start(device_start: datetime, clock_offset_s: float = 0.0) -> datetime:
+    """What the pull stores for a clip the camera stamped ``device_start``: true time, UTC."""
+    return to_utc(device_start - timedelta(seconds=clock_offset_s))
+
+
 def single(path: Path, seconds: float = 8) -> list[Segment]:
-    return [Segment(path, seconds, START, 0.0)]
+    return [Segment(path, seconds, stored_start(START), 0.0)]
 
 
 def broken_clip(folder: Path, source: Path) -> Path:

@@ -69,8 +69,8 @@ def test_vmem_is_chosen_offscreen_and_shows_the_session_times(qtbot, make, tmp_p
     widget.seek(5000)                     # 4 s segments: the second one, 1 s in (its frame 25)
     wait_still(qtbot, widget, SEGMENT_BASE + 25)
     assert widget.segment_label.text() == "片段 2/3"
-    assert widget.time_label.text() == "记录仪时间 2026-11-20 09:31:05 · 实际时间 09:30:28"   # camera 37 s fast
-    assert widget.position_label.text() == "00:00:05 / 00:00:12"
+    assert widget.time_label.text() == "记录仪时间 2026-11-20 09:31:05.00 · 实际时间 09:30:28.00"   # camera 37 s fast
+    assert widget.position_label.text() == "00:00:05.00 / 00:00:12.00"
 
 
 def test_keys_drive_the_player(qtbot, make, clip):
@@ -121,7 +121,7 @@ def test_a_marker_takes_a_note_shows_as_a_tick_and_seeks_when_clicked(qtbot, mak
     widget.seek(3000)
     wait_still(qtbot, widget, 75)
     qtbot.keyClick(widget, Qt.Key_M)
-    assert widget.marker_editor.isVisible() and widget.marker_where.text() == "标记 00:00:03"
+    assert widget.marker_editor.isVisible() and widget.marker_where.text() == "标记 00:00:03.00"
     type_text(qtbot, widget.marker_note, "当事人出示证件 S.")   # shortcut keys are text here
     with qtbot.waitSignal(widget.marker_added) as added:
         qtbot.keyClick(widget.marker_note, Qt.Key_Return)
@@ -131,7 +131,7 @@ def test_a_marker_takes_a_note_shows_as_a_tick_and_seeks_when_clicked(qtbot, mak
     widget.set_markers([(3000, "当事人出示证件"), (6200, "开具文书")])
     assert widget.slider.markers == [3000, 6200]
     item = widget.marker_list.item(1)
-    assert item.text() == "00:00:06  开具文书"
+    assert item.text() == "00:00:06.05  开具文书"     # HH:MM:SS and the frame, 25 fps
     rect = widget.marker_list.visualItemRect(item)
     qtbot.mouseClick(widget.marker_list.viewport(), Qt.LeftButton, pos=rect.center())
     wait_still(qtbot, widget, 155)
