@@ -14,6 +14,7 @@ from jlclient.printing.labels import duration_text
 from jlclient.services import av_access
 from jlclient.services.auth import CurrentUser
 from jlclient.services.context import AppContext, ServiceError
+from jlclient.ui.reason_dialog import ask_reason
 from jlclient.ui.tables import fill, table, warn, when
 
 
@@ -210,7 +211,6 @@ class RequestsTab(QWidget):
 
     def decide(self, approve: bool) -> None:
         request = self.current()
-        from jlclient.ui.reason_dialog import ask_reason
         note = ask_reason(   # an approval may carry an opinion; a refusal must say why
             self, self.tr("批准查阅") if approve else self.tr("不予批准"),
             self.tr("{who}申请查阅：{files}\n事由：{why}\n\n{ask}").format(
