@@ -36,7 +36,10 @@ class ArchiveQueue(QWidget):
         self.bind_button = QPushButton(self.tr("立卷归档…"), objectName="bindVolume")
         self.export_button = QPushButton(self.tr("导出档案包…"), objectName="exportPackage")
         self.check_button = QPushButton(self.tr("四性检测…"), objectName="checkPackage")
-        self.bind_button.setVisible(user.has(*FILERS))
+        # an approver opens the same dialog to approve, in writing, binding a volume with findings
+        self.bind_button.setVisible(user.has(*FILERS, Role.APPROVER))
+        if not user.has(*FILERS):
+            self.bind_button.setText(self.tr("立卷审查…"))
         self.export_button.setVisible(user.has(*EXPORTERS))
         self.bind_button.clicked.connect(self.bind)
         self.export_button.clicked.connect(self.export)
@@ -238,6 +241,11 @@ class ArchivePage(QWidget):
         self.tabs.addTab(self.retention, self.tr("保存期限与销毁"))
         self.tabs.currentChanged.connect(lambda i: self.tabs.widget(i).refresh())
         QVBoxLayout(self).addWidget(self.tabs)
+
+    def show_waiting(self, what: str, target: int | None) -> None:
+        """From the workbench: the disposal list awaiting the approver."""
+        self.tabs.setCurrentWidget(self.retention)
+        self.retention.refresh()
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
         """Lists are read when the page shows, not when the main window is built at start-up."""

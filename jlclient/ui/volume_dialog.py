@@ -1,13 +1,17 @@
 """立卷归档: the archivist binds a closed case as a volume, then prints its cover sheet, file index,
-remarks sheet and box spine label, and the disc label and written note of its footage."""
+remarks sheet and box spine label, and the disc label and written note of its footage. Binding runs
+the closing check first: what it finds is shown, goes on the remarks sheet, and a finding no
+approver's written override covers is approved here by an approver (负责人) before binding."""
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QFormLayout, QGridLayout, QGroupBox,
                                QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMessageBox, QPlainTextEdit,
                                QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout)
 
 from jlclient.clock import local
-from jlclient.domain.archiving import RETENTIONS
+from jlclient.domain.archiving import FILERS, RETENTIONS
+from jlclient.domain.model import Role
 from jlclient.printing.labels import SPINE_WIDTHS
 from jlclient.services import archiving
 from jlclient.services.auth import CurrentUser
@@ -23,6 +27,7 @@ class VolumeDialog(QDialog):
         self.resize(860, 640)
         self.plan = archiving.plan_volume(ctx, case_id)     # raises for an open case: the caller says why
         self.volume = archiving.volume_of(ctx, case_id)
+        self.check = archiving.binding_check(ctx, case_id)
         self.setWindowTitle(self.tr("立卷归档：{n}").format(n=self.plan.case_number))
         self.summary = QLabel(objectName="volumeSummary")
         self.summary.setWordWrap(True)
@@ -36,6 +41,7 @@ class VolumeDialog(QDialog):
         layout.addWidget(QLabel(f"<b>{self.plan.title}</b>"))
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self._check_box())
         layout.addWidget(self._binding_box())
         layout.addWidget(self._papers_box())
         close = QPushButton(self.tr("关闭"))
@@ -44,6 +50,62 @@ class VolumeDialog(QDialog):
         bottom.addStretch(1)
         bottom.addWidget(close)
         layout.addLayout(bottom)
+        self._show()
+
+    # --- the binding check ---------------------------------------------------------------------
+
+    def _check_box(self) -> QGroupBox:
+        self.check_box = QGroupBox(self.tr("立卷检查（按结案规则）"), objectName="bindingCheck")
+        self.findings = QLabel(objectName="bindingFindings")
+        self.findings.setWordWrap(True)
+        self.findings.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.override_reason = QPlainTextEdit(objectName="overrideReason")
+        self.override_reason.setPlaceholderText(self.tr("负责人批准带问题立卷的书面理由（必填），将写入卷内备考表"))
+        self.override_reason.setFixedHeight(56)
+        self.approve_button = QPushButton(self.tr("批准立卷（书面理由）…"), objectName="approveBinding")
+        self.approve_button.clicked.connect(self.approve)
+        box = QVBoxLayout(self.check_box)
+        box.addWidget(self.findings)
+        box.addWidget(self.override_reason)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.approve_button)
+        box.addLayout(row)
+        return self.check_box
+
+    def _show_check(self) -> None:
+        c, bound = self.check, self.volume is not None
+        approver = self.user.has(Role.APPROVER)
+        if c.clean:
+            text = self.tr("未发现阻断性问题。卷内备考表将写明：{t}").format(t=archiving.COMPLETE)
+        else:
+            listed = "\n".join(f"{i}. {line}" for i, line in enumerate(c.lines(), 1))
+            text = self.tr("有 {n} 项阻断性问题，将如实写入卷内备考表：\n{l}").format(n=len(c.findings), l=listed)
+            if c.overrides:
+                text += "\n" + "\n".join(f"{o.text().rstrip('。')}。" for o in c.overrides)
+            if c.uncovered and not bound:
+                text += "\n" + (self.tr("其中 {k} 项尚无负责人的书面批准：请填写理由后批准立卷。") if approver else self.tr(
+                    "其中 {k} 项尚无负责人的书面批准：须由负责人在“档案”中审查并填写书面理由批准后，才能立卷。")
+                ).format(k=len(c.uncovered))
+        self.findings.setText(text)
+        asking = bool(c.uncovered) and approver and not bound
+        self.override_reason.setVisible(asking)
+        self.approve_button.setVisible(asking)
+
+    def approve(self) -> None:
+        """The approver's written reason; an empty one is said so, nothing is recorded."""
+        reason = self.override_reason.toPlainText().strip()
+        if not reason:
+            QMessageBox.warning(self, self.tr("不能批准"), self.tr(
+                "请填写批准带问题立卷的书面理由：理由将写入卷内备考表，不能为空。"))
+            self.override_reason.setFocus()
+            return
+        try:
+            self.check = archiving.approve_binding(self.ctx, self.user, self.case_id, reason)
+        except ServiceError as exc:
+            QMessageBox.warning(self, self.tr("不能批准"), str(exc))
+            return
+        self.override_reason.clear()
         self._show()
 
     # --- binding -------------------------------------------------------------------------------
@@ -71,9 +133,11 @@ class VolumeDialog(QDialog):
         return self.binding
 
     def build(self) -> None:
+        state = self.tr("立卷检查未发现问题。") if self.check.clean else self.tr(
+            "本卷有 {n} 项阻断性问题，卷内备考表将逐项写明并附负责人的批准理由。").format(n=len(self.check.findings))
         sure = QMessageBox.question(self, self.tr("立卷编号"), self.tr(
-            "立卷后将按结案顺序分配归档号并装盒，归档号以后不能更改。\n保管期限：{r}。确定立卷？").format(
-            r=self.retention.currentText()))
+            "立卷后将按结案顺序分配归档号并装盒，归档号以后不能更改。\n保管期限：{r}。{s}\n确定立卷？").format(
+            r=self.retention.currentText(), s=state))
         if sure != QMessageBox.Yes:
             return
         try:
@@ -133,7 +197,9 @@ class VolumeDialog(QDialog):
 
     def _show(self) -> None:
         bound = self.volume is not None
-        self.binding.setVisible(not bound)
+        self._show_check()
+        self.binding.setVisible(not bound and self.user.has(*FILERS))
+        self.build_button.setEnabled(not self.check.uncovered)
         footage = any(d.key == "av" for d in self.plan.documents)
         for kind, button in self.paper_buttons.items():
             button.setEnabled(footage if kind in ("disc_label", "av_note") else bound)
@@ -150,7 +216,7 @@ class VolumeDialog(QDialog):
             self.summary.setText(self.tr("尚未立卷。以下是按装订顺序排列的卷内文件，共 {i} 件 {p} 页；"
                                          "立卷编号后才能打印封面、目录、备考表和脊背标签。").format(
                 i=len(self.plan.documents), p=self.plan.page_total))
-            rows = [(str(i), d.doc_number, d.title, f"{local(d.at):%Y-%m-%d}", p, d.remarks)
+            rows = [(str(i), d.doc_number, d.title, f"{d.dated or local(d.at).date():%Y-%m-%d}", p, d.remarks)
                     for i, (d, p) in enumerate(zip(self.plan.documents, self.plan.pages), 1)]
         self.table.setRowCount(len(rows))
         for i, row in enumerate(rows):
