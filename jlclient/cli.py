@@ -459,6 +459,7 @@ def cmd_volume(args, ctx: AppContext) -> int:
                                fonds_no=args.fonds, catalogue_no=args.catalogue, notes=args.notes or "")
     print(f"已立卷：{v.case_number} 归档号 {v.archive_number}，第 {v.box_no} 盒，保管期限 {v.retention}，"
           f"共 {v.items} 件 {v.pages} 页")
+    print(f"卷内备考表：{v.notes or archiving.COMPLETE}")
     return 0
 
 
@@ -469,7 +470,6 @@ def _byte_progress(verb: str):
     last = [-1]
 
     def show(done: int, total: int) -> None:
-    print(f"卷内备考表：{v.notes or archiving.COMPLETE}")
         percent = int(done * 100 / total) if total else 100
         if percent != last[0]:
             last[0] = percent
@@ -676,6 +676,8 @@ def build_parser() -> argparse.ArgumentParser:
     vol.add_argument("--fonds", metavar="全宗号", help="全宗号（默认沿用上一卷）")
     vol.add_argument("--catalogue", metavar="目录号", help="目录号（默认沿用上一卷）")
     vol.add_argument("--notes", metavar="说明", help="卷内备考表的情况说明")
+    vol.add_argument("--approver", metavar="用户名", help="有阻断性问题时批准立卷的负责人（用户名），须同时写明 --reason")
+    vol.add_argument("--reason", metavar="理由", help="负责人批准带问题立卷的书面理由")
     exp = _command(sub, "export", "导出案件包：BagIt 文件夹或可刻录的 ISO 光盘映像（附光盘标签）")
     exp.add_argument("case", metavar="案件", help=CASE_REF)
     target = exp.add_mutually_exclusive_group(required=True)
@@ -710,8 +712,6 @@ def build_parser() -> argparse.ArgumentParser:
     cctv.add_argument("source", metavar="文件夹", help="导出文件夹（按通道和时间命名的录像文件）")
     cctv.add_argument("--by", required=True, metavar="用户名", help="导入人：档案管理员或系统管理员（用户名）")
     cctv.add_argument("--location", default="政务服务大厅", metavar="位置", help="监控所在位置（默认：政务服务大厅）")
-    vol.add_argument("--approver", metavar="用户名", help="有阻断性问题时批准立卷的负责人（用户名），须同时写明 --reason")
-    vol.add_argument("--reason", metavar="理由", help="负责人批准带问题立卷的书面理由")
     _json(cctv)
     dl = _command(sub, "deadlines", "列出办理中案件的法定期限（黄色即将到期，红色已超期）")
     dl.add_argument("--user", metavar="用户名", help="只看此用户经办的案件")
