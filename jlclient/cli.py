@@ -7,7 +7,6 @@ import re
 import sys
 import unicodedata
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
 from typing import Iterator
 
@@ -61,7 +60,6 @@ def _typed(convert, name: str):
 
 
 _INT, _FLOAT = _typed(int, "整数"), _typed(float, "数字")
-_DAY = _typed(date.fromisoformat, "日期（如 2026-12-01）")
 
 
 _NO_LINE_START = set("）》」』】〕，。、；：！？”’")
@@ -209,14 +207,12 @@ def cmd_users(args, ctx: AppContext) -> int:
         users.add_user(ctx, actor, args.username, args.name or args.username, _password(args), roles,
                        cert_no=args.cert_no or "", unit=args.unit or "")
         print(f"已添加用户 {args.username}")
-        _warn_duties(users.role_warnings(roles))
     elif args.action == "passwd":
         users.set_password(ctx, actor, args.username, _password(args, "新密码："))
         print(f"已修改 {args.username} 的密码")
     elif args.action == "roles":
-        warnings = users.set_roles(ctx, actor, args.username, users.parse_roles(args.roles))
+        users.set_roles(ctx, actor, args.username, users.parse_roles(args.roles))
         print(f"已修改 {args.username} 的角色")
-        _warn_duties(warnings)
     elif args.action in ("disable", "enable"):
         users.set_active(ctx, actor, args.username, args.action == "enable")
         print(f"已{'启用' if args.action == 'enable' else '停用'} {args.username}")
@@ -224,12 +220,6 @@ def cmd_users(args, ctx: AppContext) -> int:
         users.unlock(ctx, actor, args.username)
         print(f"已解锁 {args.username}")
     return 0
-
-
-def _warn_duties(warnings: list[str]) -> None:
-    """Roles that let one person check their own work: assigned, and said plainly (issue 14)."""
-    for warning in warnings:
-        print(f"注意（职责分离）：{warning}。请确认确有必要；本人承办案件的法制审核将被拒绝。")
 
 
 def cmd_profile(args, ctx: AppContext) -> int:
@@ -452,14 +442,10 @@ def cmd_volume(args, ctx: AppContext) -> int:
     """Bind a closed case as a volume, filed by a named archivist of the application."""
     from jlclient.services import archiving, users
     filer = users.current_user_named(ctx, args.filer)
-    case_id = _case_id(ctx, args.case)
-    if args.approver:      # the approver's written reason to bind despite findings, before binding
-        archiving.approve_binding(ctx, users.current_user_named(ctx, args.approver), case_id, args.reason or "")
-    v = archiving.build_volume(ctx, filer, case_id, retention=args.retention,
+    v = archiving.build_volume(ctx, filer, _case_id(ctx, args.case), retention=args.retention,
                                fonds_no=args.fonds, catalogue_no=args.catalogue, notes=args.notes or "")
     print(f"已立卷：{v.case_number} 归档号 {v.archive_number}，第 {v.box_no} 盒，保管期限 {v.retention}，"
           f"共 {v.items} 件 {v.pages} 页")
-    print(f"卷内备考表：{v.notes or archiving.COMPLETE}")
     return 0
 
 
@@ -480,17 +466,14 @@ def _byte_progress(verb: str):
 def cmd_export(args, ctx: AppContext) -> int:
     """A case as a BagIt bag (folder) or an ISO image with its disc label, headless; audited."""
     from jlclient.services import export, users
-    if args.user:
-        user = users.current_user_named(ctx, args.user)
-        export.require_exporter(user)
-        actor, maker = user.actor, user.display_name
-    else:   # the operator at the terminal, as for `jlclient print`
-        actor = cli_actor()
-        maker = actor.split(":", 1)[1]
+    if not args.user:   # what footage may leave follows the user's viewing rules: a user is named
+        raise ServiceError("导出案件包须以用户的名义进行：请加 --user 用户名（档案管理员、法制审核人员或系统管理员）")
+    user = users.current_user_named(ctx, args.user)
+    export.require_exporter(user)
     case_id = _case_id(ctx, args.case)
     run = export.export_bag if args.bag else export.export_iso
     try:
-        result = run(ctx, actor, maker, case_id, args.bag or args.iso, place=args.place or "",
+        result = run(ctx, user, case_id, args.bag or args.iso, place=args.place or "",
                      progress=_byte_progress("导出"))
     except KeyboardInterrupt:
         print("\n已中断：导出未完成，已写入的文件已删除，未作记录", file=sys.stderr)
@@ -501,7 +484,9 @@ def cmd_export(args, ctx: AppContext) -> int:
     if result.archive_number:
         print(f"  归档号：{result.archive_number}")
     if result.kind == "iso":
-        print(f"  光盘标签：{result.label}" if result.label else "  本案没有音像记录，未生成光盘标签")
+        print(f"  光盘标签：{result.label}" if result.label else "  本案没有可导出的音像记录，未生成光盘标签")
+    for line in result.left_out:
+        print(f"  未导出：{line}（见包内“未导出说明.txt”）")
     return 0
 
 
@@ -540,48 +525,6 @@ def cmd_db_password(args) -> int:
         raise ServiceError("JL_DATABASE_URL 未指向 PostgreSQL，无需保存数据库密码")
     keyring.set_password(KEYRING_SERVICE, keyring_user(url), _password(args, "数据库密码："))
     print(f"已将 {keyring_user(url)} 的密码保存到系统密钥环")
-    return 0
-
-
-def cmd_retention(args, ctx: AppContext) -> int:
-    """The disposal register (销毁清册): listed, or printed as PDF with its signature lines."""
-    from jlclient.clock import local
-    from jlclient.printing.labels import size_text
-    from jlclient.services import retention
-    if args.date_from and args.date_to and args.date_from > args.date_to:
-        raise ServiceError("起始日期不能晚于截止日期")
-    entries = retention.register(ctx, args.date_from, args.date_to)
-    if args.pdf:
-        Path(args.pdf).write_bytes(retention.register_pdf(ctx, args.date_from, args.date_to))
-    if args.json:
-        print(json.dumps([{"approved_at": local(e.approved_at).isoformat(timespec="seconds"), "file": e.file_name,
-                           "recorded_by": e.recorded_by, "recorded_on": e.recorded_on.isoformat() if e.recorded_on
-                           else None, "size": e.size, "sha256": e.file_hash, "rule": e.rule,
-                           "approved_by": e.approved_by, "destroyed": e.destroyed, "content": e.content}
-                          for e in entries], ensure_ascii=False, indent=2))
-        return 0
-    for e in entries:
-        print(f"{local(e.approved_at):%Y-%m-%d %H:%M}  {e.file_name}  {e.recorded_by or '（未登记）'}  "
-              f"{size_text(e.size)}  SHA-256 {e.file_hash[:16]}…  {e.approved_by}批准  {e.content}")
-        print(f"    依据：{e.rule}")
-    print(f"共 {len(entries)} 条销毁登记" + (f"；销毁清册已保存到 {args.pdf}" if args.pdf else ""))
-    return 0
-
-
-def cmd_spot_check(args, ctx: AppContext) -> int:
-    """The spot-check ledger (检查台账) of a period as PDF, and each plan's outcome in words."""
-    from jlclient.domain.spot_check import UNCHECKED, tally
-    from jlclient.services import spot_checks
-    if args.date_from > args.date_to:
-        raise ServiceError("起始日期不能晚于截止日期")
-    pdf = spot_checks.ledger_pdf(ctx, args.date_from, args.date_to)
-    Path(args.output).write_bytes(pdf)
-    shown = spot_checks.ledger_plans(ctx, args.date_from, args.date_to)
-    for p in shown:
-        print(f"抽检计划 {p.id}：{p.scope}，录制期间 {p.period_from}～{p.period_to}，随机种子 {p.seed}，"
-              f"抽样总体 {p.population} 件（范围内 {p.in_scope} 件），{p.size}")
-        print(f"    {tally(r.result or UNCHECKED for r in p.recordings).words()}")
-    print(f"共 {len(shown)} 个抽检计划；检查台账已保存到 {args.output}")
     return 0
 
 
@@ -676,14 +619,13 @@ def build_parser() -> argparse.ArgumentParser:
     vol.add_argument("--fonds", metavar="全宗号", help="全宗号（默认沿用上一卷）")
     vol.add_argument("--catalogue", metavar="目录号", help="目录号（默认沿用上一卷）")
     vol.add_argument("--notes", metavar="说明", help="卷内备考表的情况说明")
-    vol.add_argument("--approver", metavar="用户名", help="有阻断性问题时批准立卷的负责人（用户名），须同时写明 --reason")
-    vol.add_argument("--reason", metavar="理由", help="负责人批准带问题立卷的书面理由")
     exp = _command(sub, "export", "导出案件包：BagIt 文件夹或可刻录的 ISO 光盘映像（附光盘标签）")
     exp.add_argument("case", metavar="案件", help=CASE_REF)
     target = exp.add_mutually_exclusive_group(required=True)
     target.add_argument("--bag", metavar="文件夹", help="导出为 BagIt 包到此文件夹（新建或空文件夹）")
     target.add_argument("--iso", metavar="文件", help="导出为 ISO 光盘映像（.iso，新文件）；光盘标签 PDF 写在旁边")
-    exp.add_argument("--user", metavar="用户名", help="以此用户的名义导出（档案管理员、法制审核人员或系统管理员；默认：本机操作员）")
+    exp.add_argument("--user", metavar="用户名", help="以此用户的名义导出（档案管理员、法制审核人员或系统管理员；必填："
+                     "音像记录按此用户的查阅权限导出）")
     exp.add_argument("--place", metavar="地点", help="音像资料的录制地点（案件笔录中没有写明时）")
     vpk = _command(sub, "verify-package", "四性检测：检查导出的 BagIt 包或 ISO 光盘映像（有问题时退出码为 1）")
     vpk.add_argument("path", metavar="包", help="BagIt 包文件夹或 ISO 光盘映像")
@@ -716,20 +658,6 @@ def build_parser() -> argparse.ArgumentParser:
     dl = _command(sub, "deadlines", "列出办理中案件的法定期限（黄色即将到期，红色已超期）")
     dl.add_argument("--user", metavar="用户名", help="只看此用户经办的案件")
     _json(dl)
-    ret = _command(sub, "retention", "音像记录保存期限与销毁")
-    rts = _actions(ret)
-    reg = _command(rts, "register", "列出销毁登记，或打印为销毁清册（PDF，含负责人和销毁执行人签名栏）")
-    reg.add_argument("--from", dest="date_from", type=_DAY, metavar="日期", help="批准销毁的起始日期（如 2026-12-01）")
-    reg.add_argument("--to", dest="date_to", type=_DAY, metavar="日期", help="批准销毁的截止日期（含当日）")
-    reg.add_argument("--pdf", metavar="文件", help="把销毁清册保存为 PDF")
-    _json(reg)
-    spc = _command(sub, "spot-check", "音像记录回放抽检")
-    spcs = _actions(spc)
-    led = _command(spcs, "ledger", "把一段期间的检查台账保存为 PDF（抽样方法、全部样本、检查意见、合格率和签名栏）")
-    led.add_argument("--from", dest="date_from", required=True, type=_DAY, metavar="日期",
-                     help="起始日期（如 2026-12-01）：此期间抽样或检查的计划")
-    led.add_argument("--to", dest="date_to", required=True, type=_DAY, metavar="日期", help="截止日期（含当日）")
-    led.add_argument("-o", "--output", required=True, metavar="文件", help="输出的 PDF 文件")
     dbp = _command(sub, "db-password", "把 PostgreSQL 密码保存到系统密钥环")
     _stdin_password(dbp)
     return p
@@ -738,7 +666,7 @@ def build_parser() -> argparse.ArgumentParser:
 _COMMANDS = {"init": cmd_init, "verify": cmd_verify, "users": cmd_users, "profile": cmd_profile,
              "deadlines": cmd_deadlines, "case": cmd_case, "check": cmd_check, "ingest": cmd_ingest,
              "print": cmd_print, "volume": cmd_volume, "export": cmd_export,
-             "verify-package": cmd_verify_package, "import-cctv": cmd_import_cctv, "retention": cmd_retention}
+             "verify-package": cmd_verify_package, "import-cctv": cmd_import_cctv}
 
 
 def main(argv: list[str] | None = None) -> int:

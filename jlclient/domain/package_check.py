@@ -12,7 +12,9 @@ The package is a BagIt bag (RFC 8493) laid out as services.export writes it:
     bagit.txt  bag-info.txt  manifest-sha256.txt  tagmanifest-sha256.txt
     data/文书/01_<题名>.pdf …          each finished text record, numbered 01, 02, … without gaps
     data/音像/<camera file names>      the footage
+    data/电子数据/<file names>         the case's other electronic files (snapshots, scans)
     data/视听资料制作说明.pdf           the written note (when there is footage)
+    data/未导出说明.txt                what was left out and why (when anything was)
     data/metadata/case.json            ``FORMAT``: the case, every file with its SHA-256, the row it
                                        came from and the audit entries (seq + entry_hash) behind it
 """
@@ -389,8 +391,11 @@ def parse_metadata(raw: bytes) -> Metadata:
         volume = doc.get("volume") or {}
         archive = str(volume.get("archive_number", "")) if isinstance(volume, dict) else ""
         items = []
-        for kind in ("documents", "recordings", "notes"):
-            for i, v in enumerate(_need(doc, kind, list, "元数据")):
+        for kind in ("documents", "recordings", "notes", "electronic_records"):
+            # an electronic record is a file of its own when it has a source (a document's print is the document)
+            listed = _need(doc, kind, list, "元数据") if kind != "electronic_records" else \
+                [v for v in doc.get(kind) or [] if isinstance(v, dict) and v.get("in_package") and v.get("source")]
+            for i, v in enumerate(listed):
                 where = f"{kind}[{i}]"
                 source = v.get("source") or {}
                 if not isinstance(source, dict):
@@ -582,7 +587,7 @@ def _metadata(run: _Run, payload: dict[str, str] | None) -> Metadata | None:
                                                    f"实为 {_short(entry.sha256)}")
         elif entry.size != item.size:
             run.add("metadata_content", item.path, f"元数据登记的大小 {item.size} 字节与文件 {entry.size} 字节不符")
-        if item.kind == "recordings" and item.source_hash and item.source_hash != item.sha256:
+        if item.kind in ("recordings", "electronic_records") and item.source_hash and item.source_hash != item.sha256:
             run.add("metadata_content", item.path, f"元数据中的 SHA-256 与其来源记录 {item.source} 登记的 "
                                                    f"{_short(item.source_hash)} 不符")
     for e in sorted(run.pkg.entries, key=lambda e: e.path):

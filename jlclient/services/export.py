@@ -2,11 +2,17 @@
 ISO 9660 image with Joliet, Rock Ridge and UDF (Chinese names intact on Windows, macOS and Linux), ready to
 burn, with its disc label PDF beside it. Layout: domain.package_check (the 四性检测 reads it back).
 
-- ``data/文书/NN_<题名>.pdf``: every finished text record as it prints, numbered 01, 02, … in binding
-  order when the case is bound as a volume, else in the order the records were made;
-- ``data/音像/<camera file names>``: the footage, streamed from the evidence store in chunks and
-  hashed as it is read (a store file that no longer matches its registered SHA-256 is not handed on);
+- ``data/文书/NN_<题名>.pdf``: every finished text record as it was printed — the PDF registered in the
+  evidence store when it was printed, byte for byte (one never printed is rendered once and registered
+  first), so a bag and a disc of the same case carry the same documents with the registered hashes —
+  numbered 01, 02, … in binding order when the case is bound as a volume, else in the order made;
+- ``data/音像/<camera file names>``: the footage this user may take out (the viewing rules of
+  playback, where only an approved request naming the export opens a restricted recording; a disposed
+  one has nothing left to take), streamed from the evidence store in chunks and hashed as it is read (a
+  store file that no longer matches its registered SHA-256 is not handed on);
+- ``data/电子数据/<file names>``: the case's other electronic files (snapshots, scans) from the store;
 - ``data/视听资料制作说明.pdf``: the written note of the footage (seed 004 Art. 22);
+- ``data/未导出说明.txt``: what was left out and why, in words, when anything was;
 - ``data/metadata/case.json``: the case, its parties, officers and stages, each file with its
   SHA-256, the row it came from and the audit entries (seq + entry_hash) behind that row, and the
   case's audit trail;
@@ -15,7 +21,8 @@ burn, with its disc label PDF beside it. Layout: domain.package_check (the 四�
 
 Work is streamed with progress and cancel; nothing is ever overwritten. A cancelled or failed
 export removes what it wrote and records nothing; a finished one is audited (``case.export``) with
-the SHA-256 of its manifest, which the disc label prints.
+the SHA-256 of its manifest, which the disc label prints, and each recording taken out or left out
+(``av.export`` / ``av.export_refused``).
 """
 from __future__ import annotations
 
@@ -42,7 +49,7 @@ from jlclient.domain import archiving as archiving_rules
 from jlclient.domain import package_check as layout
 from jlclient.domain.model import Procedure, Role, Stage
 from jlclient.printing import labels, page
-from jlclient.services import archiving, printing
+from jlclient.services import archiving, av_access, printing
 from jlclient.services.auth import CurrentUser
 from jlclient.services.context import AppContext, ServiceError
 from jlclient.services.evidence_copies import CHUNK, copy_names, fsync_dir, safe_name, store_to_new, write_new
@@ -57,6 +64,8 @@ SPARE_BYTES = 8 * 1024 * 1024           # directories, tag files and the label b
 ISO_BLOCK = 2048
 LABEL_SUFFIX = "_光盘标签.pdf"
 CANCELLED = "已取消：导出未完成，已写入的文件已删除，未作记录"
+ELECTRONIC = "data/电子数据/"
+LEFT_OUT = "data/未导出说明.txt"
 
 Progress = Callable[[int, int], None]    # (bytes done, bytes in all)
 
@@ -76,11 +85,47 @@ class ExportResult:
     bytes: int                  # payload bytes
     manifest_sha256: str        # of manifest-sha256.txt: vouches for every payload file
     audit_seq: int
+    left_out: tuple[str, ...] = ()   # each recording left out, with why, in words
 
 
 def require_exporter(user: CurrentUser) -> None:
     if not user.has(*EXPORTERS):
         raise ServiceError("只有档案管理员、法制审核人员或系统管理员可以导出案件包")
+
+
+def _base(file_name: str) -> str:
+    return file_name.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+@dataclass(frozen=True)
+class Footage:
+    """A recording of the case and whether this user may take it out in a package."""
+    av_id: int
+    file_name: str
+    access_class: str
+    allowed: bool
+    reason: str                 # the basis, or why not (in words)
+    approval_needed: bool       # a request naming the export would open it
+
+
+def footage_for(ctx: AppContext, user: CurrentUser, case_id: int) -> list[Footage]:
+    """The case's recordings, each with the verdict for an export by ``user`` — what the export
+    dialog warns of before it starts, and what the export itself follows."""
+    with ctx.db.read() as s:
+        rules = av_access.export_rules(s, user)
+        return [Footage(r.id, _base(r.file_name), r.access_class, bool(v), v.reason, v.approval_needed)
+                for r in s.scalars(select(AvRecord).where(AvRecord.case_id == case_id)
+                                   .order_by(AvRecord.started_at, AvRecord.id))
+                for v in (rules.verdict(r),)]
+
+
+def request_export(ctx: AppContext, user: CurrentUser, case_id: int, reason: str, hours: int = 72) -> int:
+    """A request to take the case's recordings that need one out in a package (an access request
+    naming the export, approved as any other)."""
+    needed = [f.av_id for f in footage_for(ctx, user, case_id) if not f.allowed and f.approval_needed]
+    if not needed:
+        raise ServiceError("本案没有需要审批才能导出的音像记录")
+    return av_access.request_access(ctx, user, needed, reason, hours, purpose=av_access.TO_EXPORT)
 
 
 # --- what goes in the package -------------------------------------------------------------------
@@ -104,6 +149,8 @@ class _Plan:
     manifest_sha256: str
     payload_count: int
     payload_bytes: int
+    taken: tuple[dict, ...] = ()        # recordings in the package: {av, basis, class}
+    left_out: tuple[dict, ...] = ()     # recordings left out: {av, name, reason, class}
 
     @property
     def total(self) -> int:
@@ -152,6 +199,8 @@ class _Text:
     revision: int
     content_hash: str
     doc_number: str
+    pdf: bytes = b""            # as registered when printed
+    registered: int = 0         # the electronic record it is registered as
 
 
 def _texts(s: Session, case_id: int) -> tuple[list[_Text], list[dict]]:
@@ -169,41 +218,72 @@ def _texts(s: Session, case_id: int) -> tuple[list[_Text], list[dict]]:
     return done, omitted
 
 
-def _ordered(texts: list[_Text], pdfs: dict[int, bytes], bound: bool) -> list[_Text]:
+def _ordered(texts: list[_Text], bound: bool) -> list[_Text]:
     """Binding order (as the volume was bound) for a bound case, else the order the records were made."""
     if not bound:
         return texts
     docs = [archiving_rules.Document(f"text:{t.id}", Stage(t.stage), t.title, t.at, t.doc_number,
-                                     pages=page.page_count(pdfs[t.id]), conclusion=t.form in archiving.CONCLUSIONS)
+                                     pages=page.page_count(t.pdf), conclusion=t.form in archiving.CONCLUSIONS)
             for t in texts]
     by_key = {f"text:{t.id}": t for t in texts}
     return [by_key[d.key] for d in archiving_rules.binding_order(docs)]
 
 
-def _plan(ctx: AppContext, maker: str, case_id: int, place: str, now: datetime) -> _Plan:
+def _left_out_note(number: str, omitted: list[dict]) -> bytes:
+    lines = [f"案件 {number} 的导出包中未包含以下记录：", ""]
+    lines += [f"{i}. {o['title']}：{o['reason']}" for i, o in enumerate(omitted, 1)]
+    return ("\r\n".join(lines) + "\r\n").encode("utf-8")      # CRLF: Notepad shows the lines too
+
+
+def _snapshot_of(s: Session, snapshots: list[int]) -> dict[int, int]:
+    """The recording each snapshot (electronic record) was taken from, as its audit entry says."""
+    out = {}
+    for entity_id, detail in s.execute(select(AuditEntry.entity_id, AuditEntry.detail)
+                                       .where(AuditEntry.action == "av.snapshot",
+                                              AuditEntry.entity_id.in_([str(i) for i in snapshots]))):
+        av = json.loads(detail or "{}").get("av_record")
+        if av is not None:
+            out[int(entity_id)] = int(av)
+    return out
+
+
+def _plan(ctx: AppContext, user: CurrentUser, case_id: int, place: str, now: datetime) -> _Plan:
+    maker = user.display_name
     with ctx.db.read() as s:
         case = s.get(Case, case_id)
         if case is None:
             raise ServiceError("案件不存在")
         number, agency = case.number, s.scalar(select(Agency.name)) or ""
         texts, omitted = _texts(s, case_id)
-        has_footage = s.scalar(select(AvRecord.id).where(AvRecord.case_id == case_id).limit(1)) is not None
+        rules = av_access.export_rules(s, user)
+        recording_ids, left_out, taken = [], [], []
+        for r in s.scalars(select(AvRecord).where(AvRecord.case_id == case_id)
+                           .order_by(AvRecord.started_at, AvRecord.id)):
+            verdict = rules.verdict(r)
+            if verdict:
+                recording_ids.append(r.id)
+                taken.append({"av": r.id, "basis": verdict.reason, "class": r.access_class})
+            else:
+                left_out.append({"av": r.id, "name": _base(r.file_name), "reason": verdict.reason,
+                                 "class": r.access_class})
+                omitted.append({"record": layout.entity("av_record", r.id), "title": _base(r.file_name),
+                                "reason": f"未导出：{verdict.reason}"})
     volume = archiving.volume_of(ctx, case_id)
     place = place.strip() or archiving.recording_place(ctx, case_id)
-    if has_footage and not place:
+    if recording_ids and not place:
         raise ServiceError("请填写录制地点：视听资料制作说明须写明录制地点（本案的现场检查或询问笔录中没有写明地点）")
-    pdfs = {}
+    filed = []
     for t in texts:
         try:
-            pdfs[t.id] = printing.render_record(ctx, t.id).pdf
+            printed = printing.as_filed(ctx, user.actor, t.id)
         except ServiceError as exc:
             raise ServiceError(f"案件 {number} 的“{t.title}”不能导出：{exc}") from None
-    texts = _ordered(texts, pdfs, volume is not None)
+        filed.append(replace(t, pdf=printed.pdf, registered=printed.electronic_record_id))
+    texts = _ordered(filed, volume is not None)
 
     with ctx.db.read() as s:
         case = s.get(Case, case_id)
-        recordings = list(s.scalars(select(AvRecord).where(AvRecord.case_id == case_id)
-                                    .order_by(AvRecord.started_at, AvRecord.id)))
+        recordings = [s.get(AvRecord, i) for i in recording_ids]
         room = layout.NAME_LIMIT - 4
         names = copy_names([_media_name(r.file_name.replace("\\", "/").rsplit("/", 1)[-1], room) for r in recordings],
                            reserved=())
@@ -219,7 +299,7 @@ def _plan(ctx: AppContext, maker: str, case_id: int, place: str, now: datetime) 
         entities |= {layout.entity("case_officer", o.id) for o in officers}
         entities |= {layout.entity("stage_event", e.id) for e in stages}
         entities |= {layout.entity("text_record", t.id) for t in texts}
-        entities |= {layout.entity("text_record", o["record"].partition("#")[2]) for o in omitted}
+        entities |= {o["record"] for o in omitted}
         entities |= {layout.entity("text_record_revision", t.revision_id) for t in texts}
         entities |= {layout.entity("av_record", r.id) for r in recordings}
         entities |= {layout.entity("electronic_record", e.id) for e in electronic}
@@ -231,13 +311,15 @@ def _plan(ctx: AppContext, maker: str, case_id: int, place: str, now: datetime) 
         documents = []
         for no, t in enumerate(texts, 1):
             name = layout.document_name(no, len(texts), _media_name(t.title))
-            f = _made(layout.DOCUMENTS + name, pdfs[t.id])
+            f = _made(layout.DOCUMENTS + name, t.pdf)
             payload.append(f)
             record, revision = layout.entity("text_record", t.id), layout.entity("text_record_revision", t.revision_id)
             documents.append({"no": no, "path": f.path, "title": t.title, "form": t.form, "stage": t.stage,
                               "doc_number": t.doc_number, "record": record,
                               "source": {"entity": revision, "hash": t.content_hash}, "revision": t.revision,
-                              "sha256": f.sha256, "size": f.size, "pages": page.page_count(pdfs[t.id]),
+                              "registered": {"entity": layout.entity("electronic_record", t.registered),
+                                             "sha256": f.sha256},
+                              "sha256": f.sha256, "size": f.size, "pages": page.page_count(t.pdf),
                               "audit": _refs(trail, record, revision)})
         footage = []
         for r, name in zip(recordings, names):
@@ -268,9 +350,7 @@ def _plan(ctx: AppContext, maker: str, case_id: int, place: str, now: datetime) 
                          "audit": _refs(trail, layout.entity("case_officer", o.id))} for o in officers]
         stage_docs = [{"stage": e.stage, "label": Stage(e.stage).label, "entered_at": _iso(e.at), "by": e.by,
                        "audit": _refs(trail, layout.entity("stage_event", e.id))} for e in stages]
-        electronic_docs = [{"title": e.title, "kind": e.kind, "file_name": e.file_name, "sha256": e.file_hash,
-                            "size": e.size, "created_at": _iso(e.created_at), "in_package": False,
-                            "audit": _refs(trail, layout.entity("electronic_record", e.id))} for e in electronic]
+        electronic_docs = _electronic(s, electronic, texts, documents, left_out, trail, payload, omitted)
         volume_doc = None
         if volume is not None and volume_row is not None:
             volume_doc = {"archive_number": volume.archive_number, "fonds_no": volume.fonds_no,
@@ -287,6 +367,10 @@ def _plan(ctx: AppContext, maker: str, case_id: int, place: str, now: datetime) 
         f = _made(layout.NOTE, labels.written_note(disc))
         payload.append(f)
         notes.append({"path": f.path, "title": "视听资料制作说明", "sha256": f.sha256, "size": f.size})
+    if omitted:
+        f = _made(LEFT_OUT, _left_out_note(number, omitted))
+        payload.append(f)
+        notes.append({"path": f.path, "title": "未导出说明", "sha256": f.sha256, "size": f.size})
 
     metadata = {"format": layout.FORMAT, "exported_at": _iso(now), "exported_by": maker, "agency": agency,
                 "software": f"jlclient {__version__}", "case": case_doc, "volume": volume_doc,
@@ -308,7 +392,41 @@ def _plan(ctx: AppContext, maker: str, case_id: int, place: str, now: datetime) 
             _made(layout.BAGIT, b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n")]
     tags.append(_made(layout.TAGMANIFEST, layout.manifest_text((f.path, f.sha256) for f in tags).encode("utf-8")))
     return _Plan(case_id, number, archive_number, tuple(payload + tags), disc, tags[0].sha256, len(payload),
-                 sum(f.size for f in payload))
+                 sum(f.size for f in payload), tuple(taken), tuple(left_out))
+
+
+def _electronic(s: Session, electronic: list[ElectronicRecord], texts: list[_Text], documents: list[dict],
+                left_out: list[dict], trail: list[dict], payload: list[_File], omitted: list[dict]) -> list[dict]:
+    """Every electronic record of the case, saying whether and where it is in the package: a
+    document's registered print is the document; other prints stay behind (the documents are their
+    newest prints); snapshots, scans and other files go into data/电子数据/, except a snapshot of a
+    recording left out, which stays with it."""
+    in_docs = {t.registered: d["path"] for t, d in zip(texts, documents)}
+    refused = {x["av"] for x in left_out}
+    from_av = _snapshot_of(s, [e.id for e in electronic if e.kind == av_access.SNAPSHOT])
+    going = [e for e in electronic if e.id not in in_docs and e.kind != printing.PRINTED
+             and from_av.get(e.id) not in refused]
+    names = dict(zip((e.id for e in going), copy_names([_media_name(e.file_name or e.title, layout.NAME_LIMIT - 4)
+                                                         for e in going], reserved=())))
+    out = []
+    for e in electronic:
+        record = layout.entity("electronic_record", e.id)
+        doc = {"title": e.title, "kind": e.kind, "file_name": e.file_name, "sha256": e.file_hash, "size": e.size,
+               "created_at": _iso(e.created_at), "record": record, "in_package": False,
+               "audit": _refs(trail, record)}
+        if e.id in in_docs:
+            doc.update(in_package=True, path=in_docs[e.id])
+        elif e.id in names:
+            f = _File(ELECTRONIC + names[e.id], e.size, e.file_hash, store=e.file_hash)
+            payload.append(f)
+            doc.update(in_package=True, path=f.path, source={"entity": record, "hash": e.file_hash})
+        elif e.kind == printing.PRINTED:
+            doc["reason"] = "此前的打印留存件：包中的文书是各文书最后登记的打印件"
+        else:
+            doc["reason"] = "取自未导出的音像记录的截图，随该记录一并未导出"
+            omitted.append({"record": record, "title": e.title, "reason": f"未导出：{doc['reason']}"})
+        out.append(doc)
+    return out
 
 
 def _media_name(text: str, limit: int = layout.NAME_LIMIT) -> str:
@@ -424,21 +542,31 @@ def _room(where: Path, need: int) -> None:
                            "请换用空间足够的存储介质")
 
 
-def _record(ctx: AppContext, actor: str, maker: str, plan: _Plan, kind: str, path: Path,
-            label: Path | None) -> int:
+def _record(ctx: AppContext, user: CurrentUser, plan: _Plan, kind: str, path: Path, label: Path | None) -> int:
+    """The export, and each recording it took out (on what basis) or left out (why)."""
     with ctx.db.write() as s:
         case = s.get(Case, plan.case_id)
-        entry = audit.append(s, actor, "case.export", case, detail={
+        entry = audit.append(s, user.actor, "case.export", case, detail={
             "case": plan.case_number, "archive_number": plan.archive_number, "kind": kind, "target": str(path),
             "label": str(label) if label else "", "manifest_sha256": plan.manifest_sha256,
-            "files": plan.payload_count, "bytes": plan.payload_bytes, "maker": maker,
-            "workstation": ctx.workstation})
+            "files": plan.payload_count, "bytes": plan.payload_bytes, "maker": user.display_name,
+            "workstation": ctx.workstation, "recordings": [x["av"] for x in plan.taken],
+            "left_out": [{"av": x["av"], "reason": x["reason"]} for x in plan.left_out]})
+        for x in plan.taken:
+            audit.append(s, user.actor, "av.export", s.get(AvRecord, x["av"]), detail={
+                "basis": x["basis"], "class": x["class"], "kind": kind, "target": str(path),
+                "workstation": ctx.workstation})
+        for x in plan.left_out:
+            audit.append(s, user.actor, "av.export_refused", s.get(AvRecord, x["av"]), detail={
+                "reason": x["reason"], "class": x["class"], "kind": kind, "target": str(path),
+                "workstation": ctx.workstation})
         return entry.seq
 
 
 def _result(plan: _Plan, kind: str, path: Path, label: Path | None, seq: int) -> ExportResult:
     return ExportResult(kind, path, label, plan.case_number, plan.archive_number, plan.payload_count,
-                        plan.payload_bytes, plan.manifest_sha256, seq)
+                        plan.payload_bytes, plan.manifest_sha256, seq,
+                        tuple(f"{x['name']}：{x['reason']}" for x in plan.left_out))
 
 
 def _failed(exc: BaseException, need: int) -> BaseException:
@@ -464,16 +592,18 @@ def _bag_target(target: Path) -> bool:
     return True
 
 
-def export_bag(ctx: AppContext, actor: str, maker: str, case_id: int, target: str | os.PathLike, *, place: str = "",
+def export_bag(ctx: AppContext, user: CurrentUser, case_id: int, target: str | os.PathLike, *, place: str = "",
                progress: Progress | None = None, cancel: Event | None = None) -> ExportResult:
-    """The case as a BagIt bag in ``target`` (a new or empty folder). ``maker`` is named in the
-    written note as the one who made the copy; ``place`` where the footage was recorded (default:
-    from the case's records). Raises ServiceError (ExportCancelled on cancel) after removing what
-    was written; nothing is recorded then."""
+    """The case as a BagIt bag in ``target`` (a new or empty folder), by ``user`` (an exporter, named
+    in the written note as the one who made the copy; the footage follows the user's viewing rules
+    for an export); ``place`` where the footage was recorded (default: from the case's records).
+    Raises ServiceError (ExportCancelled on cancel) after removing what was written; nothing is
+    recorded then."""
+    require_exporter(user)
     target = Path(target)
     make = _bag_target(target)
     now = utcnow()
-    plan = _plan(ctx, maker, case_id, place, now)
+    plan = _plan(ctx, user, case_id, place, now)
     _check_store(ctx, plan)
     need = plan.total + SPARE_BYTES
     _room(target if not make else target.parent, need)
@@ -501,7 +631,7 @@ def export_bag(ctx: AppContext, actor: str, maker: str, case_id: int, target: st
         for folder in sorted(made_dirs, key=lambda p: -len(p.parts)):
             fsync_dir(folder)
         steps.check()
-        seq = _record(ctx, actor, maker, plan, "bag", target, None)
+        seq = _record(ctx, user, plan, "bag", target, None)
     except BaseException as exc:
         if make:
             shutil.rmtree(target, ignore_errors=True)
@@ -589,7 +719,7 @@ def _iso_target(target: Path) -> Path:
     return label
 
 
-def export_iso(ctx: AppContext, actor: str, maker: str, case_id: int, target: str | os.PathLike, *, place: str = "",
+def export_iso(ctx: AppContext, user: CurrentUser, case_id: int, target: str | os.PathLike, *, place: str = "",
                progress: Progress | None = None, cancel: Event | None = None) -> ExportResult:
     """The case's bag as an ISO 9660 image (Joliet + Rock Ridge, and a UDF 2.60 bridge for readers
     that prefer UDF, as Windows and macOS do) in the file ``target`` (``.iso``,
@@ -599,10 +729,11 @@ def export_iso(ctx: AppContext, actor: str, maker: str, case_id: int, target: st
     import pycdlib
     from pycdlib import utils as iso_utils
 
+    require_exporter(user)
     target = Path(target)
     label_path = _iso_target(target)
     now = utcnow()
-    plan = _plan(ctx, maker, case_id, place, now)
+    plan = _plan(ctx, user, case_id, place, now)
     _check_store(ctx, plan)
     label_pdf = labels.disc_label(replace(plan.disc, sha256=plan.manifest_sha256)) if plan.disc else None
     estimate = sum(-(-f.size // ISO_BLOCK) * ISO_BLOCK for f in plan.files) + SPARE_BYTES + len(label_pdf or b"")
@@ -648,7 +779,7 @@ def export_iso(ctx: AppContext, actor: str, maker: str, case_id: int, target: st
             written.append(label_path)
         fsync_dir(target.parent)
         steps.check()
-        seq = _record(ctx, actor, maker, plan, "iso", target, label_path if label_pdf else None)
+        seq = _record(ctx, user, plan, "iso", target, label_path if label_pdf else None)
     except BaseException as exc:
         for path in written:
             path.unlink(missing_ok=True)

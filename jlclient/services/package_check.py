@@ -35,7 +35,7 @@ from jlclient.printing.labels import size_text
 from jlclient.printing.render import TEXT_WIDTH, grid, para, styles
 from jlclient.services.context import AppContext, ServiceError
 from jlclient.store.audit import utcnow
-from jlclient.store.models import AuditEntry, AvRecord, Case, TextRecordRevision
+from jlclient.store.models import AuditEntry, AvRecord, Case, ElectronicRecord, TextRecordRevision
 
 CHUNK = 1024 * 1024
 KEEP_LIMIT = 64 * 1024 * 1024       # a tag file or a PDF larger than this is parsed from a temporary file
@@ -267,6 +267,8 @@ def _live(ctx: AppContext | None, metadata: bytes | None) -> tuple[LiveRecords |
                 value = s.scalar(select(AvRecord.file_hash).where(AvRecord.id == int(row_id)))
             elif kind == "text_record_revision":
                 value = s.scalar(select(TextRecordRevision.content_hash).where(TextRecordRevision.id == int(row_id)))
+            elif kind == "electronic_record":
+                value = s.scalar(select(ElectronicRecord.file_hash).where(ElectronicRecord.id == int(row_id)))
             else:
                 continue
             if value is not None:

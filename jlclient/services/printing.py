@@ -3,6 +3,7 @@ prints, rendered on official A4 pages, and kept as an electronic record of its c
 evidence store, audit entry) — what was handed out can always be shown again."""
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 
@@ -17,7 +18,8 @@ from jlclient.services.context import AppContext, ServiceError
 from jlclient.services.forms import load_form
 from jlclient.store import audit
 from jlclient.store.audit import utcnow
-from jlclient.store.models import Agency, Case, ElectronicRecord, Party, TextRecord, TextRecordRevision
+from jlclient.store.models import (Agency, AuditEntry, Case, ElectronicRecord, Party, TextRecord,
+                                   TextRecordRevision)
 
 PRINTED = "printed"   # ElectronicRecord.kind of a printed document
 
@@ -30,13 +32,17 @@ class Printed:
     sha256: str
 
 
-def _final_values(s, record: TextRecord) -> dict:
-    revision = s.scalars(select(TextRecordRevision).where(TextRecordRevision.record_id == record.id,
-                                                          TextRecordRevision.final.is_(True))
-                         .order_by(TextRecordRevision.revision.desc()).limit(1)).first()
+def _final_revision(s, record: TextRecord) -> TextRecordRevision | None:
+    return s.scalars(select(TextRecordRevision).where(TextRecordRevision.record_id == record.id,
+                                                      TextRecordRevision.final.is_(True))
+                     .order_by(TextRecordRevision.revision.desc()).limit(1)).first()
+
+
+def _final(s, record: TextRecord) -> TextRecordRevision:
+    revision = _final_revision(s, record)
     if revision is None:
         raise ServiceError(f"“{record.title}”还是草稿：完成后才能打印")
-    return json.loads(revision.content)
+    return revision
 
 
 def with_party_names(s, spec, values: dict) -> dict:
@@ -68,6 +74,7 @@ class Rendered:
     stage: str
     record_id: int | None     # None: an archive paper, not one record
     form: str
+    revision_id: int | None = None   # the final revision it shows (a record's)
 
 
 def render_record(ctx: AppContext, record_id: int) -> Rendered:
@@ -77,13 +84,14 @@ def render_record(ctx: AppContext, record_id: int) -> Rendered:
             raise ServiceError("记录不存在")
         case = s.get(Case, record.case_id)
         spec = load_form(record.form)
-        raw = _final_values(s, record)
+        revision = _final(s, record)
+        raw = json.loads(revision.content)
         values = with_party_names(s, spec, raw)
         agency = s.scalar(select(Agency)).name
         _check(spec, raw, case)
-        case_id, stage = case.id, record.stage
+        case_id, stage, revision_id = case.id, record.stage, revision.id
     pdf = _build(spec, values, agency)
-    return Rendered(pdf, spec.title, case_id, stage, record_id, spec.code)
+    return Rendered(pdf, spec.title, case_id, stage, record_id, spec.code, revision_id)
 
 
 def _build(spec, values: dict, agency: str) -> bytes:
@@ -100,7 +108,8 @@ def _build(spec, values: dict, agency: str) -> bytes:
     return pdf
 
 
-HOW = {"print": "打印件", "pdf": "PDF"}
+HOW = {"print": "打印件", "pdf": "PDF", "file": "归档件"}
+ACTIONS = {"print": "document.print", "pdf": "document.save_pdf", "file": "document.file"}
 
 
 def register_print(ctx: AppContext, actor: str, rendered: Rendered, how: str = "print") -> Printed:
@@ -111,9 +120,55 @@ def register_print(ctx: AppContext, actor: str, rendered: Rendered, how: str = "
                                kind=PRINTED, file_hash=stored.sha256, file_name=f"{rendered.title}.pdf",
                                size=stored.size, created_at=utcnow(), created_by=actor)
         s.add(row)
-        audit.append(s, actor, "document.print" if how == "print" else "document.save_pdf", row,
-                     detail={"record": rendered.record_id, "form": rendered.form})
+        detail = {"record": rendered.record_id, "form": rendered.form}
+        if rendered.revision_id is not None:
+            detail["revision"] = rendered.revision_id
+        audit.append(s, actor, ACTIONS[how], row, detail=detail)
         return Printed(rendered.pdf, rendered.title, row.id, stored.sha256)
+
+
+def _registered(s, record: TextRecord, revision: TextRecordRevision) -> ElectronicRecord | None:
+    """The newest registered PDF of the record's final revision. A registration names the revision
+    it printed; older ones name only the record, and then one registered after the revision was
+    made printed that revision (printing always takes the newest final one)."""
+    rows = {e.id: e for e in s.scalars(select(ElectronicRecord).where(ElectronicRecord.case_id == record.case_id,
+                                                                       ElectronicRecord.kind == PRINTED))}
+    if not rows:
+        return None
+    found = []
+    for entity_id, detail in s.execute(select(AuditEntry.entity_id, AuditEntry.detail)
+                                       .where(AuditEntry.entity_type == ElectronicRecord.__tablename__,
+                                              AuditEntry.action.in_(ACTIONS.values()),
+                                              AuditEntry.entity_id.in_([str(i) for i in rows]))):
+        said = json.loads(detail or "{}")
+        row = rows.get(int(entity_id))
+        if row is None or said.get("record") != record.id:
+            continue
+        if said.get("revision", revision.id) == revision.id and row.created_at >= revision.created_at:
+            found.append(row)
+    return max(found, key=lambda e: (e.created_at, e.id), default=None)
+
+
+def as_filed(ctx: AppContext, actor: str, record_id: int) -> Printed:
+    """The record's registered PDF, byte for byte as it was printed (what was handed out is what an
+    archive or a court receives); a record never printed is rendered once, registered and audited
+    (``document.file``), so the next export hands on the same bytes."""
+    with ctx.db.read() as s:
+        record = s.get(TextRecord, record_id)
+        if record is None:
+            raise ServiceError("记录不存在")
+        revision = _final(s, record)
+        row = _registered(s, record, revision)
+        if row is not None:
+            kept = (row.id, row.file_hash, record.title)
+    if row is None:
+        return register_print(ctx, actor, render_record(ctx, record_id), "file")
+    with ctx.evidence.open(kept[1]) as f:
+        pdf = f.read()
+    if hashlib.sha256(pdf).hexdigest() != kept[1]:
+        raise ServiceError(f"证据存储中“{kept[2]}”的打印件与登记的 SHA-256 不符（可能已被改动）。"
+                           "请立即报告系统管理员，并运行 jlclient verify 检查证据存储。")
+    return Printed(pdf, kept[2], kept[0], kept[1])
 
 
 def print_record(ctx: AppContext, actor: str, record_id: int) -> Printed:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QCheckBox, QFormLayout,
-                               QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
+from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QCheckBox, QDialog, QFormLayout,
+                               QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMessageBox, QPushButton,
                                QRadioButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from jlclient.domain.package_check import CATEGORIES, FAIL, PASS, Report
@@ -19,6 +19,7 @@ from jlclient.services.cases import case_detail
 from jlclient.services.context import AppContext, ServiceError
 from jlclient.services.export import ExportCancelled, ExportResult
 from jlclient.services.package_check import CheckCancelled
+from jlclient.ui.review_page import RequestDialog
 from jlclient.ui.work_dialog import Job, WorkDialog
 from jlclient.ui import file_dialogs
 
@@ -195,6 +196,19 @@ class ExportDialog(_Runner):
         if self.has_footage:
             form.addRow(self.tr("录制地点(&P)："), self.place)
         form.addRow("", self.check_after)
+        # footage this user may not take out is named before the export starts, with the way to ask
+        self.footage_warning = QLabel(objectName="footageWarning")
+        self.footage_warning.setWordWrap(True)
+        self.footage_warning.setStyleSheet("color: #c0392b;")
+        self.footage_warning.setTextInteractionFlags(Qt.TextSelectableByMouse | Qt.TextSelectableByKeyboard)
+        self.request_button = QPushButton(self.tr("申请导出审批(&A)…"), objectName="requestExport")
+        self.request_button.setAutoDefault(False)
+        self.request_button.clicked.connect(self.request_export)
+        warning_row = QHBoxLayout()
+        warning_row.addWidget(self.footage_warning, 1)
+        warning_row.addWidget(self.request_button, 0, Qt.AlignTop)
+        form.addRow(warning_row)
+        self._show_footage()
 
         run_row = self._build_run_row(self.tr("开始导出(&E)"), "startExport")
         self.start_button.clicked.connect(self.start)
@@ -231,7 +245,38 @@ class ExportDialog(_Runner):
 
     def _inputs(self) -> list[QWidget]:
         return [self.start_button, self.choose_button, self.target, self.bag_radio, self.iso_radio, self.place,
-                self.check_after, self.save_button]
+                self.check_after, self.save_button, self.request_button]
+
+    def _left_out(self) -> list[export.Footage]:
+        return [f for f in self.footage if not f.allowed]
+
+    def _show_footage(self) -> None:
+        """Which recordings the package will leave out, and why, in the user's words."""
+        self.footage = export.footage_for(self.ctx, self.user, self.case_id) if self.may_export else []
+        left = self._left_out()
+        self.footage_warning.setText(
+            self.tr("以下音像记录不会导出（包内附“未导出说明.txt”写明原因）：") + "\n" +
+            "\n".join(f"• {f.file_name}：{f.reason}" for f in left) if left else "")
+        self.footage_warning.setVisible(bool(left))
+        self.request_button.setVisible(any(f.approval_needed for f in left))
+
+    def request_export(self) -> None:
+        """An access request naming the export, for the recordings that need one."""
+        needed = [f for f in self._left_out() if f.approval_needed]
+        if not needed:
+            return
+        dialog = RequestDialog([f.file_name for f in needed], self)
+        dialog.setWindowTitle(self.tr("申请导出音像记录"))
+        dialog.reason.setPlaceholderText(self.tr("导出事由，如：移交档案馆、行政复议调取"))
+        if dialog.exec() != QDialog.Accepted:
+            return
+        try:
+            export.request_export(self.ctx, self.user, self.case_id, dialog.reason.toPlainText(), dialog.hours.value())
+        except ServiceError as exc:
+            self._error(str(exc))
+            return
+        self._info(self.tr("导出申请已提交，批准后再导出即包含这些音像记录。"))
+        self._show_footage()
 
     def _after_run(self) -> None:
         super()._after_run()
@@ -270,6 +315,14 @@ class ExportDialog(_Runner):
         if not target:
             self._error(self.tr("请选择保存位置"))
             return
+        self._show_footage()          # an approval may have come since the dialog opened
+        left = self._left_out()
+        if left and QMessageBox.question(
+                self, self.tr("部分音像记录不会导出"),
+                self.tr("{n} 个音像记录不会导出：\n{list}\n\n包内将附“未导出说明.txt”。仍要导出吗？").format(
+                    n=len(left), list="\n".join(f"{f.file_name}：{f.reason}" for f in left)),
+                QMessageBox.Yes | QMessageBox.No, QMessageBox.No) != QMessageBox.Yes:
+            return
         ctx, user, case_id, kind = self.ctx, self.user, self.case_id, self.kind
         place, check = self.place.text(), self.check_after.isChecked()
         run = export.export_bag if kind == "bag" else export.export_iso
@@ -278,7 +331,7 @@ class ExportDialog(_Runner):
         self.open_button.setVisible(False)
 
         def job(progress, cancel):
-            result = run(ctx, user.actor, user.display_name, case_id, target, place=place, cancel=cancel,
+            result = run(ctx, user, case_id, target, place=place, cancel=cancel,
                          progress=lambda d, t: progress("导出", d, t))
             if not check:
                 return result, None
@@ -301,7 +354,8 @@ class ExportDialog(_Runner):
         if result.label:
             lines.append(self.tr("光盘标签：{p}").format(p=result.label))
         elif result.kind == "iso":
-            lines.append(self.tr("本案没有音像记录，未生成光盘标签"))
+            lines.append(self.tr("本案没有可导出的音像记录，未生成光盘标签"))
+        lines += [self.tr("未导出：{x}").format(x=x) for x in result.left_out]
         if report is not None:
             self.findings.show_report(report)
         elif self.check_after.isChecked():

@@ -51,7 +51,7 @@ def test_export_a_bag_and_an_image_and_check_both(case_number, tmp_path, capsys)
     assert main(["export", case_number, "--bag", str(bag), "--user", "archivist"]) == 0
     out = capsys.readouterr().out
     assert f"已导出案件 {case_number} 的 BagIt 包" in out and "归档号" in out
-    assert main(["export", case_number, "--iso", str(image)]) == 0
+    assert main(["export", case_number, "--iso", str(image), "--user", "reviewer"]) == 0
     out = capsys.readouterr().out
     assert "ISO 光盘映像" in out and "disc_光盘标签.pdf" in out and (tmp_path / "disc_光盘标签.pdf").is_file()
 
@@ -69,12 +69,12 @@ def test_export_a_bag_and_an_image_and_check_both(case_number, tmp_path, capsys)
         actors = [(e.actor, json.loads(e.detail)["kind"]) for e in
                   s.scalars(select(AuditEntry).where(AuditEntry.action == "case.export").order_by(AuditEntry.seq))]
     ctx.close()
-    assert actors[0] == ("user:archivist", "bag") and actors[1][0].startswith("cli:") and actors[1][1] == "iso"
+    assert actors == [("user:archivist", "bag"), ("user:reviewer", "iso")]
 
 
 def test_damage_makes_the_check_exit_1_naming_it(case_number, tmp_path, capsys):
     bag = tmp_path / "bag"
-    assert main(["export", case_number, "--bag", str(bag)]) == 0
+    assert main(["export", case_number, "--bag", str(bag), "--user", "archivist"]) == 0
     footage = next((bag / "data" / "音像").iterdir())
     flip_byte(footage, 1000)
     (bag / "data" / "文书" / "02_立案审批表.pdf").unlink()
@@ -93,13 +93,15 @@ def test_damage_makes_the_check_exit_1_naming_it(case_number, tmp_path, capsys):
 
 
 def test_errors_exit_2_with_a_message(case_number, tmp_path, capsys):
-    assert main(["export", "灵行审〔1999〕9号", "--bag", str(tmp_path / "b")]) == 2
+    assert main(["export", case_number, "--bag", str(tmp_path / "b")]) == 2
+    assert "请加 --user 用户名" in capsys.readouterr().err and not (tmp_path / "b").exists()
+    assert main(["export", "灵行审〔1999〕9号", "--bag", str(tmp_path / "b"), "--user", "archivist"]) == 2
     assert "没有案件" in capsys.readouterr().err
     assert main(["export", case_number, "--bag", str(tmp_path / "b"), "--user", "officer"]) == 2
     assert "只有档案管理员" in capsys.readouterr().err
     (tmp_path / "full").mkdir()
     (tmp_path / "full" / "x").write_text("x")
-    assert main(["export", case_number, "--bag", str(tmp_path / "full")]) == 2
+    assert main(["export", case_number, "--bag", str(tmp_path / "full"), "--user", "archivist"]) == 2
     assert "已存在且不是空的" in capsys.readouterr().err
     assert main(["verify-package", str(tmp_path / "none")]) == 2
     assert "找不到" in capsys.readouterr().err

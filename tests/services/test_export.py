@@ -84,7 +84,7 @@ def test_a_bound_case_exports_as_a_bag_the_bagit_library_validates(shared, archi
     before = len(_export_entries(ctx))
     volume = archiving.volume_of(ctx, case_id)
     seen = []
-    result = export.export_bag(ctx, archivist.actor, archivist.display_name, case_id, out / "包",
+    result = export.export_bag(ctx, archivist, case_id, out / "包",
                                progress=lambda done, total: seen.append((done, total)))
     root = out / "包"
     bag = bagit.Bag(str(root))
@@ -127,7 +127,7 @@ def test_the_iso_lists_with_chinese_names_and_extracts_byte_identical(shared, ar
     before = len(_export_entries(ctx))
     volume = archiving.volume_of(ctx, case_id)
     image = out / "光盘.iso"
-    result = export.export_iso(ctx, archivist.actor, archivist.display_name, case_id, image)
+    result = export.export_iso(ctx, archivist, case_id, image)
     assert result.path == image and result.label == out / "光盘_光盘标签.pdf"
     rock_ridge = _xorriso("-indev", str(image), "-find", "/", "-exec", "lsdl")
     joliet = _xorriso("-rockridge", "off", "-joliet", "on", "-indev", str(image), "-find", "/", "-exec", "lsdl")
@@ -157,7 +157,7 @@ def test_the_iso_lists_with_chinese_names_and_extracts_byte_identical(shared, ar
 def test_the_iso_has_a_udf_tree_with_the_same_names_and_bytes(shared, archivist, out):
     """7-Zip, told to read UDF only, lists the Chinese names and extracts the same bytes."""
     image = out / "udf.iso"
-    export.export_iso(shared.ctx, archivist.actor, archivist.display_name, shared.case_id, image)
+    export.export_iso(shared.ctx, archivist, shared.case_id, image)
     listing = subprocess.run(["7z", "l", "-tudf", str(image)], capture_output=True, text=True, check=True).stdout
     assert "data/文书/01_行政处罚决定书.pdf" in listing and f"data/音像/{CAMERA}_" in listing
     extracted = out / "udf"
@@ -169,7 +169,7 @@ def test_the_iso_has_a_udf_tree_with_the_same_names_and_bytes(shared, archivist,
 def test_the_udf_label_is_the_case_number_in_chinese_when_unbound(shared, archivist, out):
     """Windows and macOS show UDF's label: an unbound case's disc is named by its Chinese case number."""
     case_id = cb.build_case(shared.ctx, Procedure.PERMIT, until=Stage.INVESTIGATION, av=False)
-    result = export.export_iso(shared.ctx, archivist.actor, archivist.display_name, case_id, out / "unbound.iso")
+    result = export.export_iso(shared.ctx, archivist, case_id, out / "unbound.iso")
     info = subprocess.run(["udfinfo", str(result.path)], capture_output=True, text=True, check=True).stdout
     number = result.case_number
     assert "〔" in number and f"\nlvid={number[:16]}\n" in info and f"\nvid={number[:15]}\n" in info
@@ -179,7 +179,7 @@ def test_an_unbound_case_exports_in_the_order_made_and_says_which_drafts_it_left
     ctx = shared.ctx
     case_id = cb.build_case(ctx, Procedure.PERMIT, until=Stage.INVESTIGATION, av=False)
     draft = records.save_form(ctx, cb.ACTOR, case_id, "inquiry_record", {"place": "询问室"}, final=False)
-    result = export.export_bag(ctx, archivist.actor, archivist.display_name, case_id, out / "bag")
+    result = export.export_bag(ctx, archivist, case_id, out / "bag")
     bagit.Bag(str(out / "bag")).validate()
     docs = sorted(p.name for p in (out / "bag" / "data" / "文书").iterdir())
     assert docs == ["01_材料接收凭证.pdf", "02_受理通知书.pdf", "03_现场检查（勘验）笔录.pdf"]
@@ -187,8 +187,11 @@ def test_an_unbound_case_exports_in_the_order_made_and_says_which_drafts_it_left
     assert "Archive-Number" not in bagit.Bag(str(out / "bag")).info
     assert not (out / "bag" / "data" / "音像").exists()
     meta = json.loads((out / "bag" / "data" / "metadata" / "case.json").read_text(encoding="utf-8"))
-    assert meta["volume"] is None and meta["recordings"] == [] and meta["notes"] == []
+    assert meta["volume"] is None and meta["recordings"] == []
     assert [o["record"] for o in meta["omitted"]] == [f"text_record#{draft.id}"]
+    assert [n["path"] for n in meta["notes"]] == ["data/未导出说明.txt"]     # and the package says so in words
+    said = (out / "bag" / "data" / "未导出说明.txt").read_text(encoding="utf-8")
+    assert "询问笔录" in said and "草稿，尚未定稿" in said
 
 
 def test_refusals_say_what_to_do(shared, archivist, out):
@@ -197,7 +200,7 @@ def test_refusals_say_what_to_do(shared, archivist, out):
     full = out / "full"
     full.mkdir()
     (full / "x.txt").write_text("x")
-    args = (ctx, archivist.actor, archivist.display_name)
+    args = (ctx, archivist)
     with pytest.raises(ServiceError, match="已存在且不是空的"):
         export.export_bag(*args, case_id, full)
     with pytest.raises(ServiceError, match="不存在"):
@@ -223,7 +226,7 @@ def test_footage_without_a_recording_place_asks_for_it(shared, archivist, out):
     ctx, clip = shared.ctx, shared.clip
     case_id = cb.open_case(ctx, Procedure.PENALTY)
     cb.add_av(ctx, case_id, Stage.INITIATION, content=clip, seconds=1)
-    args = (ctx, archivist.actor, archivist.display_name, case_id)
+    args = (ctx, archivist, case_id)
     with pytest.raises(ServiceError, match="请填写录制地点"):
         export.export_bag(*args, out / "bag")
     assert not (out / "bag").exists()
@@ -240,9 +243,9 @@ def test_no_room_on_the_medium_is_refused_before_anything_is_written(shared, arc
         free = 1024
     monkeypatch.setattr(export.shutil, "disk_usage", lambda path: Usage)
     with pytest.raises(ServiceError, match="目标介质剩余 1.00 KB，不够存放导出包"):
-        export.export_bag(ctx, archivist.actor, archivist.display_name, case_id, out / "bag")
+        export.export_bag(ctx, archivist, case_id, out / "bag")
     with pytest.raises(ServiceError, match="不够存放导出包"):
-        export.export_iso(ctx, archivist.actor, archivist.display_name, case_id, out / "a.iso")
+        export.export_iso(ctx, archivist, case_id, out / "a.iso")
     assert list(out.iterdir()) == [] and len(_export_entries(ctx)) == before
 
 
@@ -262,7 +265,7 @@ def test_a_full_medium_during_the_copy_removes_the_partial_bag(shared, archivist
     empty = out / "empty"
     empty.mkdir()
     with pytest.raises(ServiceError, match="空间已满：导出未完成"):
-        export.export_bag(ctx, archivist.actor, archivist.display_name, case_id, empty)
+        export.export_bag(ctx, archivist, case_id, empty)
     assert empty.is_dir() and list(empty.iterdir()) == []          # the folder was there before: kept, emptied
     assert len(_export_entries(ctx)) == before
 
@@ -282,7 +285,7 @@ def test_a_cancelled_export_leaves_nothing_and_records_nothing(shared, archivist
     run = export.export_bag if kind == "bag" else export.export_iso
     target = out / ("bag" if kind == "bag" else "a.iso")
     with pytest.raises(export.ExportCancelled, match="已取消"):
-        run(ctx, archivist.actor, archivist.display_name, case_id, target, progress=progress, cancel=cancel)
+        run(ctx, archivist, case_id, target, progress=progress, cancel=cancel)
     assert seen and list(out.iterdir()) == []
     assert len(_export_entries(ctx)) == before
 
@@ -295,7 +298,7 @@ def test_footage_changed_in_the_store_is_not_handed_on(shared, archivist, out):
     try:
         for run, target in ((export.export_bag, out / "bag"), (export.export_iso, out / "a.iso")):
             with pytest.raises(ServiceError, match="与登记的 SHA-256 不符"):
-                run(ctx, archivist.actor, archivist.display_name, case_id, target)
+                run(ctx, archivist, case_id, target)
     finally:
         flip_byte(stored, 100)                          # the module's other tests use the same store
     assert list(out.iterdir()) == [] and len(_export_entries(ctx)) == before
@@ -319,7 +322,7 @@ def test_awkward_camera_file_names_reach_the_disc_unique_and_intact(shared, arch
     camera = "记录仪;" + "长" * 70                       # a ';' Joliet refuses, a name longer than Joliet allows
     for _ in range(2):                                   # the same name twice
         cb.add_av(ctx, case_id, Stage.INITIATION, content=clip, seconds=1, camera=camera, start=start)
-    result = export.export_iso(ctx, archivist.actor, archivist.display_name, case_id, out / "a.iso", place="现场")
+    result = export.export_iso(ctx, archivist, case_id, out / "a.iso", place="现场")
     listing = _xorriso("-rockridge", "off", "-joliet", "on", "-indev", str(result.path), "-find", "/data/音像",
                        "-exec", "lsdl")
     names = [line.rsplit("/", 1)[-1].rstrip("'") for line in listing.splitlines() if "'/data/音像/" in line]

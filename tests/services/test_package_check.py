@@ -38,8 +38,8 @@ def exported(tmp_path_factory):
     compliance.close_case(ctx, login("approver"), case_id, cb.version(ctx, case_id), override_reason="测试用结案")
     archiving.build_volume(ctx, login("archivist"), case_id)
     user = login("archivist")
-    bag = export.export_bag(ctx, user.actor, user.display_name, case_id, root / "bag")
-    iso = export.export_iso(ctx, user.actor, user.display_name, case_id, root / "disc.iso")
+    bag = export.export_bag(ctx, user, case_id, root / "bag")
+    iso = export.export_iso(ctx, user, case_id, root / "disc.iso")
     yield ctx, bag, iso
     ctx.close()
 
@@ -152,7 +152,7 @@ def test_resealed_footage_is_caught_by_the_database_and_references_it_does_not_h
 def test_footage_that_does_not_play_fails_usability(demo_ctx, login_as, tmp_path):
     case_id = cb.build_case(demo_ctx, Procedure.PERMIT, until=Stage.INVESTIGATION)   # a few bytes stand in for video
     user = login_as("archivist")
-    result = export.export_bag(demo_ctx, user.actor, user.display_name, case_id, tmp_path / "bag")
+    result = export.export_bag(demo_ctx, user, case_id, tmp_path / "bag")
     report = package_check.check_package(result.path, demo_ctx)
     assert [(c, k) for c, k, _ in _found(report)] == [(USABILITY, "video")]
     assert report.findings[0].path.startswith(FOOTAGE_DIR + "/")

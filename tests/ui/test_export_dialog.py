@@ -138,7 +138,7 @@ def test_only_archivists_reviewers_and_administrators_export(qtbot, shared):
 def test_a_tampered_package_shows_each_finding_naming_its_file(qtbot, shared, tmp_path, monkeypatch):
     ctx, login, case_id = shared
     user = login("archivist")
-    result = export.export_bag(ctx, user.actor, user.display_name, case_id, tmp_path / "bag")
+    result = export.export_bag(ctx, user, case_id, tmp_path / "bag")
     bag = Path(shutil.copytree(result.path, tmp_path / "copy"))
     footage = next((bag / "data" / "音像").iterdir())
     flip_byte(footage, 1500)
