@@ -7,6 +7,7 @@ import re
 import sys
 import unicodedata
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Iterator
 
@@ -60,6 +61,7 @@ def _typed(convert, name: str):
 
 
 _INT, _FLOAT = _typed(int, "整数"), _typed(float, "数字")
+_DAY = _typed(date.fromisoformat, "日期（如 2026-12-01）")
 
 
 _NO_LINE_START = set("）》」』】〕，。、；：！？”’")
@@ -207,12 +209,14 @@ def cmd_users(args, ctx: AppContext) -> int:
         users.add_user(ctx, actor, args.username, args.name or args.username, _password(args), roles,
                        cert_no=args.cert_no or "", unit=args.unit or "")
         print(f"已添加用户 {args.username}")
+        _warn_duties(users.role_warnings(roles))
     elif args.action == "passwd":
         users.set_password(ctx, actor, args.username, _password(args, "新密码："))
         print(f"已修改 {args.username} 的密码")
     elif args.action == "roles":
-        users.set_roles(ctx, actor, args.username, users.parse_roles(args.roles))
+        warnings = users.set_roles(ctx, actor, args.username, users.parse_roles(args.roles))
         print(f"已修改 {args.username} 的角色")
+        _warn_duties(warnings)
     elif args.action in ("disable", "enable"):
         users.set_active(ctx, actor, args.username, args.action == "enable")
         print(f"已{'启用' if args.action == 'enable' else '停用'} {args.username}")
@@ -220,6 +224,12 @@ def cmd_users(args, ctx: AppContext) -> int:
         users.unlock(ctx, actor, args.username)
         print(f"已解锁 {args.username}")
     return 0
+
+
+def _warn_duties(warnings: list[str]) -> None:
+    """Roles that let one person check their own work: assigned, and said plainly (issue 14)."""
+    for warning in warnings:
+        print(f"注意（职责分离）：{warning}。请确认确有必要；本人承办案件的法制审核将被拒绝。")
 
 
 def cmd_profile(args, ctx: AppContext) -> int:
@@ -442,10 +452,14 @@ def cmd_volume(args, ctx: AppContext) -> int:
     """Bind a closed case as a volume, filed by a named archivist of the application."""
     from jlclient.services import archiving, users
     filer = users.current_user_named(ctx, args.filer)
-    v = archiving.build_volume(ctx, filer, _case_id(ctx, args.case), retention=args.retention,
+    case_id = _case_id(ctx, args.case)
+    if args.approver:      # the approver's written reason to bind despite findings, before binding
+        archiving.approve_binding(ctx, users.current_user_named(ctx, args.approver), case_id, args.reason or "")
+    v = archiving.build_volume(ctx, filer, case_id, retention=args.retention,
                                fonds_no=args.fonds, catalogue_no=args.catalogue, notes=args.notes or "")
     print(f"已立卷：{v.case_number} 归档号 {v.archive_number}，第 {v.box_no} 盒，保管期限 {v.retention}，"
           f"共 {v.items} 件 {v.pages} 页")
+    print(f"卷内备考表：{v.notes or archiving.COMPLETE}")
     return 0
 
 
@@ -525,6 +539,48 @@ def cmd_db_password(args) -> int:
         raise ServiceError("JL_DATABASE_URL 未指向 PostgreSQL，无需保存数据库密码")
     keyring.set_password(KEYRING_SERVICE, keyring_user(url), _password(args, "数据库密码："))
     print(f"已将 {keyring_user(url)} 的密码保存到系统密钥环")
+    return 0
+
+
+def cmd_retention(args, ctx: AppContext) -> int:
+    """The disposal register (销毁清册): listed, or printed as PDF with its signature lines."""
+    from jlclient.clock import local
+    from jlclient.printing.labels import size_text
+    from jlclient.services import retention
+    if args.date_from and args.date_to and args.date_from > args.date_to:
+        raise ServiceError("起始日期不能晚于截止日期")
+    entries = retention.register(ctx, args.date_from, args.date_to)
+    if args.pdf:
+        Path(args.pdf).write_bytes(retention.register_pdf(ctx, args.date_from, args.date_to))
+    if args.json:
+        print(json.dumps([{"approved_at": local(e.approved_at).isoformat(timespec="seconds"), "file": e.file_name,
+                           "recorded_by": e.recorded_by, "recorded_on": e.recorded_on.isoformat() if e.recorded_on
+                           else None, "size": e.size, "sha256": e.file_hash, "rule": e.rule,
+                           "approved_by": e.approved_by, "destroyed": e.destroyed, "content": e.content}
+                          for e in entries], ensure_ascii=False, indent=2))
+        return 0
+    for e in entries:
+        print(f"{local(e.approved_at):%Y-%m-%d %H:%M}  {e.file_name}  {e.recorded_by or '（未登记）'}  "
+              f"{size_text(e.size)}  SHA-256 {e.file_hash[:16]}…  {e.approved_by}批准  {e.content}")
+        print(f"    依据：{e.rule}")
+    print(f"共 {len(entries)} 条销毁登记" + (f"；销毁清册已保存到 {args.pdf}" if args.pdf else ""))
+    return 0
+
+
+def cmd_spot_check(args, ctx: AppContext) -> int:
+    """The spot-check ledger (检查台账) of a period as PDF, and each plan's outcome in words."""
+    from jlclient.domain.spot_check import UNCHECKED, tally
+    from jlclient.services import spot_checks
+    if args.date_from > args.date_to:
+        raise ServiceError("起始日期不能晚于截止日期")
+    pdf = spot_checks.ledger_pdf(ctx, args.date_from, args.date_to)
+    Path(args.output).write_bytes(pdf)
+    shown = spot_checks.ledger_plans(ctx, args.date_from, args.date_to)
+    for p in shown:
+        print(f"抽检计划 {p.id}：{p.scope}，录制期间 {p.period_from}～{p.period_to}，随机种子 {p.seed}，"
+              f"抽样总体 {p.population} 件（范围内 {p.in_scope} 件），{p.size}")
+        print(f"    {tally(r.result or UNCHECKED for r in p.recordings).words()}")
+    print(f"共 {len(shown)} 个抽检计划；检查台账已保存到 {args.output}")
     return 0
 
 
@@ -619,6 +675,8 @@ def build_parser() -> argparse.ArgumentParser:
     vol.add_argument("--fonds", metavar="全宗号", help="全宗号（默认沿用上一卷）")
     vol.add_argument("--catalogue", metavar="目录号", help="目录号（默认沿用上一卷）")
     vol.add_argument("--notes", metavar="说明", help="卷内备考表的情况说明")
+    vol.add_argument("--approver", metavar="用户名", help="有阻断性问题时批准立卷的负责人（用户名），须同时写明 --reason")
+    vol.add_argument("--reason", metavar="理由", help="负责人批准带问题立卷的书面理由")
     exp = _command(sub, "export", "导出案件包：BagIt 文件夹或可刻录的 ISO 光盘映像（附光盘标签）")
     exp.add_argument("case", metavar="案件", help=CASE_REF)
     target = exp.add_mutually_exclusive_group(required=True)
@@ -658,6 +716,20 @@ def build_parser() -> argparse.ArgumentParser:
     dl = _command(sub, "deadlines", "列出办理中案件的法定期限（黄色即将到期，红色已超期）")
     dl.add_argument("--user", metavar="用户名", help="只看此用户经办的案件")
     _json(dl)
+    ret = _command(sub, "retention", "音像记录保存期限与销毁")
+    rts = _actions(ret)
+    reg = _command(rts, "register", "列出销毁登记，或打印为销毁清册（PDF，含负责人和销毁执行人签名栏）")
+    reg.add_argument("--from", dest="date_from", type=_DAY, metavar="日期", help="批准销毁的起始日期（如 2026-12-01）")
+    reg.add_argument("--to", dest="date_to", type=_DAY, metavar="日期", help="批准销毁的截止日期（含当日）")
+    reg.add_argument("--pdf", metavar="文件", help="把销毁清册保存为 PDF")
+    _json(reg)
+    spc = _command(sub, "spot-check", "音像记录回放抽检")
+    spcs = _actions(spc)
+    led = _command(spcs, "ledger", "把一段期间的检查台账保存为 PDF（抽样方法、全部样本、检查意见、合格率和签名栏）")
+    led.add_argument("--from", dest="date_from", required=True, type=_DAY, metavar="日期",
+                     help="起始日期（如 2026-12-01）：此期间抽样或检查的计划")
+    led.add_argument("--to", dest="date_to", required=True, type=_DAY, metavar="日期", help="截止日期（含当日）")
+    led.add_argument("-o", "--output", required=True, metavar="文件", help="输出的 PDF 文件")
     dbp = _command(sub, "db-password", "把 PostgreSQL 密码保存到系统密钥环")
     _stdin_password(dbp)
     return p
@@ -666,7 +738,7 @@ def build_parser() -> argparse.ArgumentParser:
 _COMMANDS = {"init": cmd_init, "verify": cmd_verify, "users": cmd_users, "profile": cmd_profile,
              "deadlines": cmd_deadlines, "case": cmd_case, "check": cmd_check, "ingest": cmd_ingest,
              "print": cmd_print, "volume": cmd_volume, "export": cmd_export,
-             "verify-package": cmd_verify_package, "import-cctv": cmd_import_cctv}
+             "verify-package": cmd_verify_package, "import-cctv": cmd_import_cctv, "retention": cmd_retention}
 
 
 def main(argv: list[str] | None = None) -> int:
