@@ -278,6 +278,12 @@ class CasesPage(QWidget):
             self._select_new(dialog.case.id)
             self.work_on_stage()
 
+    def show_waiting(self, what: str, target: int | None) -> None:
+        """From the workbench: the case waiting for this user, selected and shown."""
+        if target is not None:
+            self._select_new(target)
+            self.table.setFocus()
+
     def _select_new(self, case_id: int) -> None:
         """Show the new case at the top of an unfiltered list, newest first."""
         changes.announce(changes.CASE)

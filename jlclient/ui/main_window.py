@@ -76,9 +76,20 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(self.place_keys().index(key))
         return self.pages[key]
 
+    def open_waiting(self, opens: str, target: int) -> None:
+        """Open a waiting item of the workbench where it is acted on (``opens``: "place.what")."""
+        place, what = opens.split(".", 1)
+        if place in self.pages:
+            page = self.go(place)
+            show = getattr(page, "show_waiting", None)
+            if show is not None:
+                show(what, None if target < 0 else target)
+
     def _make_page(self, key: str, label: str) -> QWidget:
         if key == "workbench":
-            return WorkbenchPage(self.ctx, self.user)
+            page = WorkbenchPage(self.ctx, self.user)
+            page.open_requested.connect(self.open_waiting)
+            return page
         if key == "cases":
             return CasesPage(self.ctx, self.user)
         if key == "stats":

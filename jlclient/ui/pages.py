@@ -3,18 +3,19 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QGridLayout, QGroupBox, QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout,
-                               QWidget)
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QAbstractItemView, QGridLayout, QGroupBox, QHeaderView, QLabel, QTableWidget,
+                               QTableWidgetItem, QVBoxLayout, QWidget)
 
 from jlclient.clock import today as clock_today
 from jlclient.domain.model import Procedure, Role, Stage
-from jlclient.services import cases, citations
+from jlclient.services import cases, citations, workbench
 from jlclient.services.auth import CurrentUser
 from jlclient.services.context import AppContext
 from jlclient.services.deadlines import my_deadlines
 from jlclient.ui import changes
 from jlclient.ui.deadline_table import DeadlineTable
+from jlclient.ui.tables import fill, table, when
 
 
 def _figure(title: str, value: int, name: str) -> QGroupBox:
@@ -27,7 +28,9 @@ def _figure(title: str, value: int, name: str) -> QGroupBox:
 
 
 class WorkbenchPage(QWidget):
-    """Figures and my deadlines; refreshed when shown and whenever cases change."""
+    """What waits for me, figures and my deadlines; refreshed when shown and whenever cases change.
+    Enter or a double click on a waiting item asks the window to open it where it is acted on."""
+    open_requested = Signal(str, int)     # workbench.Waiting.opens, its target (-1: none)
 
     def __init__(self, ctx: AppContext, user: CurrentUser, parent=None):
         super().__init__(parent)
@@ -38,14 +41,21 @@ class WorkbenchPage(QWidget):
         greeting.setStyleSheet("font-size: 14pt;")
         self.grid = QGridLayout()
         self.deadlines = DeadlineTable(with_case=True, objectName="myDeadlines")
+        self.waiting_items: list[workbench.Waiting] = []
+        self.waiting = table([self.tr("待办事项"), self.tr("内容"), self.tr("说明"), self.tr("时间")], "waitingTable")
+        self.waiting.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.waiting.activated.connect(self._open_waiting)    # Enter, or a double click
+        self.waiting_label = QLabel(objectName="waitingLabel")
         layout = QVBoxLayout(self)
         layout.addWidget(greeting)
+        layout.addWidget(self.waiting_label)
+        layout.addWidget(self.waiting)
         layout.addLayout(self.grid)
         layout.addWidget(QLabel(self.tr("我的期限（黄色：即将到期；红色：已超期）")))
         layout.addWidget(self.deadlines)
         layout.addStretch(1)
         self.refresh()
-        changes.follow(self, (changes.CASE, changes.PROFILE), self.refresh)
+        changes.follow(self, (changes.CASE, changes.FOOTAGE, changes.PROFILE), self.refresh)
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
         self.refresh()
@@ -63,6 +73,19 @@ class WorkbenchPage(QWidget):
             self.grid.addWidget(_figure(self.tr("处于“{stage}”环节").format(stage=stage.label),
                                         figures.by_stage[stage], f"stage_{stage.value}"), 1 + i // 3, i % 3)
         self.deadlines.show_deadlines(my_deadlines(self.ctx, self.user.username), citations.read_titles(self.ctx))
+        self._show_waiting()
+
+    def _show_waiting(self) -> None:
+        self.waiting_items = workbench.waiting(self.ctx, self.user)
+        fill(self.waiting, [(w.kind, w.subject, w.detail, when(w.since)) for w in self.waiting_items])
+        self.waiting_label.setText(self.tr("等待我办理的事项（{n} 项，双击或按 Enter 打开）").format(n=len(self.waiting_items))
+                                   if self.waiting_items else self.tr("目前没有等待我办理的事项"))
+        self.waiting.setVisible(bool(self.waiting_items))
+
+    def _open_waiting(self, index) -> None:
+        if 0 <= index.row() < len(self.waiting_items):
+            item = self.waiting_items[index.row()]
+            self.open_requested.emit(item.opens, -1 if item.target is None else item.target)
 
 
 class StatsPage(QWidget):

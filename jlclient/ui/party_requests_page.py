@@ -188,6 +188,12 @@ class PartyRequestsPage(QWidget):
         rows = self.table.selectionModel().selectedRows()
         return self.rows[rows[0].row()] if rows else None
 
+    def show_waiting(self, what: str, target: int | None) -> None:
+        """From the workbench: a party's request to decide."""
+        self.refresh()
+        if target is not None:
+            self.select(target)
+
     def select(self, request_id: int) -> None:
         row = next((i for i, r in enumerate(self.rows) if r.id == request_id), None)
         if row is not None:

@@ -250,6 +250,15 @@ class ReviewPage(QWidget):
     def _refresh_tab(self, index: int) -> None:
         self.tabs.widget(index).refresh()
 
+    def show_waiting(self, what: str, target: int | None) -> None:
+        """From the workbench: an access request to decide, selected in 查阅申请."""
+        self.tabs.setCurrentWidget(self.requests)
+        self.requests.refresh()
+        row = next((i for i, r in enumerate(self.requests.rows) if r.id == target), None)
+        if row is not None:
+            self.requests.table.selectRow(row)
+            self.requests.table.setFocus()
+
     def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
         """Lists are read when the page shows, not when the main window is built at start-up."""
         super().showEvent(event)
