@@ -738,7 +738,8 @@ def build_parser() -> argparse.ArgumentParser:
 _COMMANDS = {"init": cmd_init, "verify": cmd_verify, "users": cmd_users, "profile": cmd_profile,
              "deadlines": cmd_deadlines, "case": cmd_case, "check": cmd_check, "ingest": cmd_ingest,
              "print": cmd_print, "volume": cmd_volume, "export": cmd_export,
-             "verify-package": cmd_verify_package, "import-cctv": cmd_import_cctv, "retention": cmd_retention}
+             "verify-package": cmd_verify_package, "import-cctv": cmd_import_cctv, "retention": cmd_retention,
+             "spot-check": cmd_spot_check}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -299,6 +299,13 @@ def _ledger_plans(s: Session, period_from: date, period_to: date) -> list[SpotCh
         .order_by(SpotCheckPlan.id)))
 
 
+def ledger_plans(ctx: AppContext, period_from: date, period_to: date) -> list[PlanView]:
+    """The plans the period's ledger states."""
+    with ctx.db.read() as s:
+        titles = citations.titles(s)
+        return [_view(s, p, titles) for p in _ledger_plans(s, period_from, period_to)]
+
+
 def _ledger_plan(s: Session, plan: SpotCheckPlan, titles: dict[str, str], disposed: set[int]):
     from jlclient.printing.ledger import LedgerItem, LedgerPlan
     from jlclient.printing.render import chinese_date
