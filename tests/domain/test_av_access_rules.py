@@ -58,6 +58,8 @@ def test_an_officer_sees_only_their_own_footage_and_cases():
 def test_restricted_footage_needs_approval_even_for_its_own_officer():
     verdict = may_view(Viewer(frozenset({Role.OFFICER}), own=True), AvClass.RESTRICTED, SECRET_RULE, None, NOW)
     assert not verdict and verdict.approval_needed and "受限" in verdict.reason
+    for reason in ("国家秘密", "商业秘密", "工作秘密", "个人隐私"):      # seed 004 Art. 20 names 工作秘密 too
+        assert reason in verdict.reason
 
 
 def test_where_no_viewing_is_allowed_without_approval_only_own_and_sampled_footage_is_free():
