@@ -214,7 +214,10 @@ def overrides_of(ctx: AppContext, case_id: int) -> list[OverrideView]:
                               d["reason"], len(d["findings"]))
                  for e in audit_entries(s, "case_file", case.audit_id) if e.action == STAGE_OVERRIDE
                  for d in (json.loads(e.detail),)]
-        views += [OverrideView(person(s, o.approver), o.created_at, "结案", o.reason, len(json.loads(o.findings)))
+        # one written after the closing is a binding's (the closing's shares the closing's transaction)
+        views += [OverrideView(person(s, o.approver), o.created_at,
+                               "立卷" if case.closed_at and o.created_at > case.closed_at else "结案", o.reason,
+                               len(json.loads(o.findings)))
                   for o in s.scalars(select(ComplianceOverride).where(ComplianceOverride.case_id == case_id))]
         return sorted(views, key=lambda v: v.at)
 

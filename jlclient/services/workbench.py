@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from jlclient.domain.compliance import blocking
 from jlclient.domain.model import CaseStatus, Role, Stage
-from jlclient.services import av_access, party_requests, retention
+from jlclient.services import archiving, av_access, party_requests, retention
 from jlclient.services.auth import CurrentUser
 from jlclient.services.compliance import check_case
 from jlclient.services.context import AppContext
@@ -20,6 +20,7 @@ from jlclient.store.models import Case, CaseOfficer
 REVIEW_REQUEST = "review.request"        # target: access request id
 PARTY_REQUEST = "party_requests.request"  # target: party request id
 DISPOSAL = "archive.retention"           # target: none
+BINDING = "archive.binding"              # target: case id
 CASE = "cases.case"                      # target: case id
 
 
@@ -44,6 +45,7 @@ def waiting(ctx: AppContext, user: CurrentUser) -> list[Waiting]:
         items += _access_requests(ctx, user)
         items += _disposal(ctx)
         items += _closings(ctx)
+        items += _bindings(ctx)
     items += _party_requests(ctx, user)
     if not user.has(Role.APPROVER):
         items += _my_access_requests(ctx, user)
@@ -93,6 +95,17 @@ def _closings(ctx: AppContext) -> list[Waiting]:
         kind, detail = (("待负责人书面批准结案", f"有 {problems} 项阻断性问题，须写明理由方可结案") if problems
                         else ("待结案", "合规检查无阻断性问题"))
         items.append(Waiting(kind, f"{number}　{title}", detail, opened, CASE, case_id))
+    return items
+
+
+def _bindings(ctx: AppContext) -> list[Waiting]:
+    """Closed cases not yet bound whose volume lacks something no approver's reason covers yet."""
+    items = []
+    for row in archiving.queue(ctx):
+        uncovered = archiving.binding_check(ctx, row.case_id).uncovered
+        if uncovered:
+            items.append(Waiting("立卷待负责人书面批准", f"{row.case_number}　{row.title}",
+                                 f"案卷有 {len(uncovered)} 项阻断性问题，须负责人写明理由方可立卷", None, BINDING, row.case_id))
     return items
 
 

@@ -243,9 +243,14 @@ class ArchivePage(QWidget):
         QVBoxLayout(self).addWidget(self.tabs)
 
     def show_waiting(self, what: str, target: int | None) -> None:
-        """From the workbench: the disposal list awaiting the approver."""
-        self.tabs.setCurrentWidget(self.retention)
-        self.retention.refresh()
+        """From the workbench: the disposal list, or a volume whose binding awaits the approver."""
+        tab = self.queue if what == "binding" else self.retention
+        self.tabs.setCurrentWidget(tab)
+        tab.refresh()
+        row = next((i for i, r in enumerate(self.queue.rows) if r.case_id == target), None) if tab is self.queue else None
+        if row is not None:
+            self.queue.table.selectRow(row)
+            self.queue.table.setFocus()
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
         """Lists are read when the page shows, not when the main window is built at start-up."""
