@@ -13,6 +13,11 @@ Every file is hashed as it is read from the store (a store file that no longer m
 registered SHA-256 is caught, not handed over) and read back from the target after it is written.
 The copy is recorded (``EvidenceCopy``, audit ``av.copy``) only once everything is in place; a
 cancelled or failed copy removes the folder it made and records nothing.
+
+A recording goes into a copy only as the viewing rules allow it to leave the building
+(av_access.export_rules: a restricted one only under an approved request naming the export, a
+disposed one never); asking for one that may not leave refuses the copy, naming it and why, and the
+refusal is audited (``av.copy_refused``).
 """
 from __future__ import annotations
 
@@ -35,7 +40,7 @@ from jlclient.clock import local
 from jlclient.domain.av_access import AvClass
 from jlclient.domain.model import Role
 from jlclient.printing import labels
-from jlclient.services import archiving
+from jlclient.services import archiving, av_access
 from jlclient.services.auth import CurrentUser
 from jlclient.services.context import AppContext, ServiceError
 from jlclient.store import audit
@@ -69,6 +74,8 @@ class Recording:
     size: int
     access_class: AvClass
     sha256: str
+    allowed: bool = True            # whether the user asking may take it out in a copy …
+    reason: str = ""                # … on what basis, or why not (in words)
 
 
 @dataclass(frozen=True)
@@ -100,13 +107,20 @@ def _basename(file_name: str) -> str:
     return re.split(r"[\\/]", file_name)[-1]
 
 
-def recordings(ctx: AppContext, case_id: int) -> list[Recording]:
-    """The case's recordings in the order they were made."""
+def recordings(ctx: AppContext, case_id: int, user: CurrentUser | None = None) -> list[Recording]:
+    """The case's recordings in the order they were made; with ``user``, whether that user may take
+    each out in a copy, and why (not)."""
     with ctx.db.read() as s:
+        rules = av_access.export_rules(s, user) if user is not None else None
         rows = s.scalars(select(AvRecord).where(AvRecord.case_id == case_id)
                          .order_by(AvRecord.started_at, AvRecord.id))
-        return [Recording(r.id, _basename(r.file_name), r.started_at, r.ended_at, r.duration_s, r.size,
-                          AvClass(r.access_class), r.file_hash) for r in rows]
+        out = []
+        for r in rows:
+            verdict = rules.verdict(r) if rules is not None else None
+            out.append(Recording(r.id, _basename(r.file_name), r.started_at, r.ended_at, r.duration_s, r.size,
+                                 AvClass(r.access_class), r.file_hash, verdict is None or bool(verdict),
+                                 verdict.reason if verdict is not None else ""))
+        return out
 
 
 def copies_of(ctx: AppContext, case_id: int) -> list[CopyView]:
@@ -168,6 +182,7 @@ class _Source:
     size: int
     duration_s: float
     access_class: str
+    basis: str = ""             # why this user may take it out
 
 
 class _Copier:
@@ -280,6 +295,24 @@ def _sources(s: Session, case: Case, av_ids: list[int]) -> list[_Source]:
     return [_Source(r.id, n, r.file_hash, r.size, r.duration_s or 0, r.access_class) for r, n in zip(ordered, names)]
 
 
+def _may_leave(ctx: AppContext, user: CurrentUser, av_ids: list[int]) -> dict[int, str]:
+    """The basis on which each recording may leave in a copy; a refusal is audited (committed before
+    it is reported) and names every recording that may not, and why."""
+    with ctx.db.write() as s:
+        rules = av_access.export_rules(s, user)
+        records = [s.get(AvRecord, i) for i in av_ids]
+        verdicts = [(av, rules.verdict(av)) for av in records]
+        refused = [(av, v) for av, v in verdicts if not v]
+        for av, v in refused:
+            audit.append(s, user.actor, "av.copy_refused", av, detail={"reason": v.reason,
+                                                                       "workstation": ctx.workstation})
+        if not refused:
+            return {av.id: v.reason for av, v in verdicts}
+    named = "；".join(f"“{_basename(av.file_name)}”：{v.reason}" for av, v in refused)
+    raise ServiceError(f"证据副本未制作。以下音像记录不能复制：{named}。受限音像记录须先提出注明导出或复制的查阅申请，"
+                       "经批准后方可复制；也可以不选这些记录再制作。")
+
+
 def make_copy(ctx: AppContext, user: CurrentUser, case_id: int, av_ids: list[int], target_dir: str | os.PathLike,
               recipient: str, purpose: str, place: str = "", progress: Progress | None = None,
               cancel: Event | None = None) -> CopyResult:
@@ -304,6 +337,8 @@ def make_copy(ctx: AppContext, user: CurrentUser, case_id: int, av_ids: list[int
             raise ServiceError("案件不存在")
         case_number = case.number
         sources = _sources(s, case, av_ids)
+    basis = _may_leave(ctx, user, av_ids)
+    sources = [replace(x, basis=basis[x.id]) for x in sources]
     place = place.strip() or archiving.recording_place(ctx, case_id)
     if not place:
         raise ServiceError("请填写录制地点：视听资料制作说明须写明录制地点（本案的现场检查或询问笔录中没有写明地点）")
@@ -362,7 +397,8 @@ def _fill(ctx: AppContext, user: CurrentUser, case_id: int, case_number: str, fo
         audit.append(s, user.actor, "av.copy", row, detail={
             "case": case_number, "recipient": recipient, "purpose": purpose, "workstation": ctx.workstation,
             "maker": user.display_name, "extractor": data.extractor, "folder": str(folder),
-            "files": [{"av": x.id, "name": x.name, "sha256": x.sha256, "class": x.access_class} for x in sources],
+            "files": [{"av": x.id, "name": x.name, "sha256": x.sha256, "class": x.access_class, "basis": x.basis}
+                      for x in sources],
             "kept": kept})
         copy_id = row.id
     return CopyResult(copy_id, folder, tuple(x.name for x in sources), manifest_sha, sum(x.size for x in sources))

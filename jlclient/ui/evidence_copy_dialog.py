@@ -39,7 +39,7 @@ class EvidenceCopyDialog(WorkDialog):
             "副本附视听资料制作说明，注明制作人、提取人和提取时间（seed 004 Art. 22），并附 SHA-256 校验清单。")))
         intro.setWordWrap(True)
 
-        self.recordings = evidence_copies.recordings(ctx, case_id)
+        self.recordings = evidence_copies.recordings(ctx, case_id, user)
         self.table = QTableWidget(len(self.recordings), len(RECORDING_COLUMNS), objectName="copyRecordings")
         self.table.setHorizontalHeaderLabels([self.tr(c) for c in RECORDING_COLUMNS])
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
@@ -51,9 +51,14 @@ class EvidenceCopyDialog(WorkDialog):
         self.table.setAccessibleName(self.tr("案件的音像记录，勾选要复制的文件（空格键勾选）"))
         for i, r in enumerate(self.recordings):
             name = QTableWidgetItem(r.file_name)
-            name.setFlags(name.flags() | Qt.ItemIsUserCheckable)
-            name.setCheckState(Qt.Checked)
             name.setToolTip(f"SHA-256 {r.sha256}")
+            if r.allowed:
+                name.setFlags(name.flags() | Qt.ItemIsUserCheckable)
+                name.setCheckState(Qt.Checked)
+            else:   # it may not leave the building with this user: shown, never ticked, and why
+                name.setFlags((name.flags() | Qt.ItemIsUserCheckable) & ~Qt.ItemIsEnabled)
+                name.setCheckState(Qt.Unchecked)
+                name.setToolTip(self.tr("不能复制：{r}").format(r=r.reason))
             started = f"{local(r.started_at):%Y-%m-%d %H:%M:%S}" if r.started_at else "—"
             for j, item in enumerate((name, QTableWidgetItem(started),
                                       QTableWidgetItem(duration_text(r.duration_s) if r.duration_s else "—"),
@@ -67,6 +72,12 @@ class EvidenceCopyDialog(WorkDialog):
         self.all_button.clicked.connect(lambda: self._check_all(Qt.Checked))
         self.none_button.clicked.connect(lambda: self._check_all(Qt.Unchecked))
         self.selection = QLabel(objectName="copySelection")
+        refused = [r for r in self.recordings if not r.allowed]
+        self.refused = QLabel("\n".join([self.tr("以下音像记录不能复制（受限音像记录须经批准的注明导出或复制的查阅申请）：")]
+                                        + [f"• {r.file_name}：{r.reason}" for r in refused]), objectName="copyRefused")
+        self.refused.setWordWrap(True)
+        self.refused.setStyleSheet("color: #c0392b;")
+        self.refused.setVisible(bool(refused))
         picks = QHBoxLayout()
         picks.addWidget(self.all_button)
         picks.addWidget(self.none_button)
@@ -107,6 +118,7 @@ class EvidenceCopyDialog(WorkDialog):
         copy_box = QGroupBox(self.tr("制作副本"))
         box_layout = QVBoxLayout(copy_box)
         box_layout.addWidget(self.table, 1)
+        box_layout.addWidget(self.refused)
         box_layout.addLayout(picks)
         box_layout.addLayout(form)
         box_layout.addLayout(run_row)
@@ -150,8 +162,9 @@ class EvidenceCopyDialog(WorkDialog):
         return [r.id for i, r in enumerate(self.recordings) if self.table.item(i, 0).checkState() == Qt.Checked]
 
     def _check_all(self, state) -> None:
-        for i in range(self.table.rowCount()):
-            self.table.item(i, 0).setCheckState(state)
+        for i, r in enumerate(self.recordings):
+            if r.allowed:
+                self.table.item(i, 0).setCheckState(state)
 
     def _update_selection(self) -> None:
         ids = set(self.checked_ids())

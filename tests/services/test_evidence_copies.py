@@ -228,3 +228,38 @@ def test_disc_data_describes_all_recordings_by_default(demo_ctx, case):
         "DSJ0001_20260301_0002.MP4", "dsj0001_20260301_0001.mp4"]
     with pytest.raises(ServiceError, match="至少选择"):
         archiving.disc_data(demo_ctx, "赵敏", case_id, PLACE, av_ids=[])
+
+
+def test_a_restricted_recording_leaves_only_under_a_request_naming_the_copy(demo_ctx, login_as, case, target):
+    """Issue 14: the copy follows the viewing rules; leave to watch is not leave to hand over."""
+    from jlclient.services import av_access
+    case_id, ids = case
+    secret = footage(demo_ctx, case_id, "DSJ0001_20260301_0009.MP4", os.urandom(50_000), access_class="RESTRICTED")
+    reviewer, approver = login_as("reviewer"), login_as("approver")
+    listed = {r.id: r for r in evidence_copies.recordings(demo_ctx, case_id, reviewer)}
+    assert listed[ids[0]].allowed and not listed[secret].allowed and "受限" in listed[secret].reason
+
+    def copy():
+        return evidence_copies.make_copy(demo_ctx, reviewer, case_id, [ids[0], secret], target, "灵寿县人民法院",
+                                         "行政诉讼", PLACE)
+    with pytest.raises(ServiceError, match="DSJ0001_20260301_0009.MP4") as refused:
+        copy()
+    assert "受限" in str(refused.value) and "申请" in str(refused.value)
+    assert list(target.iterdir()) == []
+    with demo_ctx.db.read() as s:
+        assert s.scalar(select(func.count()).select_from(EvidenceCopy)) == 0
+        entries = list(s.scalars(select(AuditEntry).where(AuditEntry.action == "av.copy_refused")))
+    assert [(e.actor, e.entity_id) for e in entries] == [("user:reviewer", str(secret))]
+
+    watch = av_access.request_access(demo_ctx, reviewer, [secret], "核对", hours=2)
+    av_access.decide_access(demo_ctx, approver, watch, approve=True)
+    with pytest.raises(ServiceError, match="不能复制"):
+        copy()
+    named = av_access.request_access(demo_ctx, reviewer, [secret], "法院调取", hours=2, purpose=av_access.TO_EXPORT)
+    av_access.decide_access(demo_ctx, approver, named, approve=True)
+    result = copy()
+    assert "DSJ0001_20260301_0009.MP4" in result.files
+    with demo_ctx.db.read() as s:
+        made = s.scalar(select(AuditEntry).where(AuditEntry.action == "av.copy"))
+    basis = {f["av"]: f["basis"] for f in json.loads(made.detail)["files"]}
+    assert "批准" in basis[secret]

@@ -124,3 +124,29 @@ def test_a_failed_copy_is_explained_in_red(qtbot, demo_ctx, login_as, tmp_path, 
     assert "与登记的 SHA-256 不符" in dialog.status.text() and "c0392b" in dialog.status.styleSheet()
     assert not dialog.bar.isVisible() and dialog.make_button.isEnabled() and dialog.copies.rowCount() == 0
     assert list(target.iterdir()) == []
+
+
+def test_a_restricted_recording_is_shown_but_cannot_be_ticked(qtbot, demo_ctx, login_as, tmp_path, monkeypatch):
+    """Issue 14: the copy follows the viewing rules; the dialog says which recording cannot leave and why."""
+    from jlclient.domain.av_access import AvClass, RestrictedReason
+    from jlclient.services import av_access
+    case_id = _case(demo_ctx)
+    reviewer = login_as("reviewer")
+    secret = evidence_copies.recordings(demo_ctx, case_id)[1]
+    av_access.classify(demo_ctx, reviewer, secret.id, AvClass.RESTRICTED, RestrictedReason.PRIVACY)
+    target = tmp_path / "usb"
+    target.mkdir()
+    dialog = _dialog(qtbot, demo_ctx, reviewer, case_id, target, monkeypatch)
+    assert dialog.refused.isVisible() and secret.file_name in dialog.refused.text() and "受限" in dialog.refused.text()
+    assert secret.id not in dialog.checked_ids() and len(dialog.checked_ids()) == 2
+    dialog.table.setFocus()
+    dialog.table.setCurrentCell(1, 0)
+    qtbot.keyClick(dialog.table, Qt.Key_Space)            # a space on it ticks nothing
+    qtbot.mouseClick(dialog.none_button, Qt.LeftButton)
+    qtbot.mouseClick(dialog.all_button, Qt.LeftButton)    # 全选 leaves it out too
+    assert secret.id not in dialog.checked_ids() and len(dialog.checked_ids()) == 2
+    _fill(qtbot, dialog)
+    qtbot.mouseClick(dialog.make_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: dialog.task is None, timeout=15000)
+    assert dialog.result is not None, dialog.status.text()
+    assert secret.file_name not in dialog.result.files and len(dialog.result.files) == 2
