@@ -1,6 +1,6 @@
 """A simulated body camera: writes a volume laid out as one camera layout profile says — H.264 +
 AAC MP4 segments with a burned-in device time and officer overlay, the frame number encoded as a
-row of black/white blocks (read it back with :func:`read_frame_number`), the device-information
+row of black/dark-grey blocks (read it back with :func:`read_frame_number`), the device-information
 file with a skewed clock, gaps, important marks, an optional truncated file and optional black or
 covered-lens stretches (the overlay still burned in on top, as a real camera does)."""
 from __future__ import annotations
@@ -31,6 +31,7 @@ AUDIO_RATE = 16000
 TONE_HZ = 440.0
 BITS = 16                # frame number bits in the picture
 BLOCK_H = 12             # height of the block row at the bottom of the frame
+BIT_ON = 48              # a one is dark grey, a zero black: a dark band to the eye, not white blocks on the picture
 DARK_KINDS = ("black", "covered")
 
 
@@ -168,7 +169,7 @@ def draw_frame(index: int, device_time: datetime, officer: str, serial: str,
                size: tuple[int, int] = (320, 240), dark: str | None = None) -> np.ndarray:
     """One BGR picture: a moving background (or a black or covered-lens picture), the time and
     officer overlay (ASCII, as GA/T 947 cameras burn them in) and the frame number as BITS
-    black/white blocks at the bottom."""
+    black/dark-grey blocks in a band at the bottom (tests read it; people see a dark edge)."""
     width, height = size
     image = _dark_picture(dark, index, size) if dark else _scene(index, size)
     cv2.putText(image, device_time.strftime("%Y-%m-%d %H:%M:%S"), (6, 18), cv2.FONT_HERSHEY_SIMPLEX, 0.45,
@@ -203,7 +204,7 @@ def _draw_bits(image: np.ndarray, number: int) -> None:
     height, width = image.shape[:2]
     block = width // BITS
     for bit in range(BITS):
-        value = 255 if number >> (BITS - 1 - bit) & 1 else 0
+        value = BIT_ON if number >> (BITS - 1 - bit) & 1 else 0
         image[height - BLOCK_H:, bit * block:(bit + 1) * block] = value
 
 
@@ -218,5 +219,5 @@ def read_frame_number(image: np.ndarray) -> int:
     number = 0
     for bit in range(BITS):
         cell = gray[height - BLOCK_H + 3:height - 3, bit * block + 3:(bit + 1) * block - 3]
-        number = number << 1 | int(cell.mean() > 128)
+        number = number << 1 | int(cell.mean() > BIT_ON / 2)
     return number
