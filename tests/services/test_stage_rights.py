@@ -78,3 +78,12 @@ def test_the_last_stage_is_left_only_by_closing(demo_ctx, login_as):
         cases.advance_case(demo_ctx, login_as("approver"), case_id, cb.version(demo_ctx, case_id))
     with demo_ctx.db.read() as s:
         assert s.get(Case, case_id).status == "OPEN"
+
+
+def test_a_closing_override_is_shown_with_who_and_why(demo_ctx, login_as):
+    case_id = cb.build_case(demo_ctx, Procedure.PERMIT, until=Stage.ARCHIVING, skip=("service_return_receipt",))
+    compliance.close_case(demo_ctx, login_as("approver"), case_id, cb.version(demo_ctx, case_id),
+                          override_reason="送达回证原件已在诉讼中提交法院")
+    [shown] = compliance.overrides_of(demo_ctx, case_id)
+    assert (shown.by, shown.what, shown.reason) == ("周杰", "结案", "送达回证原件已在诉讼中提交法院")
+    assert shown.open_problems >= 1
