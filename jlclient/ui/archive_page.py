@@ -203,7 +203,8 @@ class RetentionTab(QWidget):
         if not chosen:
             return
         sure = QMessageBox.question(self, self.tr("批准销毁"), self.tr(
-            "将销毁所选 {n} 个音像记录的文件内容（不可恢复），登记保留。长期保存或作为证据的不会销毁。确定？").format(n=len(chosen)))
+            "将销毁所选 {n} 个音像记录的文件内容（不可恢复），登记保留。长期保存或作为证据的不会销毁；"
+            "其他记录仍在使用的文件内容予以保留，并在销毁登记中写明原因。确定？").format(n=len(chosen)))
         if sure != QMessageBox.Yes:
             return
         try:
