@@ -160,3 +160,28 @@ def test_only_exporters_export(demo_ctx, login_as, tmp_path):
     with pytest.raises(export.ServiceError, match="只有档案管理员"):
         export.export_bag(demo_ctx, login_as("officer"), case_id, tmp_path / "bag")
     assert not (tmp_path / "bag").exists()
+
+
+def test_a_disposed_recording_is_left_out_with_the_register_named(demo_ctx, login_as, tmp_path):
+    """A recording in the disposal register has no content to hand on (a register entry made before
+    case footage was kept whatever its volume says; today's retention service keeps it): the export
+    leaves it out and says so, instead of failing on a missing store file."""
+    from jlclient.store import audit
+    from jlclient.store.audit import utcnow
+    from jlclient.store.models import Disposal
+    ctx = demo_ctx
+    case_id, av_id = _case(ctx)
+    with ctx.db.write() as s:
+        av = s.get(AvRecord, av_id)
+        row = Disposal(av_record_id=av_id, file_hash=av.file_hash, file_name=av.file_name, size=av.size,
+                       rule="保存期限届满", approved_by="王局长", approved_at=utcnow())
+        s.add(row)
+        audit.append(s, "user:approver", "retention.dispose", row, detail={"content": "removed", "because": ""})
+        digest = av.file_hash
+    ctx.evidence.remove(digest)
+    archivist = login_as("archivist")
+    assert [f.allowed for f in export.footage_for(ctx, archivist, case_id)] == [False]
+    result = export.export_bag(ctx, archivist, case_id, tmp_path / "bag")
+    assert not (result.path / "data" / "音像").exists()
+    assert "销毁" in (result.path / "data" / "未导出说明.txt").read_text(encoding="utf-8")
+    assert len(result.left_out) == 1 and "销毁" in result.left_out[0]
