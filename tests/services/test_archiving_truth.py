@@ -114,6 +114,8 @@ def test_cover_index_and_disc_label_carry_what_the_volume_is(demo_ctx, archivist
     for word in ("灵寿县福源饭店有限公司", "食品经营许可", "灵行审许决〔2026〕3号", "许可（确认、给付）决定已送达",
                  "2026年11月30日", f"结案日期{chinese_date(local(closed).date())}", v.archive_number):
         assert squash(word) in cover, word
+    from tests.support.pdf import page_count
+    assert page_count(archiving.render_paper(demo_ctx, case_id, "cover").pdf) == 1    # still one sheet
     rows = {r.title: r for r in v.rows}
     assert rows["材料接收凭证"].doc_number == "灵行审收〔2026〕6号"
     # the date written on each document, not the day it was saved or printed
