@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from jlclient.clock import local, to_utc
+from jlclient.clock import footage_times, local, to_utc
 from jlclient.domain import av_rules
 from jlclient.domain.av_rules import CaseAction, LinkCandidate, RecordingSession, Segment
 from jlclient.domain.forms import FieldType
@@ -31,8 +31,8 @@ from jlclient.services.context import AppContext, ServiceError
 from jlclient.services.retention import not_disposed
 from jlclient.store import audit
 from jlclient.store.audit import utcnow
-from jlclient.store.models import (AvRecord, BodyCamera, Case, CaseOfficer, Disposal, InterruptionNote, Officer,
-                                   StageEvent, TextRecord, TextRecordRevision, UploadExemption)
+from jlclient.store.models import (AvRecord, BodyCamera, Case, CaseOfficer, Disposal, Docking, InterruptionNote,
+                                   Officer, StageEvent, TextRecord, TextRecordRevision, UploadExemption)
 
 SESSION_REACH = timedelta(hours=12)   # how far from a chosen segment its session's others are looked for
 INTERRUPTION_REASONS = {  # the choices of forms/interruption_statement.toml (seed 004 Art. 15)
@@ -63,6 +63,7 @@ class SessionView:
     late_source: str | None     # the upload rule broken, when stored too late
     due: datetime | None
     dark_seconds: float = 0.0   # black picture or covered lens, as the analysis found
+    device_start: datetime | None = None   # the start as the camera's clock stamped it (what its picture shows)
 
     @property
     def unexplained(self) -> list[GapView]:
@@ -129,16 +130,24 @@ def _dark(s: Session, ids: list[int]) -> dict[int, float]:
     return {i: sum(d.end_s - d.start_s for d in spans) for i, spans in analysis.spans_in(s, ids).items()}
 
 
+def _offsets(s: Session, docking_ids: set[int]) -> dict[int, float]:
+    """Each docking's clock offset (device clock − true time), measured when the camera docked."""
+    return {d.id: d.offset_s or 0.0 for d in s.scalars(select(Docking).where(Docking.id.in_(docking_ids)))}
+
+
 def _view(rule: AvUpload | None, session: RecordingSession, rows: dict[int, tuple[AvRecord, str, str]],
-          spoken: set[int], returned: dict[int, datetime], dark: dict[int, float]) -> SessionView:
+          spoken: set[int], returned: dict[int, datetime], dark: dict[int, float],
+          offsets: dict[int, float]) -> SessionView:
     records = [rows[i][0] for i in session.ids]
     late, due = _late(rule, records, returned)
     gaps = tuple(GapView(g.after, local(g.start), local(g.end), int(g.seconds), g.after in spoken)
                  for g in session.gaps)
     first = records[0]
-    return SessionView(session.camera, first.officer_id, rows[first.id][2], local(session.start),
-                       local(session.end), tuple(session.ids), any(a.important for a in records), gaps, late, due,
-                       sum(dark.get(i, 0.0) for i in session.ids))
+    device_start, start = footage_times(session.start, offsets.get(first.docking_id, 0.0))
+    return SessionView(session.camera, first.officer_id, rows[first.id][2], start,
+                       footage_times(session.end, offsets.get(records[-1].docking_id, 0.0))[1], tuple(session.ids),
+                       any(a.important for a in records), gaps, late, due,
+                       sum(dark.get(i, 0.0) for i in session.ids), device_start)
 
 
 def sessions_of(s: Session, rows: list[tuple[AvRecord, str, str]]) -> list[SessionView]:
@@ -147,10 +156,11 @@ def sessions_of(s: Session, rows: list[tuple[AvRecord, str, str]]) -> list[Sessi
     rules = dock_rules(s)
     found = av_rules.sessions(segments, rules.interruption_after, rules.new_session_after)
     spoken = _spoken(s, list(by_id))
-    returned = _returned_at(s, {a.docking_id for a, _, _ in rows if a.docking_id})
+    dockings = {a.docking_id for a, _, _ in rows if a.docking_id}
+    returned, offsets = _returned_at(s, dockings), _offsets(s, dockings)
     dark = _dark(s, list(by_id))
     rule = agency_profile(s).av_upload
-    views = [_view(rule, x, by_id, spoken, returned, dark) for x in found]
+    views = [_view(rule, x, by_id, spoken, returned, dark, offsets) for x in found]
     return sorted(views, key=lambda v: (v.start, v.camera))
 
 

@@ -122,6 +122,16 @@ def warnings(session: SessionView) -> str:
     return "  ".join(parts)
 
 
+def use_time(session: SessionView) -> str:
+    """使用时间 in true time, with the camera's own stamp beside it when its clock was off, so the
+    officer can match it with the time burned into the picture."""
+    text = f"{session.start:%Y-%m-%d %H:%M:%S}"
+    device = session.device_start
+    if device is not None and abs((device - session.start).total_seconds()) >= 1:
+        text += f"（记录仪显示 {device:%H:%M:%S}）"
+    return text
+
+
 def describe(session: SessionView) -> str:
     return (f"{session.start:%m-%d %H:%M:%S}–{session.end:%H:%M:%S}  {session.camera}"
             f"（{session.officer_name or '未配发'}）{warnings(session)}")
@@ -173,7 +183,8 @@ class LinkDialog(ServiceDialog):
             star = "*" if key in required else ""
             self.form.addRow(f"{STORAGE_KEYS[key]}{star}：", edit)
         self.form.addRow("记录设备编号、执法人员、使用时间：",
-                         QLabel(f"{session.camera}，{session.officer_name or '未配发'}，{session.start:%Y-%m-%d %H:%M}"))
+                         QLabel(f"{session.camera}，{session.officer_name or '未配发'}，{use_time(session)}",
+                                objectName="useTime"))
         self.form.addRow("录制开始时：", told_box)
         self._proposed = ""      # the name this dialog proposed; one the officer typed is left alone
         self.suggestions.currentItemChanged.connect(self._picked)

@@ -7,12 +7,14 @@ the same in the player as in the request list: the agency's local time."""
 from datetime import datetime, timedelta
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 
 from jlclient.devices.layouts import recognise
 from jlclient.devices.pull import pull
 from jlclient.devices.simulator import simulate
 from jlclient.media.player import State
-from jlclient.services import av_access, cameras
+from jlclient.services import av_access, cameras, footage
+from jlclient.ui.footage_dialogs import LinkDialog
 from jlclient.ui.footage_player import FootagePlayerDialog
 from jlclient.ui.review_page import ReviewPage
 from tests.support.clips import number_of_image
@@ -127,3 +129,16 @@ def test_the_expiry_of_an_approval_reads_the_same_in_the_player_and_the_request_
     _open(qtbot, page, first.file_name)
 
     assert listed and f"（{listed} 前有效）" in seen["basis"]
+
+
+def test_the_session_list_and_the_link_dialog_use_the_same_clock(qtbot, demo_ctx, login_as, tmp_path):
+    stamps = _pull(demo_ctx, tmp_path / "cam")
+    officer = login_as("officer")
+    [session] = footage.unlinked_sessions(demo_ctx, footage.visible_officer(officer))
+    assert session.device_start == stamps[0]                               # what the picture shows
+    assert session.start == stamps[0] - timedelta(seconds=SKEW_S)          # true time: the offset taken off once
+    assert session.end == stamps[-1] + timedelta(seconds=SEGMENT_S - SKEW_S)
+    dialog = LinkDialog(demo_ctx, officer, session)
+    qtbot.addWidget(dialog)
+    use = dialog.findChild(QLabel, "useTime").text()
+    assert use.endswith(f"{session.start:%Y-%m-%d %H:%M:%S}（记录仪显示 {stamps[0]:%H:%M:%S}）")
