@@ -15,7 +15,7 @@ from jlclient.services.context import AppContext
 from jlclient.services.deadlines import my_deadlines
 from jlclient.ui import changes
 from jlclient.ui.deadline_table import DeadlineTable
-from jlclient.ui.tables import fill, table, when
+from jlclient.ui.tables import fill, table as list_table, when
 
 
 def _figure(title: str, value: int, name: str) -> QGroupBox:
@@ -42,7 +42,7 @@ class WorkbenchPage(QWidget):
         self.grid = QGridLayout()
         self.deadlines = DeadlineTable(with_case=True, objectName="myDeadlines")
         self.waiting_items: list[workbench.Waiting] = []
-        self.waiting = table([self.tr("待办事项"), self.tr("内容"), self.tr("说明"), self.tr("时间")], "waitingTable")
+        self.waiting = list_table([self.tr("待办事项"), self.tr("内容"), self.tr("说明"), self.tr("时间")], "waitingTable")
         self.waiting.setSelectionMode(QAbstractItemView.SingleSelection)
         self.waiting.activated.connect(self._open_waiting)    # Enter, or a double click
         self.waiting_label = QLabel(objectName="waitingLabel")
