@@ -241,3 +241,23 @@ def test_a_missing_file_is_named_and_the_rest_still_plays(rig, tmp_path_factory,
     assert r.errors == ["无法播放：找不到文件 gone.mp4"] and r.player.index == 1
     r.player.seek(8000 + 400)
     r.wait_for(2 * SEGMENT_BASE + 10, tolerance=1)
+
+
+def test_every_paused_seek_and_step_in_a_row_delivers_its_frame(rig, clip):
+    """What bench_player.py does, at a smaller size: seeks all over the clip while paused, each followed
+    by frame steps; every one must bring its own frame (a lost one stalls a reviewer's spot check)."""
+    r = rig(single(clip))
+    r.player.play()
+    r.wait_for(5, tolerance=2)
+    r.player.pause()
+    r.settle()
+    for target_ms in (2000, 6200, 1000, 4480, 7040, 3000, 5520):
+        mark = r.mark()
+        r.player.seek(target_ms)
+        r.wait_for(int(target_ms // FRAME_MS), mark)
+        for step in range(1, 3):
+            r.settle(100)
+            mark = r.mark()
+            r.player.next_frame()
+            r.wait_for(int(target_ms // FRAME_MS) + step, mark)
+        assert r.player.position_ms() == (int(target_ms // FRAME_MS) + 2) * FRAME_MS
