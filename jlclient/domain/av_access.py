@@ -25,6 +25,10 @@ class RestrictedReason(LabelledEnum):
     PRIVACY = ("PRIVACY", "个人隐私")
 
 
+# the grounds in words, the same in every message that names them
+RESTRICTED_GROUNDS = "、".join(r.label for r in list(RestrictedReason)[:-1]) + "或" + list(RestrictedReason)[-1].label
+
+
 # the classes each role sees in its work; anything else needs an approved request or is refused
 ROLE_CLASSES: dict[Role, frozenset[AvClass]] = {
     Role.OFFICER: frozenset({AvClass.ORDINARY, AvClass.INTERNAL}),     # own footage and own cases only
@@ -94,7 +98,7 @@ def may_view(viewer: Viewer, av_class: AvClass, rule: RestrictedAccess | None, g
             return Verdict(False, f"查阅审批已于 {grant.expiry_text} 过期，请重新申请", True, approver)
         return Verdict(True, f"已经{grant.approved_by}批准查阅（{grant.expiry_text} 前有效）")
     if av_class is AvClass.RESTRICTED:
-        return Verdict(False, "受限音像记录（涉及国家秘密、商业秘密、工作秘密或个人隐私）须经批准后方可查阅", True, approver)
+        return Verdict(False, f"受限音像记录（涉及{RESTRICTED_GROUNDS}）须经批准后方可查阅", True, approver)
     allowed = _by_role(viewer, av_class)
     if allowed is None:
         return Verdict(False, f"{av_class.label}音像记录不在您的职责范围内，须经批准后方可查阅", True, approver)

@@ -74,8 +74,7 @@ def para(text: str, style: ParagraphStyle) -> Paragraph:
 def grid(rows: list[list], widths: list[float], header: bool = False) -> Table:
     """A ruled table; ``header``: its first row repeats on every page it runs over."""
     table = Table(rows, colWidths=widths, repeatRows=1 if header else 0)
-    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), song()),   # else every cell names Helvetica
-                               ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
+    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.6, colors.black),
                                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                                ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]))
     return table

@@ -12,7 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jlclient.clock import local
-from jlclient.domain.av_access import AvClass, Grant, RestrictedReason, Verdict, Viewer, may_approve, may_view
+from jlclient.domain.av_access import (RESTRICTED_GROUNDS, AvClass, Grant, RestrictedReason, Verdict, Viewer, may_approve,
+                                       may_view)
 from jlclient.domain.citation import in_words
 from jlclient.domain.profile import RestrictedAccess
 from jlclient.domain.model import Role
@@ -156,7 +157,7 @@ def classify(ctx: AppContext, user: CurrentUser, av_id: int, access_class: AvCla
     if not user.has(*CLASSIFIERS):
         raise ServiceError("只有法制审核人员或负责人可以设定音像记录的密级")
     if access_class is AvClass.RESTRICTED and reason is None:
-        raise ServiceError("设为受限须写明原因：国家秘密、商业秘密、工作秘密或个人隐私")
+        raise ServiceError(f"设为受限须写明原因：{RESTRICTED_GROUNDS}")
     with ctx.db.write() as s:
         av = _record(s, av_id)
         if av.access_class == AvClass.RESTRICTED.value and access_class is not AvClass.RESTRICTED \

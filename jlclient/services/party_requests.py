@@ -19,7 +19,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jlclient.domain.av_access import AvClass
+from jlclient.domain.av_access import RESTRICTED_GROUNDS, AvClass
 from jlclient.domain.identifiers import check_credit_code, check_resident_id
 from jlclient.domain.model import LabelledEnum, Role
 from jlclient.domain.profile import PartyAccess, PartyRoute
@@ -240,7 +240,7 @@ def decide(ctx: AppContext, user: CurrentUser, request_id: int, decision: Decisi
         restricted = _restricted(s, row.case_id)
         named = [n for n in restricted if n.casefold() in provided.casefold()]
         if named:
-            raise ServiceError(f"“{'、'.join(named)}”是受限音像记录（涉及国家秘密、商业秘密或个人隐私），"
+            raise ServiceError(f"“{'、'.join(named)}”是受限音像记录（涉及{RESTRICTED_GROUNDS}），"
                                "依法应当保密，不能提供给当事人：请从提供的内容中去掉")
         if restricted and decision is Decision.PROVIDED:
             raise ServiceError(f"本案有 {len(restricted)} 个受限音像记录（依法应当保密）不能提供：请选择“部分提供”，"

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFormLayout, QGroup
                                QTableWidget, QTableWidgetItem, QVBoxLayout)
 
 from jlclient.clock import local
-from jlclient.domain.av_access import AvClass
+from jlclient.domain.av_access import RESTRICTED_GROUNDS, AvClass
 from jlclient.printing.labels import duration_text, size_text
 from jlclient.services import archiving, citations, evidence_copies
 from jlclient.services.auth import CurrentUser
@@ -65,7 +65,7 @@ class EvidenceCopyDialog(WorkDialog):
                                       QTableWidgetItem(size_text(r.size)), QTableWidgetItem(r.access_class.label))):
                 self.table.setItem(i, j, item)
             if r.access_class is AvClass.RESTRICTED:
-                self.table.item(i, 4).setToolTip(self.tr("受限音像记录：涉及国家秘密、商业秘密或个人隐私，提供前请确认"))
+                self.table.item(i, 4).setToolTip(self.tr("受限音像记录：涉及{g}，提供前请确认").format(g=RESTRICTED_GROUNDS))
         self.table.itemChanged.connect(lambda *_: self._update_selection())
         self.all_button = QPushButton(self.tr("全选(&A)"), objectName="checkAll")
         self.none_button = QPushButton(self.tr("全不选"), objectName="checkNone")

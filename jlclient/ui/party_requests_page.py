@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QCheckBox, QComb
 from jlclient.services import citations, party_requests
 from jlclient.services.auth import CurrentUser
 from jlclient.services.context import AppContext
-from jlclient.services.party_requests import Decision, RequestView, Wants
+from jlclient.services.party_requests import RESTRICTED_GROUNDS, Decision, RequestView, Wants
 from jlclient.ui.docking_pane import RED
 from jlclient.ui.service_dialog import ServiceDialog
 from jlclient.ui.tables import when
@@ -82,7 +82,7 @@ class DecideDialog(ServiceDialog):
             f"登记：{request.received_by}，{when(request.received_at, '—')}")))
         self.form.addRow(summary)
         if request.restricted:
-            warning = QLabel(f"本案有受限音像记录（涉及国家秘密、商业秘密或个人隐私，依法应当保密，不能提供）："
+            warning = QLabel(f"本案有受限音像记录（涉及{RESTRICTED_GROUNDS}，依法应当保密，不能提供）："
                              f"{'、'.join(request.restricted)}", objectName="restrictedWarning")
             warning.setWordWrap(True)
             warning.setStyleSheet(WARNING_STYLE)

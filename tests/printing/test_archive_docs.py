@@ -12,7 +12,7 @@ from jlclient.domain.archiving import start_pages
 from jlclient.printing import page
 from jlclient.printing.archive_docs import (CoverData, IndexRow, RemarksData, _style, cover_sheet, file_index,
                                             fit_paragraph, remarks_sheet)
-from tests.support.pdf import page_count, pdftotext, right_edges, squash
+from tests.support.pdf import assert_fonts_embedded, page_count, pdftotext, right_edges, squash
 
 NAME_40 = "灵寿县城关镇建设路北段东侧第十二号院内新时代现代化综合食品经营有限责任公司分公司"[:40]
 PAGE_W = 595.3
@@ -98,10 +98,7 @@ def test_archive_papers_embed_the_font_render_and_carry_no_page_numbers(kind, tm
     pdf = _three()[kind]
     path = tmp_path / "doc.pdf"
     path.write_bytes(pdf)
-    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
-    cjk = [f for f in fonts if "UMing" in f]
-    assert cjk and all(f.split()[-5] == "yes" for f in cjk)
-    assert all("UMing" in f or f.startswith("Helvetica ") for f in fonts)
+    assert_fonts_embedded(pdf, tmp_path)
     subprocess.run(["pdftoppm", "-r", "60", "-png", str(path), str(tmp_path / "p")], check=True)
     pictures = [cv2.imread(str(p), cv2.IMREAD_GRAYSCALE) for p in sorted(tmp_path.glob("p*.png"))]
     assert len(pictures) == 1 and (pictures[0] < 128).mean() > 0.01      # one page, not blank
