@@ -43,12 +43,12 @@ def footage_times(started_at: datetime, clock_offset_s: float, position_s: float
     return true + timedelta(seconds=clock_offset_s), true
 
 
-def frame_of_second(at: datetime, fps: float) -> int:
-    """Which frame of its second ``at`` falls in (positions sit on frame starts; the small allowance
-    keeps a start rounded down to the millisecond in its own frame)."""
-    return min(int(at.microsecond * fps / 1_000_000 + 0.05), max(int(round(fps)) - 1, 0))
+def frame_of_second(microsecond: float, fps: float) -> int:
+    """Which frame of its second a time ``microsecond`` µs past the second falls in (positions sit on
+    frame starts; the small allowance keeps a start rounded down to the millisecond in its own frame)."""
+    return min(int(microsecond * fps / 1_000_000 + 0.05), max(int(round(fps)) - 1, 0))
 
 
 def with_frames(at: datetime, fps: float) -> str:
     """HH:MM:SS.ff — ff the frame within the second, as on an editing timeline."""
-    return f"{at:%H:%M:%S}.{frame_of_second(at, fps):02d}"
+    return f"{at:%H:%M:%S}.{frame_of_second(at.microsecond, fps):02d}"

@@ -6,7 +6,7 @@ libvlc runs on its own threads; everything it reports reaches this widget throug
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Sequence
 
@@ -29,7 +29,7 @@ def clock_text(ms: float, fps: float = 25.0) -> str:
     """A position on the timeline as HH:MM:SS.ff (ff: the frame within the second)."""
     seconds = int(ms // 1000)
     return (f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}."
-            f"{frame_of_second(datetime.min + timedelta(milliseconds=ms % 1000), fps):02d}")
+            f"{frame_of_second(ms % 1000 * 1000, fps):02d}")
 
 
 def rate_text(rate: float) -> str:
