@@ -124,7 +124,7 @@ class DisposalResult:
     content_kept: tuple[tuple[int, str], ...] = ()   # disposed, but the bytes stay: (av id, why)
 
 
-def dispose(ctx: AppContext, user: CurrentUser, av_ids: list[int]) -> DisposalResult:
+def dispose(ctx: AppContext, user: CurrentUser, av_ids: list[int], opinion: str = "") -> DisposalResult:
     """Dispose of the approved recordings, item by item or a whole list: each is checked again
     (held, evidence, not yet expired: kept, and said why), registered, audited; then the content goes,
     except content another record still uses (kept, and the audit entry says so and why)."""
@@ -156,7 +156,8 @@ def dispose(ctx: AppContext, user: CurrentUser, av_ids: list[int]) -> DisposalRe
         for row in rows:
             why = content_kept(uses.get(row.file_hash, ()))
             audit.append(s, user.actor, "retention.dispose", row,
-                         detail={"content": "kept" if why else "removed", "because": why})
+                         detail={"content": "kept" if why else "removed", "because": why,
+                                 "opinion": opinion.strip()})      # the approver's 审批意见, if written
             if why:
                 shared.append((row.av_record_id, why))
         disposed, hashes = tuple(r.av_record_id for r in rows), [r.file_hash for r in rows]

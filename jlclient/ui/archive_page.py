@@ -16,6 +16,7 @@ from jlclient.services import archiving, hall_cctv, retention
 from jlclient.services.auth import CurrentUser
 from jlclient.services.context import AppContext, ServiceError
 from jlclient.ui.cctv_import_dialog import CctvImportDialog
+from jlclient.ui.reason_dialog import ask_reason
 from jlclient.ui.tables import fill, table, warn, when
 
 EXPORTERS = (Role.ARCHIVIST, Role.REVIEWER, Role.ADMIN)     # as services.export, without loading it
@@ -202,13 +203,14 @@ class RetentionTab(QWidget):
         chosen = self.selected()
         if not chosen:
             return
-        sure = QMessageBox.question(self, self.tr("批准销毁"), self.tr(
+        opinion = ask_reason(self, self.tr("批准销毁"), self.tr(
             "将销毁所选 {n} 个音像记录的文件内容（不可恢复），登记保留。长期保存或作为证据的不会销毁；"
-            "其他记录仍在使用的文件内容予以保留，并在销毁登记中写明原因。确定？").format(n=len(chosen)))
-        if sure != QMessageBox.Yes:
+            "其他记录仍在使用的文件内容予以保留，并在销毁登记中写明原因。\n\n审批意见（选填）：").format(n=len(chosen)),
+            required=False, ok_text=self.tr("批准销毁"))
+        if opinion is None:
             return
         try:
-            result = retention.dispose(self.ctx, self.user, chosen)
+            result = retention.dispose(self.ctx, self.user, chosen, opinion)
         except ServiceError as exc:
             warn(self, self.tr("不能销毁"), exc)
             return

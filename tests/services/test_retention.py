@@ -86,7 +86,7 @@ def test_content_another_record_still_uses_is_kept_and_the_register_says_why(dem
     assert "已销毁" not in entry.content
     with demo_ctx.db.read() as s:
         detail = s.scalar(select(AuditEntry.detail).where(AuditEntry.action == "retention.dispose"))
-    assert json.loads(detail) == {"content": "kept", "because": why}
+    assert json.loads(detail) == {"content": "kept", "because": why, "opinion": ""}
     assert verify(demo_ctx).ok
 
     # the disposed recording plays to nobody, though its bytes are still there; the evidence plays

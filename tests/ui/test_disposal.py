@@ -2,11 +2,12 @@
 in 回放检查 and is never offered for playback; one whose bytes case evidence still uses says the
 content is kept and why; the approver disposes from the archive page, is told what became of each,
 and prints the 销毁清册 from there."""
+import json
 from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel, QMessageBox
 from sqlalchemy import func, select
 
 import tests.support.case_builder as cb
@@ -17,6 +18,7 @@ from jlclient.store.models import AuditEntry, AvRecord, Case
 from jlclient.ui.archive_page import ArchivePage
 from jlclient.ui.footage_player import FootagePlayerDialog
 from jlclient.ui.print_preview import PdfPreview
+from jlclient.ui.reason_dialog import ReasonDialog
 from jlclient.ui.review_page import ReviewPage
 from tests.support.dialogs import answer_dialog
 from tests.support.keys import Keys
@@ -108,9 +110,20 @@ def test_the_approver_disposes_is_told_what_became_of_each_and_prints_the_regist
     _click_row(qtbot, tab.table, rows[expired["alone"]])
     _click_row(qtbot, tab.table, rows[expired["shared"]], Qt.ControlModifier)
     told = []
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: told.append(a[2]) or QMessageBox.Yes)
+    keys = Keys(qtbot)
+
+    def approve(dialog):     # the approval carries the approver's opinion (issue 14)
+        told.append(dialog.findChild(QLabel, "reasonPrompt").text())
+        keys.type(dialog.text, "同意按期销毁")
+        keys.click(dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.Ok))
+    answer_dialog(ReasonDialog, approve)
     monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: told.append(a[2]) or QMessageBox.Ok)
     qtbot.mouseClick(tab.dispose_button, Qt.LeftButton)
+    assert "不可恢复" in told[0]
+    with demo_ctx.db.read() as s:
+        opinions = [json.loads(e.detail)["opinion"] for e in
+                    s.scalars(select(AuditEntry).where(AuditEntry.action == "retention.dispose"))]
+    assert opinions == ["同意按期销毁"] * 2
     assert "已销毁 2 个，文件内容已删除 1 个" in told[1]
     evidence = expired["names"][expired["evidence"]]
     assert f"{expired['names'][expired['shared']].rsplit('/', 1)[-1]}：内容同时为案件{expired['number']}的音像证据“{evidence}”所用，予以保留" \

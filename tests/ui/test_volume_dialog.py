@@ -1,6 +1,6 @@
 """An archivist binds a closed case from the case view and prints its cover sheet and disc note."""
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QLabel, QMessageBox
 from sqlalchemy import select
 
 import tests.support.case_builder as cb
@@ -9,6 +9,7 @@ from jlclient.services import compliance
 from jlclient.store.models import ElectronicRecord
 from jlclient.ui.cases_page import CasesPage
 from jlclient.ui.print_preview import PdfPreview, PrintPreview
+from jlclient.ui.reason_dialog import ReasonDialog
 from jlclient.ui.volume_dialog import VolumeDialog
 from tests.support.dialogs import answer_dialog
 from tests.support.keys import type_text
@@ -144,7 +145,12 @@ def test_the_approver_disposes_of_expired_routine_footage_from_the_archive_page(
     assert {expired, recent} <= {r.av_id for r in tab.rows}   # beside the demo cases' footage, kept with them
     tab.table.selectAll()                                   # the whole list approved: only the expired goes
     told = []
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: told.append(a[2]) or QMessageBox.Yes)
+
+    def approve(dialog):     # no opinion written: the approval goes through without one
+        told.append(dialog.findChild(QLabel, "reasonPrompt").text())
+        qtbot.keyClick(dialog.text, Qt.Key_Tab)
+        qtbot.keyClick(dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.Ok), Qt.Key_Space)
+    answer_dialog(ReasonDialog, approve)
     monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: told.append(a[2]) or QMessageBox.Ok)
     qtbot.mouseClick(tab.dispose_button, Qt.LeftButton)
     assert "不可恢复" in told[0] and "已销毁 1 个" in told[1] and "保存期限至" in told[1]
