@@ -43,6 +43,15 @@ def footage_times(started_at: datetime, clock_offset_s: float, position_s: float
     return true + timedelta(seconds=clock_offset_s), true
 
 
+def true_and_device_text(device: datetime, true: datetime) -> str:
+    """A recording's time for people: true time, with the camera's own stamp beside it when its clock
+    was off, so it can be matched with the time burned into the picture."""
+    text = f"{true:%Y-%m-%d %H:%M:%S}"
+    if abs((device - true).total_seconds()) >= 1:
+        text += f"（记录仪显示 {device:%H:%M:%S}）"
+    return text
+
+
 def frame_of_second(microsecond: float, fps: float) -> int:
     """Which frame of its second a time ``microsecond`` µs past the second falls in (positions sit on
     frame starts; the small allowance keeps a start rounded down to the millisecond in its own frame)."""

@@ -19,7 +19,7 @@ from jlclient.domain.profile import RestrictedAccess
 from jlclient.domain.model import Role
 from jlclient.services import citations
 from jlclient.services.auth import CurrentUser
-from jlclient.services.cameras import workstation
+from jlclient.services.cameras import docking_offsets, workstation
 from jlclient.services.compliance import agency_profile
 from jlclient.services.context import AppContext, ServiceError
 from jlclient.services.hall_cctv import recorded_by
@@ -27,7 +27,7 @@ from jlclient.services.retention import disposals_of
 from jlclient.services.spot_checks import checker_role
 from jlclient.store import audit
 from jlclient.store.audit import utcnow
-from jlclient.store.models import (AccessRequest, AuditEntry, AvMarker, AvRecord, CaseOfficer, Disposal, Docking,
+from jlclient.store.models import (AccessRequest, AuditEntry, AvMarker, AvRecord, CaseOfficer, Disposal,
                                    ElectronicRecord, SpotCheckPlan)
 
 SNAPSHOT = "snapshot"      # ElectronicRecord.kind of a frame taken from a recording
@@ -137,16 +137,11 @@ def open_for_playback(ctx: AppContext, user: CurrentUser, av_ids: list[int]) -> 
         else:
             for av, v in zip(records, verdicts):
                 audit.append(s, user.actor, "av.play", av, detail={"basis": v.reason, "workstation": workstation()})
-        offsets = {av.id: _offset(s, av) for av in records}
+        offsets = docking_offsets(s, {av.docking_id for av in records})
     if refused:   # the refusal is committed before it is reported
         raise ServiceError(citations.words(ctx, f"不能播放“{refused[0].file_name.rsplit('/', 1)[-1]}”：{refused[1].reason}"))
     return [Playable(av.id, ctx.evidence.path(av.file_hash), av.file_name.rsplit("/", 1)[-1], av.started_at,
-                     av.duration_s or 0.0, v.reason, offsets[av.id], av.case_id) for av, v in zip(records, verdicts)]
-
-
-def _offset(s: Session, av: AvRecord) -> float:
-    docking = s.get(Docking, av.docking_id) if av.docking_id else None
-    return (docking.offset_s or 0.0) if docking else 0.0
+                     av.duration_s or 0.0, v.reason, offsets.get(av.docking_id, 0.0), av.case_id) for av, v in zip(records, verdicts)]
 
 
 # --- classification -------------------------------------------------------------------------------

@@ -178,6 +178,13 @@ def faults_of(ctx: AppContext, camera_id: int) -> list[CameraFault]:
 # ---------------------------------------------------------------------------- docking
 
 
+def docking_offsets(s: Session, docking_ids) -> dict[int, float]:
+    """Each docking's clock offset (device clock − true time), measured when the camera docked: what
+    clock.footage_times needs to show the time a camera burned into its picture."""
+    ids = {i for i in docking_ids if i is not None}
+    return {d.id: d.offset_s or 0.0 for d in s.scalars(select(Docking).where(Docking.id.in_(ids)))} if ids else {}
+
+
 def workstation() -> str:
     return socket.gethostname()[:120]
 

@@ -24,14 +24,14 @@ from jlclient.domain.profile import STORAGE_KEYS, AvUpload
 from jlclient.services import analysis
 from jlclient.services.auth import CurrentUser
 from jlclient.services.av_access import viewing_rules
-from jlclient.services.cameras import dock_rules
+from jlclient.services.cameras import dock_rules, docking_offsets
 from jlclient.services.cases import find_case
 from jlclient.services.compliance import agency_profile, form_specs
 from jlclient.services.context import AppContext, ServiceError
 from jlclient.services.retention import not_disposed
 from jlclient.store import audit
 from jlclient.store.audit import utcnow
-from jlclient.store.models import (AvRecord, BodyCamera, Case, CaseOfficer, Disposal, Docking, InterruptionNote,
+from jlclient.store.models import (AvRecord, BodyCamera, Case, CaseOfficer, Disposal, InterruptionNote,
                                    Officer, StageEvent, TextRecord, TextRecordRevision, UploadExemption)
 
 SESSION_REACH = timedelta(hours=12)   # how far from a chosen segment its session's others are looked for
@@ -130,11 +130,6 @@ def _dark(s: Session, ids: list[int]) -> dict[int, float]:
     return {i: sum(d.end_s - d.start_s for d in spans) for i, spans in analysis.spans_in(s, ids).items()}
 
 
-def _offsets(s: Session, docking_ids: set[int]) -> dict[int, float]:
-    """Each docking's clock offset (device clock − true time), measured when the camera docked."""
-    return {d.id: d.offset_s or 0.0 for d in s.scalars(select(Docking).where(Docking.id.in_(docking_ids)))}
-
-
 def _view(rule: AvUpload | None, session: RecordingSession, rows: dict[int, tuple[AvRecord, str, str]],
           spoken: set[int], returned: dict[int, datetime], dark: dict[int, float],
           offsets: dict[int, float]) -> SessionView:
@@ -157,7 +152,7 @@ def sessions_of(s: Session, rows: list[tuple[AvRecord, str, str]]) -> list[Sessi
     found = av_rules.sessions(segments, rules.interruption_after, rules.new_session_after)
     spoken = _spoken(s, list(by_id))
     dockings = {a.docking_id for a, _, _ in rows if a.docking_id}
-    returned, offsets = _returned_at(s, dockings), _offsets(s, dockings)
+    returned, offsets = _returned_at(s, dockings), docking_offsets(s, dockings)
     dark = _dark(s, list(by_id))
     rule = agency_profile(s).av_upload
     views = [_view(rule, x, by_id, spoken, returned, dark, offsets) for x in found]

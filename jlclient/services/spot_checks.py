@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jlclient.clock import local, to_utc
+from jlclient.clock import footage_times, local, to_utc, true_and_device_text
 from jlclient.domain.model import Role
 from jlclient.domain.retention import CAMERA
 from jlclient.domain.av_access import AvClass
@@ -20,6 +20,7 @@ from jlclient.domain.spot_check import (UNCHECKED, CheckItem, Issue, OfficerFigu
 from jlclient.domain.citation import in_words
 from jlclient.services import citations
 from jlclient.services.auth import CurrentUser
+from jlclient.services.cameras import docking_offsets
 from jlclient.services.compliance import agency_profile
 from jlclient.services.context import AppContext, ServiceError
 from jlclient.store import audit
@@ -306,19 +307,30 @@ def ledger_plans(ctx: AppContext, period_from: date, period_to: date) -> list[Pl
         return [_view(s, p, titles) for p in _ledger_plans(s, period_from, period_to)]
 
 
+def _recorded(s: Session, av_ids: list[int]) -> dict[int, str]:
+    """When each recording began, as the player and the footage lists show it (clock.footage_times:
+    true time, and the camera's stamp beside it when its clock was off)."""
+    records = list(s.scalars(select(AvRecord).where(AvRecord.id.in_(av_ids)))) if av_ids else []
+    offsets = docking_offsets(s, {av.docking_id for av in records})
+    return {av.id: true_and_device_text(*footage_times(av.started_at, offsets.get(av.docking_id, 0.0)))
+            for av in records if av.started_at is not None}
+
+
 def _ledger_plan(s: Session, plan: SpotCheckPlan, titles: dict[str, str], disposed: set[int]):
     from jlclient.printing.ledger import LedgerItem, LedgerPlan
     from jlclient.printing.render import chinese_date
     view = _view(s, plan, titles)
     checks = {c.av_record_id: c for c in s.scalars(select(SpotCheck).where(SpotCheck.plan_id == plan.id))}
+    recorded = _recorded(s, [r.av_id for r in view.recordings])
     items = []
     for r in view.recordings:
         check = checks.get(r.av_id)
+        name = f"{r.file_name}（{recorded[r.av_id]}）" if r.av_id in recorded else r.file_name
         if check is None:
-            items.append(LedgerItem(r.file_name, r.officer, r.case_number,
+            items.append(LedgerItem(name, r.officer, r.case_number,
                                     UNCHECKED + ("（已销毁，不能检查）" if r.av_id in disposed else "")))
             continue
-        items.append(LedgerItem(r.file_name, r.officer, r.case_number, r.result, local(check.checked_at).date(),
+        items.append(LedgerItem(name, r.officer, r.case_number, r.result, local(check.checked_at).date(),
                                 check.checker_name, issues_text(_issues(check)), check.conclusion))
     return LedgerPlan(plan.id, view.scope, f"{chinese_date(plan.period_from)}至{chinese_date(plan.period_to)}",
                       "、".join(i.label for i in view.checklist), plan.seed, view.in_scope, view.population,

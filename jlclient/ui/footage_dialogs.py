@@ -9,7 +9,7 @@ from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit,
                                QListWidget, QListWidgetItem, QPlainTextEdit, QRadioButton, QWidget)
 
-from jlclient.clock import local, to_utc
+from jlclient.clock import local, to_utc, true_and_device_text
 from jlclient.domain.model import CameraStatus, Stage
 from jlclient.domain.profile import STORAGE_KEYS
 from jlclient.services import analysis, cameras, footage
@@ -125,11 +125,7 @@ def warnings(session: SessionView) -> str:
 def use_time(session: SessionView) -> str:
     """使用时间 in true time, with the camera's own stamp beside it when its clock was off, so the
     officer can match it with the time burned into the picture."""
-    text = f"{session.start:%Y-%m-%d %H:%M:%S}"
-    device = session.device_start
-    if device is not None and abs((device - session.start).total_seconds()) >= 1:
-        text += f"（记录仪显示 {device:%H:%M:%S}）"
-    return text
+    return true_and_device_text(session.device_start or session.start, session.start)
 
 
 def describe(session: SessionView) -> str:

@@ -176,3 +176,22 @@ def test_the_ledger_states_how_the_sample_was_drawn_every_item_the_opinions_pass
     assert "检查人（签名）" in text and "负责人（签名）" in text
     assert "Art." not in text and "seed" not in text
     assert_fonts_embedded(pdf, tmp_path)
+
+
+def test_the_ledger_states_when_each_recording_began_by_the_one_clock(demo_ctx, login_as, month):
+    """issue 14: the ledger shows a recording's time as the player and the footage lists do: true
+    time, with the camera's own stamp (what its picture shows) beside it when its clock was off."""
+    from jlclient.store.models import AvRecord, Docking
+    reviewer = login_as("reviewer")
+    view = spot_checks.plan_view(demo_ctx, plan(demo_ctx, reviewer, ScopeKind.OFFICER, "王强", size=2))
+    skewed = next(r for r in view.recordings if r.case_number == "（无案件）")
+    with demo_ctx.db.write() as s:
+        docking = Docking(camera_serial="DSJ0002", layout="generic", docked_at=DAY + timedelta(days=8), offset_s=37.0,
+                          file_count=1, workstation="test", docked_by="user:officer")
+        s.add(docking)
+        s.flush()
+        s.get(AvRecord, skewed.av_id).docking_id = docking.id
+    text = squash(pdftotext(spot_checks.ledger_pdf(demo_ctx, local_today(), local_today())))
+    assert squash(f"{skewed.file_name}（2025-06-07 09:00:00（记录仪显示 09:00:37））") in text
+    other = next(r for r in view.recordings if r.av_id != skewed.av_id)
+    assert squash(f"{other.file_name}（2025-06-08 09:00:00）") in text
