@@ -113,7 +113,7 @@ def test_hall_cctv_is_disposable_after_a_month_while_body_camera_footage_follows
     result = retention.dispose(lingchuan, login_as("approver"), [r.av_id for r in listed.values()])
     assert set(result.disposed) == {r.av_id for r in due}
     assert camera in {av for av, _ in result.refused}
-    assert {entry[4] for entry in retention.register(lingchuan)} == {"政务服务大厅监控录像不少于 1 个月（《陵川县行政审批局行政许可全过程记录办法》第十八条）"}
+    assert {entry.rule for entry in retention.register(lingchuan)} == {"政务服务大厅监控录像不少于 1 个月（《陵川县行政审批局行政许可全过程记录办法》第十八条）"}
 
 
 def test_evidence_footage_shows_the_bound_case_files_retention(demo_ctx, login_as):
