@@ -18,6 +18,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from jlclient.clock import local, today as clock_today
 from jlclient.domain import deadlines as law
 from jlclient.domain.audit import canonical_json
+from jlclient.domain.duties import own_case_refusal
 from jlclient.domain.compliance import (AvFact, CaseSnapshot, DeadlineFact, Finding, RecordFact, blocking, check)
 from jlclient.domain.forms import FormSpec
 from jlclient.domain.matters import MaterialCheck, missing_materials
@@ -154,6 +155,8 @@ def _override(s: Session, user: CurrentUser, case: Case, findings: list[Finding]
         raise ComplianceBlocked(findings, "请先整改；确需结案的，由负责人填写书面理由后批准。", citations.titles(s))
     if not reason:
         raise ComplianceBlocked(findings, "请先整改，或填写书面理由后批准结案。", citations.titles(s))
+    if cases.is_case_officer(s, user, case.id):     # nobody approves the exceptions of their own case
+        raise ServiceError(own_case_refusal("例外批准"))
     row = ComplianceOverride(case_id=case.id, reason=reason, approver=user.actor, created_at=utcnow(),
                              findings=canonical_json([f.as_dict() for f in findings]))
     s.add(row)

@@ -250,6 +250,21 @@ def test_only_an_approver_may_override_and_only_with_a_reason(demo_ctx):
     assert cb.version(demo_ctx, case_id) == version
 
 
+def test_an_approver_does_not_approve_the_exceptions_of_their_own_case(demo_ctx):
+    """Separation of duties (issue 14): an approver who is also one of the case's officers cannot
+    write the override that closes their own case; nothing is recorded."""
+    from jlclient.domain.model import Role
+    from jlclient.services import users
+    users.set_roles(demo_ctx, "user:admin", "officer", frozenset({Role.OFFICER, Role.APPROVER}))
+    case_id = build_case(demo_ctx, Procedure.PENALTY, skip=("decision_approval",))
+    version = cb.version(demo_ctx, case_id)
+    with pytest.raises(ServiceError, match="您是本案的承办执法人员，不能对本案进行例外批准"):
+        compliance.close_case(demo_ctx, user(demo_ctx, "officer"), case_id, version, override_reason="急需结案")
+    assert status(demo_ctx, case_id) is CaseStatus.OPEN
+    with demo_ctx.db.read() as s:
+        assert s.scalars(select(ComplianceOverride).where(ComplianceOverride.case_id == case_id)).all() == []
+
+
 @pytest.fixture
 def demo_any(any_ctx):
     """The demo data on SQLite and on PostgreSQL."""
