@@ -14,15 +14,6 @@ from jlclient.store.models import AuditEntry, Case
 from tests.support import case_builder as cb
 
 
-def _stuck_investigation(ctx) -> int:
-    """A penalty in 调查取证 without its 询问笔录 and 事先告知书, handled by 李娜 alone (王强 is not on it)."""
-    return cb.build_case(ctx, Procedure.PENALTY, until=Stage.INVESTIGATION, skip=("inquiry_record", "rights_notice"),
-                         officers=1)
-
-
-def _stage(ctx, case_id) -> str:
-    with ctx.db.read() as s:
-        return s.get(Case, case_id).stage
 
 
 def _entries(ctx) -> int:
@@ -31,7 +22,7 @@ def _entries(ctx) -> int:
 
 
 def test_a_reviewer_cannot_move_an_officers_stage_with_open_problems(demo_ctx, login_as):
-    case_id = _stuck_investigation(demo_ctx)
+    case_id = cb.stuck_investigation(demo_ctx)
     with demo_ctx.db.read() as s:
         assert compliance.leaving_problems(s, s.get(Case, case_id))   # there is something open
     people = [login_as(who) for who in ("reviewer", "officer2", "clerk")]   # officer2 (王强) is not on this case
@@ -41,24 +32,24 @@ def test_a_reviewer_cannot_move_an_officers_stage_with_open_problems(demo_ctx, l
             cases.advance_case(demo_ctx, user, case_id, cb.version(demo_ctx, case_id))
         assert "调查取证" in str(refused.value) and "Stage" not in str(refused.value)
     assert "本案执法人员" in str(refused.value) or "只能由" in str(refused.value)
-    assert _stage(demo_ctx, case_id) == "INVESTIGATION" and _entries(demo_ctx) == before
+    assert cb.stage_of(demo_ctx, case_id) == "INVESTIGATION" and _entries(demo_ctx) == before
 
 
 def test_the_cases_own_officer_moves_it_on(demo_ctx, login_as):
-    case_id = _stuck_investigation(demo_ctx)
+    case_id = cb.stuck_investigation(demo_ctx)
     assert cases.advance_case(demo_ctx, login_as("officer"), case_id, cb.version(demo_ctx, case_id)) is Stage.DECISION
     assert compliance.overrides_of(demo_ctx, case_id) == []
 
 
 def test_an_approver_moves_it_on_only_with_a_written_reason(demo_ctx, login_as):
-    case_id = _stuck_investigation(demo_ctx)
+    case_id = cb.stuck_investigation(demo_ctx)
     approver = login_as("approver")
     before = _entries(demo_ctx)
     for blank in (None, "", "   "):
         with pytest.raises(compliance.AdvanceNeedsReason) as asked:
             cases.advance_case(demo_ctx, approver, case_id, cb.version(demo_ctx, case_id), blank)
         assert asked.value.findings and "理由" in str(asked.value)
-    assert _stage(demo_ctx, case_id) == "INVESTIGATION" and _entries(demo_ctx) == before
+    assert cb.stage_of(demo_ctx, case_id) == "INVESTIGATION" and _entries(demo_ctx) == before
 
     reason = "询问笔录原件由市局调阅，复印件另行补入"
     assert cases.advance_case(demo_ctx, approver, case_id, cb.version(demo_ctx, case_id), reason) is Stage.DECISION

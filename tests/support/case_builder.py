@@ -63,6 +63,19 @@ def version(ctx, case_id: int) -> int:
     return cases.case_detail(ctx, case_id).version
 
 
+def stage_of(ctx, case_id: int) -> str:
+    """The stage as stored ("INVESTIGATION")."""
+    with ctx.db.read() as s:
+        return s.get(Case, case_id).stage
+
+
+def stuck_investigation(ctx) -> int:
+    """A penalty in 调查取证 without its 询问笔录 and 事先告知书 (two open problems), handled by one
+    officer (李娜; 王强 is not on it)."""
+    return build_case(ctx, Procedure.PENALTY, until=Stage.INVESTIGATION, skip=("inquiry_record", "rights_notice"),
+                      officers=1)
+
+
 def advance(ctx, case_id: int, actor: str = ACTOR) -> Stage | None:
     """Move on as ``actor`` would through the service, stage rights applied; a bare test database
     without that user moves on as an import does."""

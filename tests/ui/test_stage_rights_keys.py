@@ -4,9 +4,8 @@ reason then shows in the case view."""
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 from sqlalchemy import select
 
-from jlclient.domain.model import Procedure, Stage
 from jlclient.services import compliance
-from jlclient.store.models import AuditEntry, Case
+from jlclient.store.models import AuditEntry
 from jlclient.ui.cases_page import CasesPage
 from jlclient.ui.reason_dialog import ReasonDialog
 from jlclient.ui.stage_wizard import StageWizard
@@ -17,14 +16,6 @@ from tests.support.keys import Keys
 REASON = "询问笔录原件由市局调阅，复印件另行补入"
 
 
-def _stuck(ctx) -> int:
-    return cb.build_case(ctx, Procedure.PENALTY, until=Stage.INVESTIGATION, skip=("inquiry_record", "rights_notice"),
-                         officers=1)
-
-
-def _stage(ctx, case_id) -> str:
-    with ctx.db.read() as s:
-        return s.get(Case, case_id).stage
 
 
 def _yes(keys):
@@ -32,7 +23,7 @@ def _yes(keys):
 
 
 def test_a_reviewer_is_told_who_may_move_the_stage(qtbot, demo_ctx, login_as):
-    case_id = _stuck(demo_ctx)
+    case_id = cb.stuck_investigation(demo_ctx)
     keys = Keys(qtbot)
     wizard = StageWizard(demo_ctx, login_as("reviewer"), case_id)
     qtbot.addWidget(wizard)
@@ -47,11 +38,11 @@ def test_a_reviewer_is_told_who_may_move_the_stage(qtbot, demo_ctx, login_as):
     keys.click(wizard.buttons["advance"])
     qtbot.waitUntil(lambda: bool(told), timeout=5000)
     assert "调查取证" in told[0] and ("只能由" in told[0] or "本案执法人员" in told[0])
-    assert _stage(demo_ctx, case_id) == "INVESTIGATION"
+    assert cb.stage_of(demo_ctx, case_id) == "INVESTIGATION"
 
 
 def test_an_approver_writes_the_reason_and_the_case_view_shows_it(qtbot, demo_ctx, login_as):
-    case_id = _stuck(demo_ctx)
+    case_id = cb.stuck_investigation(demo_ctx)
     approver = login_as("approver")
     keys = Keys(qtbot)
     wizard = StageWizard(demo_ctx, approver, case_id)
@@ -63,7 +54,7 @@ def test_an_approver_writes_the_reason_and_the_case_view_shows_it(qtbot, demo_ct
         ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.Ok)
         assert "询问笔录" in dialog.findChild(type(dialog.error), "reasonPrompt").text()
         keys.click(ok)                                   # nothing written: named, and the dialog stays
-        seen["empty"] = (dialog.error.text(), dialog.isVisible(), _stage(demo_ctx, case_id))
+        seen["empty"] = (dialog.error.text(), dialog.isVisible(), cb.stage_of(demo_ctx, case_id))
         keys.type(dialog.text, REASON)
         assert dialog.error.text() == ""                 # the message goes once the reason is typed
         keys.click(ok)
@@ -71,7 +62,7 @@ def test_an_approver_writes_the_reason_and_the_case_view_shows_it(qtbot, demo_ct
     answer_dialog(ReasonDialog, write_reason, delay_ms=400)
     keys.click(wizard.buttons["advance"])
     assert seen["empty"] == ("请写明批准推进的理由；不写理由不能推进", True, "INVESTIGATION")
-    assert _stage(demo_ctx, case_id) == "DECISION"
+    assert cb.stage_of(demo_ctx, case_id) == "DECISION"
     with demo_ctx.db.read() as s:
         entry = s.scalar(select(AuditEntry).where(AuditEntry.action == compliance.STAGE_OVERRIDE))
         assert entry.actor == "user:approver" and REASON in entry.detail
