@@ -35,6 +35,11 @@ ADJUSTMENT_KINDS = ("SUSPENSION", "EXTENSION")
 _MAX_INT = 2**31 - 1          # INTEGER columns on PostgreSQL
 _MAX_BIG = 2**63 - 1          # BIGINT: file sizes
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_YEARS = (1900, 2100)         # a time outside these years is a typing or export error, and 0001 cannot go to UTC
+_MAX_EXTENSION_DAYS = 365     # deadline reckoning counts day by day: a billion days would never finish
+_MAX_FILE_BYTES = 64 * 1024 * 1024   # one case without its files; a larger file is not a case document
+_MAX_DEPTH = 64               # the format nests four levels; deeper is not a case document
+_MAX_DIGITS = 20              # longer integers fit no column, and Python refuses to read >4300 digits
 
 
 class ImportProblem(ServiceError):
@@ -106,16 +111,25 @@ def _datetime(value: Any, path: str) -> datetime:
         raise ImportProblem(path, f"“{value}”不是有效的日期时间，应为{example}") from None
     if parsed.tzinfo is None:
         raise ImportProblem(path, f"“{value}”没有时区，请加上 Z（UTC）或 +08:00（北京时间）")
+    _in_years(parsed, value, path)
     return parsed.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def _in_years(parsed: date, value: str, path: str) -> None:
+    first, last = _YEARS
+    if not first <= parsed.year <= last:
+        raise ImportProblem(path, f"“{value}”超出可接受的范围（{first} 年至 {last} 年）")
 
 
 def _date(value: Any, path: str) -> date:
     if not isinstance(value, str):
         raise _wrong(path, "日期字符串（如 2026-03-02）", value)
     try:
-        return date.fromisoformat(value)
+        parsed = date.fromisoformat(value)
     except ValueError:
         raise ImportProblem(path, f"“{value}”不是有效的日期，应为 YYYY-MM-DD") from None
+    _in_years(parsed, value, path)
+    return parsed
 
 
 def _choice(values: tuple[str, ...]) -> Check:
@@ -207,7 +221,7 @@ ELECTRONIC = {"stage": _nullable(_enum(Stage)), "title": _text(200), "kind": _te
               "size": _integer(0, _MAX_BIG), "sha256": _sha256, "created_at": _datetime, "created_by": _text(80)}
 ADJUSTMENT = {"rule": _text(60), "kind": _choice(ADJUSTMENT_KINDS),
               "cause": _nullable(_choice(tuple(r.value for r in SuspensionReason))), "start": _nullable(_date),
-              "end": _nullable(_date), "days": _nullable(_integer(1)), "reason": _text(2000),
+              "end": _nullable(_date), "days": _nullable(_integer(1, _MAX_EXTENSION_DAYS)), "reason": _text(2000),
               "approved_by": _text(80, blank=True), "created_at": _datetime, "created_by": _text(80)}
 DOCUMENT = {"format": _format, "exported_at": _datetime, "agency": _text(200, blank=True), "case": _object(CASE),
             "parties": _array(_object(PARTY), 1), "officers": _array(_object(OFFICER)),
@@ -331,25 +345,64 @@ def load_json(path: str | PathLike) -> dict:
     except UnicodeDecodeError as exc:
         line = raw[:exc.start].count(b"\n") + 1
         raise ImportProblem("", f"文件 {path} 第 {line} 行不是 UTF-8 编码，请另存为 UTF-8 后重试") from None
+    _check_depth(text, path)
     try:
-        data = json.loads(text, object_pairs_hook=_no_duplicates)
+        data = json.loads(text, object_pairs_hook=_no_duplicates, parse_int=_bounded_int)
     except json.JSONDecodeError as exc:
         reason = next((zh for en, zh in _JSON_REASONS if exc.msg.startswith(en)), exc.msg)
         raise ImportProblem("", f"文件 {path} 不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列，{reason}") from None
     except _DuplicateKey as exc:
         raise ImportProblem("", f"文件 {path} 中同一对象里字段“{exc}”出现了两次，请只保留一个") from None
+    except _LongNumber as exc:
+        raise ImportProblem("", f"文件 {path} 中有一个 {exc} 位的整数（以 {exc.head}… 开头），"
+                                f"超出可保存的范围（最多 {_MAX_DIGITS} 位）") from None
     if not isinstance(data, dict):
         raise ImportProblem("", f"文件 {path} 的最外层应为 JSON 对象 {{…}}，文件中是{_kind(data)}")
     return data
 
 
+class _LongNumber(ValueError):
+    def __init__(self, digits: str):
+        super().__init__(len(digits.lstrip("-")))
+        self.head = digits[:8]
+
+
+def _bounded_int(digits: str) -> int:
+    """The json module's int(); a number too long for any column is refused before Python's
+    4300-digit limit turns it into a bare ValueError."""
+    if len(digits.lstrip("-")) > _MAX_DIGITS:
+        raise _LongNumber(digits)
+    return int(digits)
+
+
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def _check_depth(text: str, path: str | PathLike) -> None:
+    """Refuse deep nesting before json.loads recurses into it (RecursionError is no answer):
+    count brackets outside strings."""
+    depth = deepest = 0
+    for bracket in _BRACKET.findall(_STRING.sub('""', text)):
+        depth += 1 if bracket in "[{" else -1
+        deepest = max(deepest, depth)
+        if deepest > _MAX_DEPTH:
+            raise ImportProblem("", f"文件 {path} 的数组或对象嵌套超过 {_MAX_DEPTH} 层，不是案件交换文件")
+
+
 def _read(path: Path) -> bytes:
+    """The file's bytes; a file larger than any case document is refused before it is read."""
     try:
-        return path.read_bytes()
+        with path.open("rb") as f:
+            raw = f.read(_MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         raise ImportProblem("", f"找不到文件 {path}") from None
     except OSError as exc:
         raise ImportProblem("", f"无法读取文件 {path}：{exc.strerror}") from None
+    if len(raw) > _MAX_FILE_BYTES:
+        raise ImportProblem("", f"文件 {path} 超过 {_MAX_FILE_BYTES // (1024 * 1024)} MB，不是案件交换文件"
+                                f"（案件交换文件不含证据文件本身）")
+    return raw
 
 
 # --- checking a document (no database) ------------------------------------------------------
@@ -360,6 +413,7 @@ def check_document(data: Any) -> dict:
         raise ImportProblem("", f"导入内容的最外层应为 JSON 对象 {{…}}，实际是{_kind(data)}")
     if "format" not in data:
         raise ImportProblem("format", f"缺少此字段（应为 \"{FORMAT}\"）")
+    _check_storable(data)
     _format(data["format"], "format")
     doc = _object(DOCUMENT)(data, "")
     order = _check_stages(doc)
@@ -369,6 +423,36 @@ def check_document(data: Any) -> dict:
     _check_records(doc)
     _check_adjustments(doc["deadline_adjustments"])
     return doc
+
+
+def _check_storable(data: dict) -> None:
+    """Every key and text can be stored: no lone surrogate (UTF-8 cannot hold it) and no NUL
+    (PostgreSQL refuses it); nesting stays within the depth a case document needs. Walked without
+    recursion, so that a deep structure handed in from code cannot exhaust the stack either."""
+    pending: list[tuple[str, Any, int]] = [("", data, 1)]
+    while pending:
+        path, value, depth = pending.pop()
+        if isinstance(value, (dict, list)):
+            if depth > _MAX_DEPTH:
+                raise ImportProblem("", f"数组或对象嵌套超过 {_MAX_DEPTH} 层，不是案件交换文件")
+            items = list(value.items() if isinstance(value, dict) else enumerate(value))
+            for key, inner in reversed(items):      # popped in document order: the first bad field is named
+                if isinstance(key, str):
+                    shown = "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in key)
+                    _storable(key, _at(path, shown))
+                pending.append((_at(path, key) if isinstance(key, str) else f"{path}[{key}]", inner, depth + 1))
+        elif isinstance(value, str):
+            _storable(value, path)
+
+
+def _storable(text: str, path: str) -> None:
+    if "\x00" in text:
+        raise ImportProblem(path, "含有不能保存的字符（空字符 U+0000），请删除后重试")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ImportProblem(path, f"含有不能保存的字符（第 {exc.start + 1} 个字符是不成对的代理码 "
+                                  f"U+{ord(text[exc.start]):04X}），请核对导出该文件的系统") from None
 
 
 def _check_stages(doc: dict) -> tuple[Stage, ...]:
@@ -528,6 +612,7 @@ def import_case(ctx: AppContext, actor: str, data: dict) -> cases.CaseRow:
     doc = check_document(data)
     _check_files(ctx, doc)
     with ctx.db.write() as s:
+        audit.locked_head(s)     # two imports of one number queue here; the second then finds the first's case
         _check_database(s, doc)
         case = _add_case(s, actor, doc)
         _add_parties(s, actor, case, doc["parties"])
