@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
-from jlclient.devices.pull import CameraFile, Docked, safe_path
+from jlclient.devices import volume
+from jlclient.devices.pull import CameraFile, Docked, registered_as, shown
 from jlclient.store import audit
 from jlclient.store.evidence import sha256_of
 from jlclient.store.models import PulledFile
@@ -29,30 +30,36 @@ class Cleared:
 
 
 def _check(ctx: AppContext, docked: Docked, f: CameraFile) -> str:
+    name = shown(f.path)
     with ctx.db.read() as s:
-        registered = s.scalar(select(PulledFile.sha256).where(PulledFile.camera_serial == docked.serial,
-                                                              PulledFile.path == f.path, PulledFile.size == f.size))
-    if registered is None:
-        raise NotClearable(f"{f.path} 尚未拷贝登记，不能清空记录仪")
+        known = s.scalar(select(PulledFile.id).where(PulledFile.camera_serial == docked.serial,
+                                                     PulledFile.path == f.stored_name, PulledFile.size == f.size))
+    if known is None:
+        raise NotClearable(f"{name} 尚未拷贝登记，不能清空记录仪")
     try:
-        with open(safe_path(docked.root, f.path), "rb") as camera_file:
+        with volume.open_file(docked.root, f.path) as camera_file:
             on_camera = sha256_of(camera_file)
+    except volume.OutsideVolume as exc:
+        raise NotClearable(f"{name} 不是记录仪上的普通文件，不能清空记录仪") from exc
     except OSError as exc:
-        raise NotClearable(f"读取 {f.path} 失败：{exc.strerror}；记录仪可能已被拔出") from exc
-    if on_camera != registered:
-        raise NotClearable(f"{f.path} 与已登记的文件不一致（哈希不同），不能清空记录仪")
-    problem = ctx.evidence.check(registered)
+        raise NotClearable(f"读取 {name} 失败：{exc.strerror}；记录仪可能已被拔出") from exc
+    with ctx.db.read() as s:
+        if not registered_as(s, docked.serial, f, on_camera):
+            raise NotClearable(f"{name} 与已登记的文件不一致（哈希不同），不能清空记录仪")
+    problem = ctx.evidence.check(on_camera)
     if problem:
-        raise NotClearable(f"{f.path} 的存储副本校验失败：{problem}")
-    return registered
+        raise NotClearable(f"{name} 的存储副本校验失败：{problem}")
+    return on_camera
 
 
 def clear_camera(ctx: AppContext, actor: str, docked: Docked, files: list[CameraFile]) -> Cleared:
-    """Verify every file again, audit the clearing, then remove the files from the camera."""
-    hashes = {f.path: _check(ctx, docked, f) for f in files}
+    """Verify every file again, audit the clearing, then remove the files from the camera: each by
+    name inside its own folder, reached without following a link, so nothing outside the camera
+    is ever removed."""
+    hashes = {f.stored_name: _check(ctx, docked, f) for f in files}
     with ctx.db.write() as s:
         audit.append(s, actor, "camera.clear", entity_type="body_camera", entity_id=docked.serial,
                      detail={"docking": docked.docking_id, "files": hashes})
     for f in files:
-        safe_path(docked.root, f.path).unlink(missing_ok=True)
+        volume.unlink(docked.root, f.path)
     return Cleared(len(files), sum(f.size for f in files))

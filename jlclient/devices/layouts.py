@@ -3,13 +3,14 @@ mounted volume has. Parsing lives in :mod:`jlclient.domain.camera_layout`; this 
 the disk. The camera's files are only ever listed and read, never changed."""
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from jlclient.devices import volume
+from jlclient.devices.volume import PassedOver
 from jlclient.domain.camera_layout import (KEY_PATTERN, CameraLayout, ClipName, DeviceInfo, LayoutError,
-                                           match_name, parse_device_info, parse_layout)
+                                           match_name, parse_device_info, parse_layout, plausible_clock)
 from jlclient.datafiles import Catalogue
 
 LAYOUT_DIR = Path(__file__).resolve().parents[2] / "resources" / "cameras"
@@ -48,6 +49,7 @@ class Recognised:
     files: list[Footage] = field(default_factory=list)
     info_found: bool = False    # the device-information file was there and readable
     info_problem: str = ""      # why the device-information file could not be used
+    passed_over: list[PassedOver] = field(default_factory=list)   # links, pipes, devices: never read
 
     @property
     def clips(self) -> list[Footage]:
@@ -56,9 +58,15 @@ class Recognised:
         return sorted(named, key=lambda f: (f.clip.start, f.clip.seq))  # type: ignore[union-attr]
 
     def clock_offset(self, workstation_now: datetime) -> timedelta | None:
-        """Device clock minus workstation clock, when the device said what its clock was."""
+        """Device clock minus workstation clock, when the device said what its clock was and it is
+        a clock at all (时钟无效: a date outside 2000–2100 is never used to compute times)."""
         clock = self.device.device_clock if self.device else None
-        return None if clock is None else clock - workstation_now
+        return None if clock is None or self.clock_invalid else clock - workstation_now
+
+    @property
+    def clock_invalid(self) -> bool:
+        clock = self.device.device_clock if self.device else None
+        return clock is not None and not plausible_clock(clock)
 
 
 def recognise(volume_root: Path, layouts: list[CameraLayout] | None = None) -> Recognised | None:
@@ -68,7 +76,7 @@ def recognise(volume_root: Path, layouts: list[CameraLayout] | None = None) -> R
     matching footage names. The generic fallback only for a volume with video files in its
     folders (e.g. DCIM/xxx)."""
     root = Path(volume_root)
-    if not root.is_dir():
+    if not root.is_dir() or root.is_symlink():
         return None
     layouts = list_layouts() if layouts is None else layouts
     surveys = [_survey(root, layout) for layout in layouts if not layout.fallback]
@@ -87,24 +95,32 @@ def read_device_info(root: Path, layout: CameraLayout) -> DeviceInfo | None:
     spec = layout.info
     if spec is None:
         return None
-    path = root / spec.path
-    if not path.is_file() or path.is_symlink():
+    try:
+        data = volume.read_capped(root, spec.path)
+    except volume.OutsideVolume:
+        return None    # a link or a special file in its place: not the camera's own file
+    except ValueError as exc:
+        raise LayoutError(spec.path, f"设备信息文件无法识别：{exc}") from None
+    except OSError as exc:
+        raise LayoutError(spec.path, f"读不出来：{exc.strerror or exc}") from None
+    if data is None:
         return None
     try:
-        text = path.read_bytes().decode(spec.encoding)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise LayoutError(spec.path, f"读不出来：{exc}") from None
+        text = data.decode(spec.encoding)
+    except UnicodeDecodeError:
+        raise LayoutError(spec.path, f"设备信息文件无法识别：不是 {spec.encoding} 编码的文本") from None
     return parse_device_info(layout, text)
 
 
 def _survey(root: Path, layout: CameraLayout) -> Recognised:
-    files = _list_footage(root, layout)
+    passed: list[PassedOver] = []
+    files = _list_footage(root, layout, passed)
     try:
         info, problem = read_device_info(root, layout), ""
     except LayoutError as exc:
         info, problem = None, str(exc)
     device = info or _device_from_names(files)
-    return Recognised(root, layout, device, files, info is not None, problem)
+    return Recognised(root, layout, device, files, info is not None, problem, passed)
 
 
 def _device_from_names(files: list[Footage]) -> DeviceInfo | None:
@@ -112,38 +128,16 @@ def _device_from_names(files: list[Footage]) -> DeviceInfo | None:
     return DeviceInfo(clip.serial, clip.officer) if clip else None
 
 
-def _list_footage(root: Path, layout: CameraLayout) -> list[Footage]:
+def _list_footage(root: Path, layout: CameraLayout, passed: list[PassedOver]) -> list[Footage]:
     seen: dict[str, Footage] = {}
+    skipped: list[PassedOver] = []
     for kind, patterns in (("video", layout.video_dirs), ("photo", layout.photo_dirs),
                            ("audio", layout.audio_dirs)):
-        for folder in _folders(root, patterns):
-            for path, size in _walk(folder):
-                rel = path.relative_to(root).as_posix()
+        for folder in (f for pattern in patterns for f in volume.folders(root, pattern, skipped)):
+            for rel, size in volume.walk(root, folder, skipped):
                 seen.setdefault(rel, Footage(rel, size, kind, match_name(layout, rel) if kind == "video" else None))
+    passed += list({p.path: p for p in skipped}.values())   # a folder in two patterns is named once
     return sorted(seen.values(), key=lambda f: f.path)
-
-
-def _folders(root: Path, patterns: tuple[str, ...]) -> list[Path]:
-    found = []
-    for pattern in patterns:
-        try:
-            found += [p for p in sorted(root.glob(pattern)) if p.is_dir() and not p.is_symlink()]
-        except (OSError, ValueError):
-            continue  # the volume vanished or the pattern is odd: list what we can
-    return found
-
-
-def _walk(folder: Path):
-    """(path, size) of every regular file under folder, symlinks never followed."""
-    for dirpath, _dirs, names in os.walk(folder, followlinks=False):
-        for name in sorted(names):
-            path = Path(dirpath) / name
-            try:
-                st = path.lstat()
-            except OSError:
-                continue  # vanished while listing (unplugged)
-            if not path.is_symlink() and path.is_file():
-                yield path, st.st_size
 
 
 def _is_video(layout: CameraLayout, path: str) -> bool:

@@ -23,6 +23,8 @@ INFO_FORMATS = ("text", "ini", "json")
 _SERIAL = re.compile(r"[A-Za-z0-9]{7}")
 _OFFICER = re.compile(r"\d{6}")
 _SAMPLE_START = datetime(2024, 5, 6, 7, 8, 9)
+CLOCK_YEARS = (2000, 2100)   # a device clock outside these years is no clock (时钟无效): a flat battery, a bad field
+JSON_DEPTH = 16              # a device-information file is two or three levels deep
 
 
 class LayoutError(DataFileError):
@@ -327,11 +329,36 @@ def _read_ini(spec: DeviceInfoSpec, text: str) -> dict[str, str]:
     return dict(parser.items(spec.section))
 
 
+def plausible_clock(value: datetime) -> bool:
+    """A device time that can be used to compute footage times (else 时钟无效)."""
+    return CLOCK_YEARS[0] <= value.year <= CLOCK_YEARS[1]
+
+
+def _json_depth(text: str) -> int:
+    """How deep brackets nest, outside strings: checked before parsing, so no input can recurse far."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for ch in text:
+        if in_string:
+            escaped, in_string = (False, True) if escaped else (ch == "\\", ch != '"')
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth -= 1
+    return deepest
+
+
 def _read_json(spec: DeviceInfoSpec, text: str) -> dict[str, str]:
+    if _json_depth(text) > JSON_DEPTH:
+        raise DeviceInfoError(spec.path, f"设备信息文件无法识别：嵌套超过 {JSON_DEPTH} 层")
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise DeviceInfoError(spec.path, f"不是有效的 JSON：{exc}") from None
+        # numbers stay text: a 5,000-digit number is a field we will not use, not a conversion to attempt
+        data = json.loads(text, parse_int=str, parse_float=str, parse_constant=str)
+    except (json.JSONDecodeError, RecursionError, ValueError) as exc:
+        raise DeviceInfoError(spec.path, f"设备信息文件无法识别：不是有效的 JSON（{exc}）") from None
     values = {}
     for dotted in spec.keys.values():
         node: Any = data

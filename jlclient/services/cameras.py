@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from jlclient.devices.dock import clock_offset_s, for_pull
@@ -190,8 +191,17 @@ def workstation() -> str:
 
 
 def record_docking(ctx: AppContext, actor: str, serial: str, layout: str, offset_s: float | None,
-                   file_count: int, device_officer_no: str = "") -> DockingView:
-    """Every docking is kept with the device clock offset; a camera never seen becomes PENDING."""
+                   file_count: int, device_officer_no: str = "", clock_note: str = "") -> DockingView:
+    """Every docking is kept with the device clock offset; a camera never seen becomes PENDING.
+    Two workstations docking a new camera at once: the second finds the first's register row."""
+    try:
+        return _record_docking(ctx, actor, serial, layout, offset_s, file_count, device_officer_no, clock_note)
+    except IntegrityError:
+        return _record_docking(ctx, actor, serial, layout, offset_s, file_count, device_officer_no, clock_note)
+
+
+def _record_docking(ctx: AppContext, actor: str, serial: str, layout: str, offset_s: float | None,
+                    file_count: int, device_officer_no: str, clock_note: str) -> DockingView:
     with ctx.db.write() as s:
         rules = dock_rules(s)
         cam = s.scalar(select(BodyCamera).where(BodyCamera.serial == serial))
@@ -204,7 +214,7 @@ def record_docking(ctx: AppContext, actor: str, serial: str, layout: str, offset
                           drift_flagged=rules.drifted(offset_s), file_count=file_count,
                           workstation=workstation(), docked_by=actor)
         s.add(docking)
-        audit.append(s, actor, "camera.dock", docking)
+        audit.append(s, actor, "camera.dock", docking, detail={"clock": clock_note} if clock_note else None)
         s.refresh(cam)
         return DockingView(docking.id, _row(s, cam))
 
@@ -213,7 +223,7 @@ def dock_found(ctx: AppContext, actor: str, found: Recognised) -> tuple[DockingV
     """A recognised volume docked: the docking is kept, and the pull gets its identity and files."""
     docked, files = for_pull(found)
     view = record_docking(ctx, actor, docked.serial, found.layout.key, clock_offset_s(found), len(files),
-                          docked.officer_no)
+                          docked.officer_no, docked.clock_note)
     return view, replace(docked, docking_id=view.docking_id), files
 
 
