@@ -27,6 +27,7 @@ from jlclient.services.retention import disposals_of
 from jlclient.services.spot_checks import checker_role
 from jlclient.store import audit
 from jlclient.store.audit import utcnow
+from jlclient.store.db import locked
 from jlclient.store.models import (AccessRequest, AuditEntry, AvMarker, AvRecord, CaseOfficer, Disposal,
                                    ElectronicRecord, SpotCheckPlan)
 
@@ -99,8 +100,9 @@ def _verdict(s: Session, user: CurrentUser, av: AvRecord) -> Verdict:
     return viewing_rules(s, user).verdict(av)
 
 
-def _record(s: Session, av_id: int) -> AvRecord:
-    av = s.get(AvRecord, av_id)
+def _record(s: Session, av_id: int, *, lock: bool = False) -> AvRecord:
+    """``lock``: for a change of the row (see :func:`jlclient.store.db.locked`)."""
+    av = locked(s, AvRecord, av_id) if lock else s.get(AvRecord, av_id)
     if av is None:
         raise ServiceError("音像记录不存在")
     return av
@@ -154,7 +156,7 @@ def classify(ctx: AppContext, user: CurrentUser, av_id: int, access_class: AvCla
     if access_class is AvClass.RESTRICTED and reason is None:
         raise ServiceError(f"设为受限须写明原因：{RESTRICTED_GROUNDS}")
     with ctx.db.write() as s:
-        av = _record(s, av_id)
+        av = _record(s, av_id, lock=True)
         if av.access_class == AvClass.RESTRICTED.value and access_class is not AvClass.RESTRICTED \
                 and not user.has(Role.APPROVER):
             raise ServiceError("解除受限须由负责人决定")
@@ -214,7 +216,7 @@ def decide_access(ctx: AppContext, user: CurrentUser, request_id: int, approve: 
     """Once only; by the role the profile names; never one's own request. An approval runs from now
     for the hours asked."""
     with ctx.db.write() as s:
-        row = s.get(AccessRequest, request_id)
+        row = locked(s, AccessRequest, request_id)     # decided once, also by two approvers at once
         if row is None:
             raise ServiceError("查阅申请不存在")
         if row.status != "PENDING":

@@ -15,12 +15,14 @@ from jlclient.domain.audit import canonical_json, content_hash
 from jlclient.domain.model import CaseStatus, Procedure, Role, Stage, StartMode, next_stage, stages_for
 from jlclient.domain.duties import own_case_refusal
 from jlclient.domain.stage_rights import Right, may_advance
+from jlclient.domain.storable import UNSTORABLE, is_storable
 from jlclient.services.auth import CurrentUser, roles_of
 from jlclient.services.context import AppContext, ServiceError
 from jlclient.services.parties import PartyInput, find_or_add
 from jlclient.services.users import person
 from jlclient.store import audit
 from jlclient.store.audit import utcnow
+from jlclient.store.db import locked
 from jlclient.store.models import (Agency, AvRecord, Case, CaseOfficer, CaseParty, ElectronicRecord, Officer,
                                    StageEvent, TextRecord, TextRecordRevision, User)
 
@@ -145,7 +147,10 @@ def search_text(*parts: str) -> str:
 
 
 def next_number(s: Session, procedure: Procedure, year: int) -> str:
-    """The next free number of the year: one above the highest in use (imports may leave gaps)."""
+    """The next free number of the year: one above the highest in use (imports may leave gaps).
+    The chain head is locked first, so two desks opening a case at once queue here and the
+    second reads the first one's number (the counter is the chain head's lock, as for 文号)."""
+    audit.locked_head(s)
     agency = s.scalar(select(Agency))
     prefix = f"{agency.short_name if agency else ''}{_KIND[procedure]}〔{year}〕"
     used = s.scalars(select(Case.number).where(Case.number.startswith(prefix, autoescape=True)))
@@ -218,6 +223,9 @@ def open_case(ctx: AppContext, actor: str, new: NewCase) -> CaseRow:
     stages_for(new.procedure, new.start_mode)  # refuses a start mode the procedure does not allow
     if not new.matter.strip():
         raise ServiceError("请填写执法事项")
+    if not is_storable([new.matter, new.handling_unit, new.party.name, new.party.number, new.party.phone,
+                        new.party.address, new.party.no_id_reason]):
+        raise ServiceError(UNSTORABLE)
     if new.procedure is Procedure.PENALTY and len(new.officer_ids) < 2:
         raise ServiceError("行政处罚应当由两名以上执法人员办理（《行政处罚法》第四十二条）")
     with ctx.db.write() as s:
@@ -277,7 +285,7 @@ def advance_case(ctx: AppContext, user: CurrentUser, case_id: int, expected_vers
     from jlclient.services import compliance   # compliance builds on this module
     try:
         with ctx.db.write() as s:
-            case = s.get(Case, case_id)
+            case = locked(s, Case, case_id)    # the version compared is the committed one, and stays so
             if case is None:
                 raise ServiceError("案件不存在")
             if case.version != expected_version:
@@ -345,6 +353,8 @@ def add_text_record(s: Session, actor: str, case: Case, stage: Stage, form: str,
 def add_revision(s: Session, actor: str, record: TextRecord, fields: dict, note: str, *,
                  final: bool = True) -> TextRecordRevision:
     """A correction is a new revision; earlier ones stay as they were (seed 000 Art. 29)."""
+    if not is_storable(fields):     # JSON would carry a NUL escaped, past the store's own check
+        raise ServiceError(UNSTORABLE)
     number = 1 + (s.scalar(select(func.max(TextRecordRevision.revision))
                            .where(TextRecordRevision.record_id == record.id)) or 0)
     content = canonical_json(fields)

@@ -35,6 +35,7 @@ from jlclient.services.profiles import load_profile
 from jlclient.services.users import person
 from jlclient.store import audit
 from jlclient.store.audit import entries_for as audit_entries, utcnow
+from jlclient.store.db import locked
 from jlclient.store.models import (Agency, AvRecord, BodyCamera, Case, CaseOfficer, ComplianceOverride,
                                    InterruptionNote, TextRecord, TextRecordRevision, UploadExemption)
 
@@ -124,8 +125,8 @@ def _findings(s: Session, case: Case, today: date, closing: bool) -> list[Findin
     return check(snapshot(s, case, today, profile), profile, form_specs(), closing=closing, rules=dock_rules(s))
 
 
-def _case(s: Session, case_id: int) -> Case:
-    case = s.get(Case, case_id)
+def _case(s: Session, case_id: int, *, lock: bool = False) -> Case:
+    case = locked(s, Case, case_id) if lock else s.get(Case, case_id)
     if case is None:
         raise ServiceError("案件不存在")
     return case
@@ -235,7 +236,7 @@ def close_case(ctx: AppContext, user: CurrentUser, case_id: int, expected_versio
     """
     try:
         with ctx.db.write() as s:
-            case = _case(s, case_id)
+            case = _case(s, case_id, lock=True)    # the version compared is the committed one, and stays so
             if case.version != expected_version:
                 raise StaleDataError()
             _ready_to_close(case)

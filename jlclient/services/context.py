@@ -8,13 +8,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import inspect
 
 from jlclient.config import Paths, resolve
+from jlclient.domain.errors import ServiceError  # noqa: F401  (the services' name for it; the store raises it too)
 from jlclient.store import migrate
 from jlclient.store.db import Database
 from jlclient.store.evidence import EvidenceStore, LocalEvidenceStore
-
-
-class ServiceError(Exception):
-    """A refusal or failure a user can act on. The message is Chinese and says what to do."""
 
 
 @dataclass

@@ -31,6 +31,7 @@ from jlclient.services.context import AppContext, ServiceError
 from jlclient.services.retention import not_disposed
 from jlclient.store import audit
 from jlclient.store.audit import utcnow
+from jlclient.store.db import locked
 from jlclient.store.models import (AvRecord, BodyCamera, Case, CaseOfficer, Disposal, InterruptionNote,
                                    Officer, StageEvent, TextRecord, TextRecordRevision, UploadExemption)
 
@@ -294,7 +295,10 @@ def link_session(ctx: AppContext, user: CurrentUser, av_ids: list[int] | tuple[i
             raise ServiceError("案件不存在")
         if case is not None and case.status == CaseStatus.ARCHIVED.value:
             raise ServiceError("案件已归档，不能再关联音像记录")
-        records = list(s.scalars(select(AvRecord).where(AvRecord.id.in_(list(av_ids))).order_by(AvRecord.id)))
+        # locked, in id order (two links never wait on each other crosswise), and read afresh: a
+        # link or a classification committed meanwhile is seen, never overwritten
+        records = list(s.scalars(select(AvRecord).where(AvRecord.id.in_(list(av_ids))).order_by(AvRecord.id)
+                                 .with_for_update().execution_options(populate_existing=True)))
         if len(records) != len(set(av_ids)):
             raise ServiceError("部分音像记录不存在")
         for record in records:

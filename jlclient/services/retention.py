@@ -23,6 +23,7 @@ from jlclient.services.context import AppContext, ServiceError
 from jlclient.services.hall_cctv import recorded_by
 from jlclient.store import audit
 from jlclient.store.audit import utcnow
+from jlclient.store.db import locked
 from jlclient.store.models import (Agency, AvRecord, Case, CaseVolume, Disposal, ElectronicRecord, Officer,
                                    RetentionHold)
 
@@ -80,7 +81,7 @@ def place_hold(ctx: AppContext, user: CurrentUser, av_id: int, reason: str, note
     if reason == "other_important" and not note.strip():
         raise ServiceError("“其他需要长期保存的情况”须写明理由")
     with ctx.db.write() as s:
-        av = s.get(AvRecord, av_id)
+        av = locked(s, AvRecord, av_id)     # a disposal of it waits, then sees the hold (and the other way round)
         if av is None:
             raise ServiceError("音像记录不存在")
         if s.scalar(select(Disposal.id).where(Disposal.av_record_id == av_id)):
@@ -134,9 +135,13 @@ def dispose(ctx: AppContext, user: CurrentUser, av_ids: list[int], opinion: str 
     refused, rows = [], []
     with ctx.db.write() as s:
         rules, titles = agency_profile(s).retention, citations.titles(s)
+        # locked in id order before the holds are read: a hold placed meanwhile is seen
+        present = {av.id: av for av in s.scalars(select(AvRecord).where(AvRecord.id.in_(list(av_ids)))
+                                                 .order_by(AvRecord.id).with_for_update()
+                                                 .execution_options(populate_existing=True))}
         holds = _holds(s, av_ids)
         for av_id in dict.fromkeys(av_ids):
-            av = s.get(AvRecord, av_id)
+            av = present.get(av_id)
             if av is None or s.scalar(select(Disposal.id).where(Disposal.av_record_id == av_id)):
                 refused.append((av_id, "不存在或已经销毁"))
                 continue
