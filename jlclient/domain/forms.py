@@ -1201,9 +1201,15 @@ def _days_after(f: FieldSpec, value: date, c: _Check) -> list[FieldProblem]:
     return [_problem(f.key, f.label, f"应为“{label}”之后第 {link.days} 日，即 {expected.isoformat()}", f.basis)]
 
 
+def _final_resident_id(f: FieldSpec, value: str, c: _Check) -> list[FieldProblem]:
+    """A card's holder was born by today (the number's own check ran when it was converted)."""
+    result = check_resident_id(value, c.now.date()) if c.now is not None else None
+    return [_problem(f.key, f.label, result.message)] if result is not None and not result.ok else []
+
+
 _FINAL: Mapping[FieldType, Callable[[FieldSpec, Any, _Check], list[FieldProblem]]] = {
     _T.OFFICERS: _final_officers, _T.MATERIALS: _final_materials, _T.MULTICHOICE: _final_count,
-    _T.BOOL: _final_bool, _T.DATE: _final_dates, _T.DATETIME: _final_dates,
+    _T.BOOL: _final_bool, _T.DATE: _final_dates, _T.DATETIME: _final_dates, _T.RESIDENT_ID: _final_resident_id,
 }
 
 

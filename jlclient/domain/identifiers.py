@@ -5,6 +5,7 @@ Used by party entry; the message says what is wrong in words a clerk understands
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength, ValidationError
@@ -39,21 +40,32 @@ def _reason(exc: ValidationError) -> str:
     return "格式不正确"
 
 
-def check_resident_id(number: str) -> IdCheck:
+def check_resident_id(number: str, today: date | None = None) -> IdCheck:
     """18-digit 居民身份证号码 with GB 11643 check digit and a real birth date; an area code the
-    library does not accept for that birth year passes with ``warning``."""
+    library does not accept for that birth year passes with ``warning``. ``today`` (the agency's
+    date) refuses a birth date after it — nobody holds a card before being born; None: the birth
+    date is not compared with a date (this layer does not read the clock)."""
     number = normalise_number(number)
     if not number:
         return IdCheck(False, number, "请填写身份证号码（18 位，最后一位可为 X）；没有证件的，请选择“无证照”并写明原因")
     try:
         value = ric.validate(number)
     except InvalidComponent:
-        return _unverified_area(number)
+        return _unverified_area(number, today)
     except ValidationError as exc:
         return IdCheck(False, number, f"身份证号码{_reason(exc)}（应为 18 位，最后一位可为 X）")
     if len(value) != 18:  # 15-digit first-generation numbers are no longer valid cards
         return IdCheck(False, number, "身份证号码位数不对（应为 18 位，最后一位可为 X）")
-    return IdCheck(True, value)
+    return _born_by(value, today) or IdCheck(True, value)
+
+
+def _born_by(number: str, today: date | None) -> IdCheck | None:
+    """A refusal when the number's birth date lies after ``today``."""
+    born = ric.get_birth_date(number)
+    if today is None or born <= today:
+        return None
+    return IdCheck(False, number, f"身份证号码中的出生日期 {born.year} 年 {born.month} 月 {born.day} 日晚于今天，"
+                                  f"请核对（第 7–14 位为出生年月日）")
 
 
 def check_credit_code(number: str) -> IdCheck:
@@ -75,13 +87,13 @@ def normalise_number(number: str) -> str:
     return "".join(c for c in half if not c.isspace() and c != "-").upper()
 
 
-def _unverified_area(number: str) -> IdCheck:
+def _unverified_area(number: str, today: date | None) -> IdCheck:
     """The check digit held, the library refused the date or area: a real date passes with a warning."""
     try:
-        ric.get_birth_date(number)
+        refusal = _born_by(number, today)
     except ValidationError:
         return IdCheck(False, number, "身份证号码中的出生日期无效，请核对（第 7–14 位为出生年月日）")
-    return IdCheck(True, number, warning=UNVERIFIED_AREA)
+    return refusal or IdCheck(True, number, warning=UNVERIFIED_AREA)
 
 
 class PhoneError(ValueError):

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from jlclient.clock import today
 from jlclient.domain.identifiers import PhoneError, check_credit_code, check_resident_id, normalise_phone
 from jlclient.services.context import ServiceError
 from jlclient.store import audit
@@ -40,7 +41,7 @@ def validated(p: PartyInput) -> PartyInput:
     clean = replace(p, name=name, phone=phone, address=p.address.strip(), no_id_reason=reason, warning="")
     if reason and not p.number.strip():
         return replace(clean, number="")
-    check = (check_resident_id if p.kind == PERSON else check_credit_code)(p.number)
+    check = check_resident_id(p.number, today()) if p.kind == PERSON else check_credit_code(p.number)
     if not check.ok:
         raise ServiceError(check.message)
     return replace(clean, number=check.value, no_id_reason="", warning=check.warning)

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jlclient.domain.av_access import RESTRICTED_GROUNDS, AvClass
+from jlclient.clock import today
 from jlclient.domain.identifiers import check_credit_code, check_resident_id
 from jlclient.domain.model import LabelledEnum, Role
 from jlclient.domain.profile import PartyAccess, PartyRoute
@@ -134,7 +135,7 @@ def check_id_number(number: str) -> str:
     number = re.sub(r"\s+", "", number or "").upper()
     if not number:
         return ""
-    person, organisation = check_resident_id(number), check_credit_code(number)
+    person, organisation = check_resident_id(number, today()), check_credit_code(number)
     if person.ok:
         return person.value
     if organisation.ok:

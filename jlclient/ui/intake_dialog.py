@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDialog, QFor
                                QLabel, QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton,
                                QRadioButton, QStackedWidget, QVBoxLayout, QWidget)
 
+from jlclient.clock import today
 from jlclient.domain.identifiers import check_credit_code, check_resident_id
 from jlclient.domain.matters import MaterialCheck, missing_materials
 from jlclient.services import intake, printing, records
@@ -29,6 +30,11 @@ ScanRole = Qt.UserRole + 1
 KindRole = Qt.UserRole + 2      # True: 原件, False: 复印件 (as the clerk sees it; the catalogue's by default)
 APPLICANT, MATERIALS, DECISION, DONE = range(4)
 RED, GREEN, AMBER = "color: #c0392b;", "color: #2e7d32;", "color: #b26a00;"
+
+
+def _resident_id(number: str):
+    """As the service will check it when the applicant is saved: a birth date after today is refused."""
+    return check_resident_id(number, today())
 
 
 class IntakeDialog(QDialog):
@@ -195,7 +201,7 @@ class IntakeDialog(QDialog):
         if self.no_id.isChecked():
             self.number_check.clear()
             return
-        check = (check_resident_id if self.kind.currentData() == PERSON else check_credit_code)(self.number.text())
+        check = (_resident_id if self.kind.currentData() == PERSON else check_credit_code)(self.number.text())
         if not check.ok:
             self._mark(self.number_check, check.message if self.number.text().strip() else "", RED)
         else:
@@ -204,6 +210,7 @@ class IntakeDialog(QDialog):
     def _guess_kind(self) -> None:
         """An 18-character number tells what it is: switch the type when it fits the other one."""
         text = self.number.text()
+        # the number's form tells the kind; a birth date after today is _check_number's to refuse
         for kind, check in ((ORGANISATION, check_credit_code), (PERSON, check_resident_id)):
             if kind != self.kind.currentData() and check(text).ok:
                 self.kind.blockSignals(True)

@@ -1,4 +1,6 @@
 """身份证号 and 统一社会信用代码 checks, with property-based tests of the check characters."""
+from datetime import date
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -86,3 +88,32 @@ def test_phone_numbers_are_normalised_or_refused_with_a_hint():
     for wrong in ("139", "abc", "0311-123", "1390000111"):
         with pytest.raises(PhoneError, match="手机号码"):
             normalise_phone(wrong)
+
+
+# --- a birth date after today (issue 15, finding 8) ------------------------------------------
+
+TODAY = date(2026, 3, 2)
+
+
+def test_a_birth_date_after_today_is_refused_naming_it():
+    tomorrow = _rid("110105", 2026, 3, 3, 1)
+    result = check_resident_id(tomorrow, TODAY)
+    assert not result.ok
+    assert result.message == "身份证号码中的出生日期 2026 年 3 月 3 日晚于今天，请核对（第 7–14 位为出生年月日）"
+    assert check_resident_id(_rid("110105", 2026, 3, 2, 1), TODAY).ok      # born today: a newborn's card
+
+
+def test_a_future_birth_date_behind_an_area_code_the_library_cannot_place_is_refused_too():
+    number = _rid("110103", 2099, 1, 1, 1)      # 崇文区: merged into 东城区 in 2010
+    assert check_resident_id(number).warning            # without a date: the clerk checks the card
+    result = check_resident_id(number, TODAY)
+    assert not result.ok and "2099 年 1 月 1 日晚于今天" in result.message
+
+
+def test_finishing_a_form_refuses_an_interviewee_born_after_today():
+    from tests.domain.test_form_plausibility import NOW, _problems
+    unborn = _rid("110105", NOW.year + 1, 1, 1, 1)
+    problems = _problems("inquiry_record", interviewee_id=unborn)
+    assert problems["interviewee_id"] == f"身份证号码：身份证号码中的出生日期 {NOW.year + 1} 年 1 月 1 日晚于今天，" \
+                                         f"请核对（第 7–14 位为出生年月日）"
+    assert "interviewee_id" not in _problems("inquiry_record", interviewee_id=_rid("110105", 1990, 1, 1, 1))

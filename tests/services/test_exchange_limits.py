@@ -135,3 +135,23 @@ def test_a_lone_surrogate_read_from_a_file_is_refused_at_import(demo_ctx, penalt
 def test_the_documented_limits_leave_a_real_document_alone(demo_ctx, penalty, tmp_path):
     data = exchange.load_json(_load(tmp_path, exchange.dumps(penalty).encode()))
     assert exchange.import_case(demo_ctx, ACTOR, data).number == FREE
+
+
+def _unborn_id() -> str:
+    """A 身份证号 with a valid check digit whose holder would be born in 2099."""
+    from stdnum.cn import ric
+    body = "11010520990101001"
+    return body + ric.calc_check_digit(body + "0")
+
+
+def test_an_id_number_whose_holder_is_not_yet_born_is_refused(demo_ctx, penalty):
+    penalty["parties"].append({"role": "当事人", "kind": "PERSON", "name": "刘芳", "number": _unborn_id(),
+                               "phone": "", "address": ""})
+    _refused(demo_ctx, penalty, "parties[1].number", "出生日期 2099 年 1 月 1 日晚于今天")
+
+
+def test_party_entry_refuses_the_same_number():
+    from jlclient.services.context import ServiceError
+    from jlclient.services.parties import PERSON, PartyInput, validated
+    with pytest.raises(ServiceError, match="出生日期 2099 年 1 月 1 日晚于今天"):
+        validated(PartyInput(PERSON, "刘芳", _unborn_id()))

@@ -184,3 +184,16 @@ def test_missing_materials_lead_to_one_correction_notice_and_a_scan_is_kept(dial
         kept = s.scalar(select(ElectronicRecord).where(ElectronicRecord.case_id == case_id))
     assert demo_ctx.evidence.path(kept.file_hash).read_bytes() == b"\x89PNG licence scan"
     assert today().isoformat() == records.latest_values(demo_ctx, notice.id)["notified_on"]
+
+
+def test_an_id_card_whose_holder_is_not_yet_born_stops_on_the_first_page(dialog, keys, demo_ctx):
+    unborn = "110105209901010012"        # check digit right, born 2099-01-01
+    before = _cases(demo_ctx)
+    _applicant(keys, number=unborn, name="刘芳")
+    assert dialog.kind.currentData() == "PERSON"       # the number's form still tells the kind
+    assert "出生日期 2099 年 1 月 1 日晚于今天" in dialog.number_check.text()
+    assert "出生日期 2099 年 1 月 1 日晚于今天" in dialog.error.text()
+    assert dialog.pages.currentIndex() == 0 and dialog.focusWidget() is dialog.number
+    assert _cases(demo_ctx) == before
+    with demo_ctx.db.read() as s:
+        assert s.scalar(select(Party.id).where(Party.id_number == unborn)) is None
