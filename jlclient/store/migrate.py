@@ -15,6 +15,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
+from jlclient.domain.errors import ServiceError
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 HEAD = "0013"  # the newest revision in migrations/versions; a test keeps the two equal
 
@@ -39,7 +41,7 @@ NEEDS_OWNER = ("数据库结构需要升级，而本工作站连接数据库的�
 _INSUFFICIENT_PRIVILEGE = "42501"
 
 
-class UpgradeRefused(RuntimeError):
+class UpgradeRefused(ServiceError):
     """The schema is behind and this connection may not change it (the application role)."""
 
 
