@@ -1,5 +1,7 @@
 """Where data lives. ``JL_HOME`` overrides the per-user data directory;
-``JL_DATABASE_URL`` points a workstation at a bureau's PostgreSQL server."""
+``JL_DATABASE_URL`` points a workstation at a bureau's PostgreSQL server (as the application role);
+``JL_OWNER_DATABASE_URL``, set only on the administrator's workstation, names the owner role that
+migrates the schema and grants the application role its rights."""
 from __future__ import annotations
 
 import os
@@ -12,6 +14,7 @@ class Paths:
     home: Path
     database_url: str
     evidence: Path
+    owner_database_url: str = ""
 
     @property
     def is_embedded(self) -> bool:
@@ -30,4 +33,4 @@ def resolve(home: Path | None = None) -> Paths:
     home = home or data_home()
     url = os.environ.get("JL_DATABASE_URL") or f"sqlite:///{home / 'jlclient.db'}"
     evidence = Path(os.environ.get("JL_EVIDENCE_DIR") or home / "evidence")
-    return Paths(home, url, evidence)
+    return Paths(home, url, evidence, os.environ.get("JL_OWNER_DATABASE_URL", ""))

@@ -22,6 +22,10 @@ class AppContext:
     evidence: EvidenceStore
     workstation: str = field(default_factory=socket.gethostname)
 
+    def __post_init__(self) -> None:
+        from jlclient.services import anchors   # the chain head is signed outside the database after commits
+        anchors.watch(self)
+
     @classmethod
     @answers_damage(lambda cls, paths=None, **_: (paths or resolve()).database_url)
     def open(cls, paths: Paths | None = None, *, migrate_schema: bool = True) -> "AppContext":
@@ -30,7 +34,11 @@ class AppContext:
             paths.home.mkdir(parents=True, exist_ok=True)
         db = Database.open(paths.database_url)
         if migrate_schema:
-            migrate.upgrade(db.writer)
+            try:
+                migrate.upgrade(db.writer, paths.owner_database_url)
+            except BaseException:       # e.g. refused to the application role: leave no connection open
+                db.dispose()
+                raise
         return cls(paths, db, LocalEvidenceStore(paths.evidence))
 
     def close(self) -> None:

@@ -29,6 +29,8 @@ SPECS = {s.key: s for s in (
     SettingSpec("clock_drift_bound_s", "记录仪时钟偏差提示阈值（秒）", 30, 1, 3600),
     # archiving (domain.archiving.box_for)
     SettingSpec("volumes_per_box", "每个档案盒最多装几卷", 10, 1, 100),
+    # tamper-evidence (services.anchors): how often the chain head is signed outside the database
+    SettingSpec("checkpoint_minutes", "审计检查点间隔（分钟）", 10, 1, 1440),
 )}
 
 

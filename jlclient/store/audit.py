@@ -9,6 +9,11 @@ from sqlalchemy.orm import Session
 from jlclient.domain.audit import canonical_json, entry_hash
 from jlclient.store.models import Audited, AuditEntry, ChainHead
 
+# The session remembers the chain head it moved, so that once it commits (not before: a rolled-back
+# entry must never be vouched for) services.anchors can sign it outside the database.
+HEAD_INFO = "audit_head"        # (seq, hash) of the newest entry this transaction wrote
+BEFORE_INFO = "audit_before"    # (seq, hash) of the head before this transaction's first entry
+
 
 def utcnow() -> datetime:
     """Naive UTC: stored the same way by SQLite and PostgreSQL, so row hashes hold."""
@@ -38,6 +43,8 @@ def append(session: Session, actor: str, action: str, subject: Audited | None = 
                        entity_id=entity_id, subject_hash=subject_hash, detail=detail_text,
                        prev_hash=head.hash, entry_hash=digest)
     session.add(entry)
+    session.info.setdefault(BEFORE_INFO, (head.seq, head.hash))
+    session.info[HEAD_INFO] = (seq, digest)
     head.seq, head.hash = seq, digest
     session.flush()
     return entry

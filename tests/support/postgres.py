@@ -55,13 +55,23 @@ class Cluster:
         finally:
             shutil.rmtree(self.root, ignore_errors=True)
 
-    def url(self, database: str = "postgres") -> str:
-        return f"postgresql+psycopg://{self.user}@/{database}?host={self.root}&port={self.port}"
+    def url(self, database: str = "postgres", user: str | None = None) -> str:
+        return f"postgresql+psycopg://{user or self.user}@/{database}?host={self.root}&port={self.port}"
 
-    def new_database(self) -> str:
+    def _admin(self, sql: str) -> None:
         import psycopg
-        name = "t_" + uuid.uuid4().hex[:12]
         with psycopg.connect(host=str(self.root), port=self.port, user=self.user, dbname="postgres",
                              autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        return self.url(name)
+            conn.execute(sql)
+
+    def new_database(self, owner: str | None = None) -> str:
+        """A fresh database; with ``owner``, owned by that role, and the URL connects as it."""
+        name = "t_" + uuid.uuid4().hex[:12]
+        self._admin(f'CREATE DATABASE "{name}"' + (f' OWNER "{owner}"' if owner else ""))
+        return self.url(name, owner)
+
+    def new_role(self, prefix: str, *, createrole: bool = False) -> str:
+        """A login role that is not a superuser, as a bureau's owner or application account is."""
+        name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+        self._admin(f'CREATE ROLE "{name}" LOGIN' + (" CREATEROLE" if createrole else ""))
+        return name

@@ -1,0 +1,482 @@
+"""Signed checkpoints of the audit chain, written outside the database (issue 15).
+
+Each workstation has an Ed25519 key. Its private half stays in the OS keyring; its public half is
+registered in the database (an audited setting row) and printed where the trail is printed. After a
+state change commits, at most every ``checkpoint_minutes`` and at the first change of a new day, the
+chain head is signed and written as a small JSON file under the evidence store's ``anchors/`` folder
+(never overwritten). ``verify`` checks the chain against every checkpoint it finds, so a history
+rewritten in the database (entries deleted, the head moved back, the chain re-hashed) is caught up to
+the newest checkpoint. What it cannot catch: changes after that checkpoint, or by someone who also
+holds the private key (README, "防删改").
+
+SM2/SM3 are not offered yet: the only PyPI bindings (gmssl, pure Python, last released 2023; ctypes
+wrappers that need a GmSSL library the installers do not ship) are not maintained enough to vouch
+for evidence. ``Checkpoint.algorithm`` names the algorithm so that a second one can be added.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import logging
+import os
+import shutil
+import stat
+import threading
+import time
+import weakref
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+from sqlalchemy import event, select, text
+from sqlalchemy.orm import Session
+
+from jlclient.clock import local, zone
+from jlclient.domain.anchors import DAY_END, INTERVAL, NEW_KEY, ON_DEMAND, Break, Checkpoint, first_break
+from jlclient.domain.audit import canonical_json
+from jlclient.services.context import AppContext, ServiceError
+from jlclient.store import audit
+from jlclient.store.models import ChainHead, Setting
+
+log = logging.getLogger(__name__)
+
+KEYRING_SERVICE = "jlclient-anchor-key"
+KEY_PREFIX = "anchor_key:"            # setting: the registered public half of a key, by key id
+CURRENT_PREFIX = "anchor_current:"    # setting: the key a workstation signs with now
+INTERVAL_SETTING = "checkpoint_minutes"    # services.settings.SPECS
+DEFAULT_MINUTES = 10
+FOLDER = "anchors"
+
+_now = time.time     # tests move the clock here
+
+
+# --- keys -------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PublicKey:
+    key_id: str
+    algorithm: str
+    public_key: str        # base64 of the raw 32 bytes
+    workstation: str
+    created: str
+
+    @property
+    def fingerprint(self) -> str:
+        """SHA-256 of the public key in groups of four, as it is printed and read aloud."""
+        digest = hashlib.sha256(base64.b64decode(self.public_key)).hexdigest()
+        return " ".join(digest[i:i + 4] for i in range(0, 32, 4))
+
+    def signature_ok(self, cp: Checkpoint) -> bool:
+        from cryptography.exceptions import InvalidSignature
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+        try:
+            Ed25519PublicKey.from_public_bytes(base64.b64decode(self.public_key)).verify(
+                base64.b64decode(cp.signature, validate=True), cp.payload())
+        except (InvalidSignature, ValueError):
+            return False
+        return cp.algorithm == self.algorithm
+
+
+@dataclass(frozen=True)
+class KeyState:
+    """This workstation's signing key as verify and the administrator see it."""
+    key: PublicKey | None
+    lost: bool          # registered in the database, but the keyring no longer holds its private half
+
+    def text(self) -> str:
+        if self.key is None:
+            return "本工作站尚未生成检查点签名密钥（第一次保存数据时自动生成）"
+        where = f"签名密钥 {self.key.key_id}（指纹 {self.key.fingerprint}）"
+        if self.lost:
+            return (f"本工作站的{where}的私钥已不在系统密钥环中：此后不再写入检查点，已有检查点仍可核对。"
+                    "请系统管理员生成新密钥（jlclient verify --new-key）。")
+        return where
+
+
+def _key_id(public_raw: bytes) -> str:
+    return hashlib.sha256(public_raw).hexdigest()[:16]
+
+
+def _workstation(ctx: AppContext) -> str:
+    return ctx.workstation[:60]
+
+
+def registered_keys(session: Session) -> dict[str, PublicKey]:
+    rows = session.scalars(select(Setting).where(Setting.key.like(f"{KEY_PREFIX}%")))
+    keys = {}
+    for row in rows:
+        try:
+            d = json.loads(row.value)
+            keys[row.key.removeprefix(KEY_PREFIX)] = PublicKey(row.key.removeprefix(KEY_PREFIX), d["algorithm"],
+                                                               d["public_key"], d["workstation"], d["created"])
+        except (ValueError, KeyError, TypeError):
+            continue      # a damaged row: verify's row check names it, and its checkpoints find no key
+    return keys
+
+
+def _current_key(session: Session, workstation: str) -> PublicKey | None:
+    row = session.get(Setting, f"{CURRENT_PREFIX}{workstation}")
+    return registered_keys(session).get(row.value) if row else None
+
+
+def _private(key_id: str):
+    """The private half from the keyring, or None when it is gone (or no keyring answers)."""
+    import keyring
+    try:
+        secret = keyring.get_password(KEYRING_SERVICE, key_id)
+    except Exception:  # noqa: BLE001 — no keyring answers (none installed, locked, a broken backend)
+        return None
+    if not secret:
+        return None
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    try:
+        return Ed25519PrivateKey.from_private_bytes(base64.b64decode(secret))
+    except ValueError:
+        return None
+
+
+def key_state(ctx: AppContext) -> KeyState:
+    with ctx.db.read() as s:
+        key = _current_key(s, _workstation(ctx))
+    return KeyState(key, key is not None and _private(key.key_id) is None)
+
+
+def public_keys(ctx: AppContext) -> list[PublicKey]:
+    """Every key ever registered: the audit export prints them so checkpoints can be checked later."""
+    with ctx.db.read() as s:
+        return sorted(registered_keys(s).values(), key=lambda k: k.created)
+
+
+def create_key(ctx: AppContext, actor: str) -> PublicKey:
+    """A new key pair for this workstation: private half to the keyring, public half registered
+    (audited), and a first checkpoint signed with it."""
+    import keyring
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    private = Ed25519PrivateKey.generate()
+    raw = private.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    secret = private.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
+                                   serialization.NoEncryption())
+    key = PublicKey(_key_id(raw), "Ed25519", base64.b64encode(raw).decode(), _workstation(ctx),
+                    audit.utcnow().isoformat(timespec="seconds") + "Z")
+    try:
+        keyring.set_password(KEYRING_SERVICE, key.key_id, base64.b64encode(secret).decode())
+    except Exception as exc:  # noqa: BLE001 — no keyring answers: say so, in words
+        raise ServiceError(f"无法把检查点签名密钥保存到系统密钥环：{exc}。请检查系统密钥环后重试。") from exc
+    with ctx.db.write() as s:
+        previous = s.get(Setting, f"{CURRENT_PREFIX}{key.workstation}")
+        registered = Setting(key=f"{KEY_PREFIX}{key.key_id}", value=canonical_json(
+            {"algorithm": key.algorithm, "public_key": key.public_key, "workstation": key.workstation,
+             "created": key.created}))
+        s.add(registered)
+        audit.append(s, actor, "anchor.key", registered, detail={
+            "key_id": key.key_id, "workstation": key.workstation, "fingerprint": key.fingerprint,
+            "replaces": previous.value if previous else ""})
+        if previous is None:
+            previous = Setting(key=f"{CURRENT_PREFIX}{key.workstation}", value=key.key_id)
+            s.add(previous)
+        previous.value = key.key_id
+        audit.append(s, actor, "setting.set", previous)
+    return key
+
+
+def new_key(ctx: AppContext, user) -> PublicKey:
+    """An administrator replaces this workstation's key (after it was lost, or on a schedule). The
+    old key's checkpoints stay valid: its public half stays registered."""
+    from jlclient.domain.model import Role
+    if not user.has(Role.ADMIN):
+        raise ServiceError("只有系统管理员可以生成检查点签名密钥")
+    with _guard(ctx):
+        key = create_key(ctx, user.actor)
+        _write(ctx, key, _head(ctx), NEW_KEY)
+    return key
+
+
+# --- writing checkpoints ----------------------------------------------------------------------------
+
+def folder(ctx: AppContext) -> Path:
+    return Path(ctx.paths.evidence) / FOLDER
+
+
+def _head(ctx: AppContext) -> tuple[int, str]:
+    with ctx.db.read() as s:
+        row = s.execute(select(ChainHead.seq, ChainHead.hash).where(ChainHead.id == 1)).first()
+    return tuple(row) if row else (0, "")
+
+
+def _utc_text(at: float) -> str:
+    return datetime.fromtimestamp(at, timezone.utc).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+
+
+def _write(ctx: AppContext, key: PublicKey, head: tuple[int, str], kind: str) -> Checkpoint | None:
+    seq, digest = head
+    if seq <= 0:
+        return None           # nothing recorded yet: nothing to vouch for
+    private = _private(key.key_id)
+    if private is None:
+        raise ServiceError(KeyState(key, True).text())
+    unsigned = Checkpoint(seq, digest, _utc_text(_now()), key.workstation, key.key_id, kind)
+    cp = replace(unsigned, signature=base64.b64encode(private.sign(unsigned.payload())).decode())
+    _save(folder(ctx), cp)
+    return cp
+
+
+def _file_name(cp: Checkpoint) -> Path:
+    stamp = cp.at.removesuffix("Z").replace("-", "").replace(":", "").replace(".", "")
+    return Path(cp.at[:4]) / cp.at[5:10] / f"{stamp}Z-{cp.key_id}-{cp.seq}-{cp.kind}.json"
+
+
+def _save(root: Path, cp: Checkpoint) -> Path:
+    """One new file, never an existing one overwritten; read-only once written."""
+    path = root / _file_name(cp)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "x", encoding="utf-8") as f:
+        f.write(json.dumps(cp.as_dict(), ensure_ascii=False, indent=1, sort_keys=True))
+        f.flush()
+        os.fsync(f.fileno())
+    os.chmod(path, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+    return path
+
+
+def checkpoint_now(ctx: AppContext) -> Checkpoint | None:
+    """On demand (`jlclient verify --checkpoint`): sign the chain head as it is now."""
+    with _guard(ctx):
+        with ctx.db.read() as s:
+            key = _current_key(s, _workstation(ctx))
+        if key is None:
+            key = create_key(ctx, "system:checkpoint")
+        cp = _write(ctx, key, _head(ctx), ON_DEMAND)
+        _watch_of(ctx).written(_now())
+        return cp
+
+
+def copy_to(ctx: AppContext, destination: str | os.PathLike) -> int:
+    """Copy the checkpoints a destination (a backup, a USB stick) does not have yet; returns how many."""
+    source, dest = folder(ctx), Path(destination)
+    copied = 0
+    for path in sorted(source.rglob("*.json")) if source.is_dir() else ():
+        target = dest / path.relative_to(source)
+        if target.exists():
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, target)
+        copied += 1
+    return copied
+
+
+# --- after each state change ------------------------------------------------------------------------
+
+@dataclass
+class _Watch:
+    """One context's checkpoint timing. The fast path is two comparisons of floats (≤ 1 µs)."""
+    ctx: weakref.ref
+    due: float = 0.0              # the first change after this time is checkpointed
+    midnight: float = 0.0         # the next local midnight (or an earlier retry): the fast path's other bound
+    day: date | None = None       # the agency's day of the last checkpoint written
+    interval: float = DEFAULT_MINUTES * 60.0
+    loaded: bool = False
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    error: str = ""
+
+    def written(self, at: float) -> None:
+        self.due = at + self.interval
+        self.midnight = _next_midnight(at)
+        self.day = datetime.fromtimestamp(at, zone()).date()
+
+
+_WATCHES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def _next_midnight(at: float) -> float:
+    day = datetime.fromtimestamp(at, zone()).date() + timedelta(days=1)
+    return datetime(day.year, day.month, day.day, tzinfo=zone()).timestamp()
+
+
+def watch(ctx: AppContext) -> None:
+    """Checkpoint this context's state changes (AppContext calls this once it is made)."""
+    _WATCHES[ctx.db.writer] = _Watch(weakref.ref(ctx))
+
+
+def _watch_of(ctx: AppContext) -> _Watch:
+    w = _WATCHES.get(ctx.db.writer)
+    if w is None:
+        watch(ctx)
+        w = _WATCHES[ctx.db.writer]
+    return w
+
+
+class _guard:
+    """Hold the context's checkpoint lock so the key registration's own commit does not recurse."""
+
+    def __init__(self, ctx: AppContext):
+        self.w = _watch_of(ctx)
+
+    def __enter__(self):
+        self.w.lock.acquire()
+        return self.w
+
+    def __exit__(self, *exc):
+        self.w.lock.release()
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    head = session.info.pop(audit.HEAD_INFO, None)
+    before = session.info.pop(audit.BEFORE_INFO, None)
+    if head is None:
+        return
+    w = _WATCHES.get(session.bind)
+    if w is None:
+        return
+    now = _now()
+    if now < w.due and now < w.midnight:
+        return
+    if not w.lock.acquire(blocking=False):
+        return                # another thread is writing one, or this is the key registration's own commit
+    try:
+        ctx = w.ctx()
+        if ctx is not None:
+            _slow_path(ctx, w, now, before)
+    except Exception as exc:  # noqa: BLE001 — the change is committed; a checkpoint must never undo it
+        w.error = str(exc)
+        w.due = w.midnight = now + 60.0    # try again a minute later, not at every change
+        log.warning("检查点未能写入：%s", exc)
+    finally:
+        w.lock.release()
+
+
+@event.listens_for(Session, "after_rollback")
+def _after_rollback(session: Session) -> None:
+    session.info.pop(audit.HEAD_INFO, None)
+    session.info.pop(audit.BEFORE_INFO, None)
+
+
+def _slow_path(ctx: AppContext, w: _Watch, now: float, before: tuple[int, str]) -> None:
+    with ctx.db.read() as s:
+        key = _current_key(s, _workstation(ctx))
+        row = s.get(Setting, INTERVAL_SETTING)
+        w.interval = 60.0 * (int(row.value) if row else DEFAULT_MINUTES)
+    if key is None:
+        key = create_key(ctx, "system:checkpoint")
+    elif _private(key.key_id) is None:
+        w.error = KeyState(key, True).text()
+        w.due, w.midnight = now + w.interval, _next_midnight(now)
+        return
+    if not w.loaded:
+        w.loaded = True
+        last = _newest_written(ctx, key)
+        if last is not None:
+            w.written(last)
+            if now < w.due and now < w.midnight:
+                return
+    if w.day is not None and datetime.fromtimestamp(now, zone()).date() != w.day and before[0] > 0:
+        _write(ctx, key, before, DAY_END)      # the day's last state, before today's first change
+    # the head as committed, read back: what the session wrote may have been partly rolled back
+    _write(ctx, key, _head(ctx), INTERVAL)
+    w.error = ""
+    w.written(now)
+
+
+def _newest_written(ctx: AppContext, key: PublicKey) -> float | None:
+    """When this key last wrote a checkpoint (file names sort by time): a new process keeps the pace."""
+    root = folder(ctx)
+    for year in sorted(root.glob("[0-9]" * 4), reverse=True):
+        for day in sorted(year.iterdir(), reverse=True):
+            names = sorted((p.name for p in day.glob(f"*-{key.key_id}-*.json")), reverse=True)
+            if names:
+                stamp = datetime.strptime(names[0].split("Z-", 1)[0], "%Y%m%dT%H%M%S%f")
+                return stamp.replace(tzinfo=timezone.utc).timestamp()
+    return None
+
+
+# --- checking ---------------------------------------------------------------------------------------
+
+@dataclass
+class Finding:
+    where: str
+    what: str
+
+
+@dataclass
+class AnchorCheck:
+    checked: int = 0
+    newest: Checkpoint | None = None
+    key: PublicKey | None = None          # this workstation's current key
+    problems: list[Finding] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def load(root: Path) -> tuple[list[tuple[Path, Checkpoint]], list[Finding]]:
+    found, bad = [], []
+    for path in sorted(root.rglob("*.json")) if root.is_dir() else ():
+        try:
+            with open(path, "rb") as f:
+                data = f.read(64 * 1024)
+            found.append((path, Checkpoint.from_dict(json.loads(data))))
+        except (OSError, ValueError, RecursionError) as exc:
+            bad.append(Finding(f"检查点文件 {path.relative_to(root)}", f"无法读取（{exc}）：文件被改动或损坏"))
+    return found, bad
+
+
+def local_time(cp: Checkpoint) -> str:
+    try:
+        return local(datetime.fromisoformat(cp.at.removesuffix("Z"))).strftime("%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return cp.at
+
+
+def check(ctx: AppContext, conn, head_seq: int, elsewhere: Path | None = None) -> AnchorCheck:
+    """Check the chain (already whole in itself, ``head_seq`` entries) against every checkpoint in the
+    evidence store's folder and, when given, a copy kept elsewhere."""
+    result = AnchorCheck()
+    with ctx.db.read() as s:
+        keys = registered_keys(s)
+        current = _current_key(s, _workstation(ctx))
+    roots = [folder(ctx)] + ([Path(elsewhere)] if elsewhere is not None else [])
+    valid: dict[tuple, Checkpoint] = {}
+    for root in roots:
+        found, bad = load(root)
+        result.problems.extend(bad)
+        if root is not roots[0] and not found and not bad:
+            result.problems.append(Finding(f"检查点文件夹 {root}", "其中没有检查点文件"))
+        for path, cp in found:
+            key = keys.get(cp.key_id)
+            where = f"检查点文件 {path.relative_to(root)}"
+            if key is None:
+                result.problems.append(Finding(where, f"签名密钥 {cp.key_id} 未在数据库中登记：密钥的登记记录被删除，"
+                                                      "或此检查点是伪造的"))
+            elif not key.signature_ok(cp):
+                result.problems.append(Finding(where, "签名无效：检查点文件被改动或伪造"))
+            else:
+                valid[(cp.seq, cp.hash, cp.at, cp.key_id)] = cp
+    if keys and not valid and not result.problems and head_seq > 0:
+        result.problems.append(Finding("检查点", f"数据库登记了 {len(keys)} 个签名密钥，但没有找到任何检查点文件"
+                                                 "（被删除）；请用 --anchors 指向另存的副本核对"))
+    checkpoints = list(valid.values())
+    result.checked = len(checkpoints)
+    if checkpoints:
+        result.newest = max(checkpoints, key=lambda c: c.seq)
+        broken = first_break(checkpoints, head_seq, _hashes_at(conn, {c.seq for c in checkpoints if c.seq <= head_seq}))
+        if broken:
+            result.problems.insert(0, _finding(broken))
+    result.key = current
+    if current is not None and _private(current.key_id) is None:
+        result.warnings.append(KeyState(current, True).text())
+    return result
+
+
+def _finding(broken: Break) -> Finding:
+    return Finding(broken.checkpoint.name(local_time(broken.checkpoint)), broken.what)
+
+
+def _hashes_at(conn, seqs: set[int]) -> dict[int, str]:
+    found: dict[int, str] = {}
+    ordered = sorted(seqs)
+    for i in range(0, len(ordered), 500):
+        chunk = ordered[i:i + 500]
+        rows = conn.execute(text(f"SELECT seq, entry_hash FROM audit_entry WHERE seq IN "
+                                 f"({', '.join(str(int(n)) for n in chunk)})"))
+        found.update((seq, digest) for seq, digest in rows)
+    return found
