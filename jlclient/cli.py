@@ -159,20 +159,18 @@ def _password(args, prompt: str = "密码：") -> str:
 
 
 def cmd_init(args, ctx: AppContext) -> int:
+    """The one command without a user, and only while no account exists: whoever runs it creates the
+    first administrator (or the demo users), so on a database with users it would hand out the keys."""
     from jlclient.services import setup
-    if setup.is_initialised(ctx):
-        if not args.demo:
-            print("数据库已初始化。")
-            return 0
-    else:
+    if setup.has_users(ctx):
+        raise ServiceError("数据库已初始化并已有用户，不能再次初始化；如需新的数据库，请使用新的数据目录（JL_HOME）")
+    if not setup.is_initialised(ctx):
         setup.initialise(ctx, cli_actor(), args.profile)
         print(f"已初始化：{ctx.paths.database_url}（规则配置 {args.profile}）")
     if args.demo:
-        if setup.has_users(ctx):
-            raise ServiceError("已有用户，不能再写入演示数据；请使用新的数据目录（JL_HOME）")
         setup.seed_demo(ctx, cli_actor())
         print(f"已写入演示数据：{len(setup.DEMO_USERS)} 个用户（密码均为 {setup.DEMO_PASSWORD}）和演示案件")
-    elif not setup.has_users(ctx):
+    else:
         from jlclient.domain.model import Role
         from jlclient.services import users
         print("创建系统管理员 admin。")
@@ -182,41 +180,20 @@ def cmd_init(args, ctx: AppContext) -> int:
 
 
 def cmd_verify(args, ctx: AppContext) -> int:
-    from jlclient.services import anchors
     from jlclient.services.verify import verify
-    if args.new_key:
-        user = getattr(args, "current_user", None)
-        if user is None:
-            raise ServiceError("生成检查点签名密钥须由系统管理员登录后操作：jlclient --user 用户名 verify --new-key")
-        key = anchors.new_key(ctx, user)
-        print(f"已生成本工作站新的检查点签名密钥：{key.key_id}（公钥指纹 {key.fingerprint}）；旧密钥的检查点仍可核对")
-    if args.checkpoint:
-        cp = anchors.checkpoint_now(ctx)
-        if cp is not None and not args.json:
-            print(f"已写入{cp.name(anchors.local_time(cp))}")
-    if args.anchors is not None and not Path(args.anchors).is_dir():
-        raise ServiceError(f"找不到检查点文件夹：{args.anchors}")
-    report = verify(ctx, args.anchors)
+    report = verify(ctx)
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     elif report.ok:
-        print(f"校验通过：审计记录 {report.entries} 条，数据行 {report.records} 行，证据文件 {report.files} 个，"
-              f"签名检查点 {report.checkpoints} 个")
+        print(f"校验通过：审计记录 {report.entries} 条，数据行 {report.records} 行，证据文件 {report.files} 个")
     else:
         print(f"校验失败：{report.problem}", file=sys.stderr)
-        for problem in report.problems[1:]:
-            print(f"另有问题：{problem}", file=sys.stderr)
-    if not args.json:
-        if report.key_id:
-            print(f"本工作站的检查点签名密钥：{report.key_id}（公钥指纹 {report.key_fingerprint}）")
-        for warning in report.warnings:
-            print(f"注意：{warning}", file=sys.stderr)
     return 0 if report.ok else 1
 
 
 def cmd_users(args, ctx: AppContext) -> int:
     from jlclient.services import users
-    actor = cli_actor()
+    actor = args.current_user.actor
     if args.action == "list":
         rows = users.list_users(ctx)
         if args.json:
@@ -261,16 +238,16 @@ def cmd_profile(args, ctx: AppContext) -> int:
         for p in list_profiles():
             print(f"{p.key:<22} {profile_label(p)}")
         return 0
-    setup.set_profile(ctx, cli_actor(), args.key)
+    setup.set_profile(ctx, args.current_user.actor, args.key)
     from jlclient.services.profiles import load_profile
     print(f"已选用规则配置 {args.key}：{profile_label(load_profile(args.key))}")
     return 0
 
 
 def cmd_deadlines(args, ctx: AppContext) -> int:
-    """Running deadlines of one user's cases (default: every user), most urgent first."""
+    """Running deadlines of every user's cases, or with --mine of the signed-in user's, most urgent first."""
     from jlclient.services import deadlines, users
-    names = [args.user] if args.user else [u.username for u in users.list_users(ctx)]
+    names = [args.current_user.username] if args.mine else [u.username for u in users.list_users(ctx)]
     seen, views = set(), []
     for name in names:
         for v in deadlines.my_deadlines(ctx, name):
@@ -302,7 +279,7 @@ def cmd_case(args, ctx: AppContext) -> int:
     (docs/case-json.md)."""
     from jlclient.services import exchange
     if args.action == "import":
-        row = exchange.import_case(ctx, cli_actor(), exchange.load_json(args.file))
+        row = exchange.import_case(ctx, args.current_user.actor, exchange.load_json(args.file))
         print(f"已导入案件 {row.number}（{row.title}）")
         return 0
     if args.action == "list":
@@ -412,9 +389,10 @@ def cmd_ingest(args, ctx: AppContext) -> int:
     found = recognise(Path(args.source))
     if found is None:
         raise ServiceError(f"{args.source} 不是可识别的执法记录仪（没有匹配的目录结构或设备信息文件）")
-    view, docked, files = dock_found(ctx, cli_actor(), found)
-    report = pull(ctx, cli_actor(), docked, files)
-    analysed = analysis.analyse_pending(ctx, cli_actor())   # dark spans and thumbnails of what is new
+    actor = args.current_user.actor
+    view, docked, files = dock_found(ctx, actor, found)
+    report = pull(ctx, actor, docked, files)
+    analysed = analysis.analyse_pending(ctx, actor)   # dark spans and thumbnails of what is new
     if args.json:
         print(json.dumps({"camera": docked.serial, "layout": found.layout.key, "clock_offset_s": docked.clock_offset_s,
                           "registered": view.camera.status.value, "clock_drift": view.camera.drift_flagged,
@@ -437,12 +415,11 @@ def _print_results(report) -> None:
 
 
 def cmd_import_cctv(args, ctx: AppContext) -> int:
-    """Hall CCTV exported from the NVR, taken in headless (a scheduled job at the hall), by a named user."""
+    """Hall CCTV exported from the NVR, taken in headless (a scheduled job at the hall, as a service account)."""
     from jlclient.printing.labels import size_text
-    from jlclient.services import hall_cctv, users
-    by = users.current_user_named(ctx, args.by)
+    from jlclient.services import hall_cctv
     export = hall_cctv.scan(args.source)
-    report = hall_cctv.import_export(ctx, by, export, args.location)
+    report = hall_cctv.import_export(ctx, args.current_user, export, args.location)
     if args.json:
         print(json.dumps({"export": str(export.root), "complete": report.complete,
                           "files": [vars(r) for r in report.results]}, ensure_ascii=False, indent=2))
@@ -458,25 +435,30 @@ def cmd_print(args, ctx: AppContext) -> int:
     case like a UI print."""
     from jlclient.services import archiving
     from jlclient.services.printing import print_form
+    user = args.current_user
     if args.form in archiving.PAPERS:
-        actor = cli_actor()
-        printed = archiving.print_paper(ctx, actor, actor.split(":", 1)[1], args.case, args.form,
+        printed = archiving.print_paper(ctx, user.actor, user.display_name, args.case, args.form,
                                         spine_mm=args.spine_mm, place=args.place or "")
     else:
-        printed = print_form(ctx, cli_actor(), args.form, args.case)
+        printed = print_form(ctx, user.actor, args.form, args.case)
     Path(args.output).write_bytes(printed.pdf)
     print(f"已打印“{printed.title}”到 {args.output}（SHA-256 {printed.sha256[:16]}…，已登记为案件电子记录）")
     return 0
 
 
 def cmd_volume(args, ctx: AppContext) -> int:
-    """Bind a closed case as a volume, filed by a named archivist of the application."""
-    from jlclient.services import archiving, users
-    filer = users.current_user_named(ctx, args.filer)
+    """Bind a closed case as a volume, filed by the signed-in archivist. With --reason the signed-in
+    approver first approves binding despite the findings (and binds too when also an archivist)."""
+    from jlclient.domain.archiving import FILERS
+    from jlclient.services import archiving
+    user = args.current_user
     case_id = _case_id(ctx, args.case)
-    if args.approver:      # the approver's written reason to bind despite findings, before binding
-        archiving.approve_binding(ctx, users.current_user_named(ctx, args.approver), case_id, args.reason or "")
-    v = archiving.build_volume(ctx, filer, case_id, retention=args.retention,
+    if args.reason is not None:      # the approver's written reason to bind despite findings, before binding
+        archiving.approve_binding(ctx, user, case_id, args.reason)
+        if not user.has(*FILERS):
+            print(f"已批准带问题立卷（理由：{args.reason.strip()}），请档案管理员立卷")
+            return 0
+    v = archiving.build_volume(ctx, user, case_id, retention=args.retention,
                                fonds_no=args.fonds, catalogue_no=args.catalogue, notes=args.notes or "")
     print(f"已立卷：{v.case_number} 归档号 {v.archive_number}，第 {v.box_no} 盒，保管期限 {v.retention}，"
           f"共 {v.items} 件 {v.pages} 页")
@@ -500,10 +482,8 @@ def _byte_progress(verb: str):
 
 def cmd_export(args, ctx: AppContext) -> int:
     """A case as a BagIt bag (folder) or an ISO image with its disc label, headless; audited."""
-    from jlclient.services import export, users
-    if not args.user:   # what footage may leave follows the user's viewing rules: a user is named
-        raise ServiceError("导出案件包须以用户的名义进行：请加 --user 用户名（档案管理员、法制审核人员或系统管理员）")
-    user = users.current_user_named(ctx, args.user)
+    from jlclient.services import export
+    user = args.current_user     # what footage may leave follows the signed-in user's viewing rules
     export.require_exporter(user)
     case_id = _case_id(ctx, args.case)
     run = export.export_bag if args.bag else export.export_iso
@@ -628,8 +608,12 @@ CASE_REF = "案号或内部编号：灵行审许〔2026〕5号（方括号、圆
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = ChineseParser(prog="jlclient", description="行政执法全过程记录客户端。不带参数时启动图形界面。",
+    p = ChineseParser(prog="jlclient", description="行政执法全过程记录客户端。不带参数时启动图形界面。"
+                      "除 init、camera、db-password 和 profile list 外，每个命令都先登录：jlclient --user 用户名 "
+                      "[--password-file 文件] 命令 …，按图形界面中的角色授权。",
                       epilog="各命令的用法：jlclient 命令 -h")
+    p.add_argument("--user", dest="login_name", metavar="用户名", help="登录的用户名：操作以此用户的名义记录")
+    p.add_argument("--password-file", metavar="文件", help="从此文件的第一行读取登录密码（供脚本使用；不写时在终端输入）")
     sub = p.add_subparsers(dest="command", metavar="命令", title="可用的命令", help="要执行的命令（不填时启动图形界面）")
     _command(sub, "gui", "启动图形界面（默认）")
     init = _command(sub, "init", "初始化数据库（首次使用）")
@@ -637,13 +621,8 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--profile", default="lingshou-approval", metavar="规则配置",
                       help="本机构的规则配置（见 jlclient profile list；默认 lingshou-approval）")
     _stdin_password(init, "从标准输入读取管理员密码")
-    verify = _command(sub, "verify", "校验审计链、签名检查点、每条记录和每个证据文件")
+    verify = _command(sub, "verify", "校验审计链、每条记录和每个证据文件")
     _json(verify)
-    verify.add_argument("--anchors", metavar="文件夹",
-                        help="另行保存的检查点副本（如U盘或另一台工作站上的 anchors 文件夹），一并核对")
-    verify.add_argument("--checkpoint", action="store_true", help="校验前先为当前审计链头写入一个签名检查点")
-    verify.add_argument("--new-key", action="store_true",
-                        help="为本工作站生成新的检查点签名密钥（系统管理员；原密钥丢失时使用）")
 
     users = _command(sub, "users", "用户管理")
     us = _actions(users)
@@ -695,21 +674,18 @@ def build_parser() -> argparse.ArgumentParser:
     prn.add_argument("--place", metavar="地点", help="音像资料的录制地点（案件笔录中没有写明时）")
     vol = _command(sub, "volume", "把已结案的案件立卷编号（归档号、盒号、保管期限）")
     vol.add_argument("case", metavar="案件", help=CASE_REF)
-    vol.add_argument("--filer", required=True, metavar="用户名", help="立卷的档案管理员（用户名）")
     vol.add_argument("--retention", choices=("永久", "30年", "10年"), metavar="保管期限",
                      help="保管期限：永久、30年或10年（默认按执法类别）")
     vol.add_argument("--fonds", metavar="全宗号", help="全宗号（默认沿用上一卷）")
     vol.add_argument("--catalogue", metavar="目录号", help="目录号（默认沿用上一卷）")
     vol.add_argument("--notes", metavar="说明", help="卷内备考表的情况说明")
-    vol.add_argument("--approver", metavar="用户名", help="有阻断性问题时批准立卷的负责人（用户名），须同时写明 --reason")
-    vol.add_argument("--reason", metavar="理由", help="负责人批准带问题立卷的书面理由")
+    vol.add_argument("--reason", metavar="理由", help="有阻断性问题时，登录的负责人批准带问题立卷的书面理由"
+                     "（负责人同时是档案管理员时随即立卷，否则由档案管理员再立卷）")
     exp = _command(sub, "export", "导出案件包：BagIt 文件夹或可刻录的 ISO 光盘映像（附光盘标签）")
     exp.add_argument("case", metavar="案件", help=CASE_REF)
     target = exp.add_mutually_exclusive_group(required=True)
     target.add_argument("--bag", metavar="文件夹", help="导出为 BagIt 包到此文件夹（新建或空文件夹）")
     target.add_argument("--iso", metavar="文件", help="导出为 ISO 光盘映像（.iso，新文件）；光盘标签 PDF 写在旁边")
-    exp.add_argument("--user", metavar="用户名", help="以此用户的名义导出（档案管理员、法制审核人员或系统管理员；必填："
-                     "音像记录按此用户的查阅权限导出）")
     exp.add_argument("--place", metavar="地点", help="音像资料的录制地点（案件笔录中没有写明时）")
     vpk = _command(sub, "verify-package", "四性检测：检查导出的 BagIt 包或 ISO 光盘映像（有问题时退出码为 1）")
     vpk.add_argument("path", metavar="包", help="BagIt 包文件夹或 ISO 光盘映像")
@@ -736,11 +712,10 @@ def build_parser() -> argparse.ArgumentParser:
     _json(ing)
     cctv = _command(sub, "import-cctv", "导入政务服务大厅监控录像（硬盘录像机导出的文件夹）：拷贝、校验并登记")
     cctv.add_argument("source", metavar="文件夹", help="导出文件夹（按通道和时间命名的录像文件）")
-    cctv.add_argument("--by", required=True, metavar="用户名", help="导入人：档案管理员或系统管理员（用户名）")
     cctv.add_argument("--location", default="政务服务大厅", metavar="位置", help="监控所在位置（默认：政务服务大厅）")
     _json(cctv)
     dl = _command(sub, "deadlines", "列出办理中案件的法定期限（黄色即将到期，红色已超期）")
-    dl.add_argument("--user", metavar="用户名", help="只看此用户经办的案件")
+    dl.add_argument("--mine", action="store_true", help="只看登录用户经办的案件")
     _json(dl)
     ret = _command(sub, "retention", "音像记录保存期限与销毁")
     rts = _actions(ret)
@@ -768,6 +743,61 @@ _COMMANDS = {"init": cmd_init, "verify": cmd_verify, "users": cmd_users, "profil
              "spot-check": cmd_spot_check}
 
 
+NOBODY = "nobody"      # runs without signing in (reads no one's data, changes nothing recorded)
+ANYONE = "anyone"      # any signed-in user
+
+
+def _who_may(args) -> str | tuple:
+    """Who may run the command: the roles the UI requires for the same work (the places of the main
+    window and the services' own checks), ANYONE signed in, or NOBODY needed."""
+    from jlclient.domain.archiving import FILERS
+    from jlclient.domain.model import Role
+    from jlclient.domain.places import PLACES
+    seen = {p.key: tuple(r for r in Role if r in p.roles) for p in PLACES}
+    command, action = args.command, getattr(args, "action", None)
+    if command in ("init", "camera", "db-password") or (command, action) == ("profile", "list"):
+        return NOBODY
+    if command == "verify-package" and args.no_db:   # the package in hand only, not the database
+        return NOBODY
+    return {"users": (Role.ADMIN,), "profile": (Role.ADMIN,),
+            "case": (Role.CLERK, Role.OFFICER) if action == "import" else seen["cases"],
+            "check": seen["cases"], "deadlines": seen["cases"], "print": seen["cases"],
+            "volume": tuple(dict.fromkeys((*FILERS, Role.APPROVER))),
+            "export": (Role.ARCHIVIST, Role.REVIEWER, Role.ADMIN),
+            "ingest": seen["cameras"], "import-cctv": (Role.ARCHIVIST, Role.ADMIN),
+            "retention": seen["archive"], "spot-check": seen["review"]}.get(command, ANYONE)
+
+
+def _login_password(args) -> str:
+    """The first line of --password-file, else asked once on the terminal (never echoed)."""
+    if args.password_file:
+        try:
+            lines = Path(args.password_file).read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            raise ServiceError(f"无法读取密码文件“{args.password_file}”：请确认文件存在、可读且为 UTF-8 文本") from None
+        return lines[0] if lines else ""
+    if not sys.stdin.isatty():
+        raise ServiceError("没有终端可输入密码：请用 --password-file 文件 提供登录密码")
+    import getpass
+    return getpass.getpass(f"{args.login_name} 的密码：")
+
+
+def _sign_in(args, ctx: AppContext):
+    """The CurrentUser who acts, checked as the UI's log-in does (lockout counted, disabled and
+    locked accounts refused), with the roles the command needs; None for a command that needs no one."""
+    need = _who_may(args)
+    if need == NOBODY:
+        return None
+    if not args.login_name:
+        raise ServiceError("请先登录：jlclient --user 用户名 [--password-file 文件] 命令 …"
+                           "（操作以登录用户的名义记录）")
+    from jlclient.services import auth
+    user = auth.login(ctx, args.login_name, _login_password(args))
+    if need != ANYONE and not user.has(*need):
+        raise ServiceError(f"用户 {user.username} 没有此操作的权限，此操作由{'、'.join(r.label for r in need)}进行")
+    return user
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command in (None, "gui"):
@@ -780,6 +810,7 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_camera(args)
         ctx = AppContext.open()
         try:
+            args.current_user = _sign_in(args, ctx)
             return _COMMANDS[args.command](args, ctx)
         finally:
             ctx.close()

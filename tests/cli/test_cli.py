@@ -7,6 +7,7 @@ import sys
 import pytest
 
 from jlclient.cli import main
+from tests.support.cli import signed_in
 from tests.support.tamper import raw_sql
 
 
@@ -15,6 +16,11 @@ def home(tmp_path, monkeypatch):
     monkeypatch.setenv("JL_HOME", str(tmp_path / "jl"))
     monkeypatch.delenv("JL_DATABASE_URL", raising=False)
     return tmp_path / "jl"
+
+
+def _as(home, user="admin", password=None):
+    """The sign-in options of a demo user (or of the administrator ``init`` made, with ``password``)."""
+    return signed_in(home.parent, user, *([password] if password else []))
 
 
 def _stdin(monkeypatch, text):
@@ -34,7 +40,7 @@ def test_init_demo_then_verify_json(home, capsys):
     assert main(["init", "--demo"]) == 0
     assert (home / "jlclient.db").exists()
     capsys.readouterr()
-    assert main(["verify", "--json"]) == 0
+    assert main([*_as(home), "verify", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["ok"] is True and report["entries"] > 50 and report["problem"] is None
 
@@ -46,24 +52,25 @@ def test_verify_exits_non_zero_naming_the_problem(home, capsys):
     raw_sql(ctx, "UPDATE party SET name = '张三' WHERE id = 1")
     ctx.close()
     capsys.readouterr()
-    assert main(["verify"]) == 1
+    assert main([*_as(home), "verify"]) == 1
     assert "party #1" in capsys.readouterr().err
-    assert main(["verify", "--json"]) == 1
+    assert main([*_as(home), "verify", "--json"]) == 1
     assert json.loads(capsys.readouterr().out)["problem"]["where"] == "party #1"
 
 
 def test_users_add_list_passwd(home, capsys, monkeypatch):
     _stdin(monkeypatch, "admin-pass-1\n")
     assert main(["init"]) == 0
+    admin = _as(home, password="admin-pass-1")
     _stdin(monkeypatch, "officer-pass\n")
-    assert main(["users", "add", "lina", "--name", "李娜", "--roles", "OFFICER,REVIEWER", "--cert-no", "13010001",
+    assert main([*admin, "users", "add", "lina", "--name", "李娜", "--roles", "OFFICER,REVIEWER", "--cert-no", "13010001",
                  "--password-stdin"]) == 0
     capsys.readouterr()
-    assert main(["users", "list", "--json"]) == 0
+    assert main([*admin, "users", "list", "--json"]) == 0
     listed = {u["username"]: u for u in json.loads(capsys.readouterr().out)}
     assert listed["lina"]["roles"] == ["OFFICER", "REVIEWER"] and listed["admin"]["roles"] == ["ADMIN"]
     _stdin(monkeypatch, "new-password\n")
-    assert main(["users", "passwd", "lina", "--password-stdin"]) == 0
+    assert main([*admin, "users", "passwd", "lina", "--password-stdin"]) == 0
     from jlclient.services import auth
     from jlclient.services.context import AppContext
     ctx = AppContext.open()
@@ -74,10 +81,11 @@ def test_users_add_list_passwd(home, capsys, monkeypatch):
 def test_bad_input_gets_a_chinese_message_and_exit_2(home, capsys, monkeypatch):
     _stdin(monkeypatch, "admin-pass-1\n")
     main(["init"])
+    admin = _as(home, password="admin-pass-1")
     _stdin(monkeypatch, "x\n")
-    assert main(["users", "add", "bob", "--roles", "janitor", "--password-stdin"]) == 2
+    assert main([*admin, "users", "add", "bob", "--roles", "janitor", "--password-stdin"]) == 2
     assert "错误" in capsys.readouterr().err
-    assert main(["users", "passwd", "nobody", "--password-stdin"]) == 2
+    assert main([*admin, "users", "passwd", "nobody", "--password-stdin"]) == 2
 
 
 def test_profile_list_and_set(home, capsys, monkeypatch):
@@ -86,9 +94,9 @@ def test_profile_list_and_set(home, capsys, monkeypatch):
     assert main(["profile", "list"]) == 0
     keys = [line.split()[0] for line in capsys.readouterr().out.splitlines()]
     assert len(keys) == 5
-    assert main(["profile", "set", keys[-1]]) == 0
-    assert main(["profile", "set", "no-such-profile"]) == 2
-    assert main(["verify"]) == 0
+    assert main([*_as(home), "profile", "set", keys[-1]]) == 0
+    assert main([*_as(home), "profile", "set", "no-such-profile"]) == 2
+    assert main([*_as(home), "verify"]) == 0
 
 
 def test_postgres_password_lives_in_the_keyring(home, monkeypatch, capsys):
@@ -106,45 +114,46 @@ def test_postgres_password_lives_in_the_keyring(home, monkeypatch, capsys):
 def test_deadlines_lists_running_deadlines(home, capsys):
     main(["init", "--demo"])
     capsys.readouterr()
-    assert main(["deadlines", "--user", "officer", "--json"]) == 0
+    assert main([*_as(home, "officer"), "deadlines", "--mine", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert any(r["deadline"] == "penalty_decision" and r["basis"].endswith("行政处罚法 Art. 60）") for r in rows)
-    assert main(["deadlines"]) == 0
+    assert main([*_as(home, "clerk"), "deadlines", "--mine", "--json"]) == 0
+    assert not {r["case"] for r in json.loads(capsys.readouterr().out)} & {r["case"] for r in rows}
+    assert main([*_as(home, "approver"), "deadlines"]) == 0
     assert "作出行政处罚决定" in capsys.readouterr().out
-    assert main(["deadlines", "--user", "nobody"]) == 2
 
 
 def test_case_show_and_import_round_trip(home, tmp_path, capsys, monkeypatch):
     main(["init", "--demo"])
     capsys.readouterr()
-    assert main(["case", "show", "1", "--json"]) == 0
+    assert main([*_as(home, "clerk"), "case", "show", "1", "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["format"] == "jlclient.case/1"
     doc["case"]["number"] = "灵行审许〔2026〕99号"
     path = tmp_path / "case.json"
     path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
-    assert main(["case", "import", str(path)]) == 0
+    assert main([*_as(home, "clerk"), "case", "import", str(path)]) == 0
     assert "99号" in capsys.readouterr().out
-    assert main(["case", "import", str(path)]) == 2            # the number is taken now
+    assert main([*_as(home, "clerk"), "case", "import", str(path)]) == 2            # the number is taken now
     assert "case.number" in capsys.readouterr().err
     path.write_text('{"format": ', encoding="utf-8")
-    assert main(["case", "import", str(path)]) == 2
+    assert main([*_as(home, "clerk"), "case", "import", str(path)]) == 2
     assert "第 1 行" in capsys.readouterr().err
-    assert main(["verify"]) == 0
+    assert main([*_as(home), "verify"]) == 0
 
 
 def test_check_names_findings_with_citations_and_gates_on_blocking(home, capsys):
     main(["init", "--demo"])
     capsys.readouterr()
-    code = main(["check", "1", "--json"])
+    code = main([*_as(home, "reviewer"), "check", "1", "--json"])
     report = json.loads(capsys.readouterr().out)
     assert report["profile"] == "lingshou-approval" and report["case"].endswith("1号")
     assert all(f["basis"] for f in report["findings"])
     assert code == (1 if report["blocking"] else 0)
-    assert main(["check", "1", "--closing"]) == 1          # a case in its first stages cannot close
+    assert main([*_as(home, "reviewer"), "check", "1", "--closing"]) == 1          # a case in its first stages cannot close
     out = capsys.readouterr().out
     assert "阻断" in out and "共 " in out
-    assert main(["check", "no-such-case"]) == 2
+    assert main([*_as(home, "reviewer"), "check", "no-such-case"]) == 2
 
 
 def test_simulate_then_ingest_headless(home, tmp_path, capsys):
@@ -154,7 +163,7 @@ def test_simulate_then_ingest_headless(home, tmp_path, capsys):
     assert main(["camera", "simulate", str(volume), "--layout", "dcim-imp", "--segments", "2", "--skew", "90",
                  "--broken", "--serial", "DSJ0001"]) == 0     # the demo's registered camera
     capsys.readouterr()
-    assert main(["ingest", str(volume), "--json"]) == 0
+    assert main([*_as(home, "officer"), "ingest", str(volume), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["camera"] == "DSJ0001" and report["complete"]
     assert 85 <= report["clock_offset_s"] <= 95 and report["clock_drift"]      # beyond the 30 s default
@@ -162,10 +171,10 @@ def test_simulate_then_ingest_headless(home, tmp_path, capsys):
     statuses = [f["status"] for f in report["files"]]
     assert statuses.count("stored") == 3
     assert any(f["unreadable"] for f in report["files"])      # the broken file is kept, flagged
-    assert main(["ingest", str(volume)]) == 0                 # again: everything skipped
+    assert main([*_as(home, "officer"), "ingest", str(volume)]) == 0                 # again: everything skipped
     out = capsys.readouterr().out
     assert out.count("此前已导入") == 3 and "skipped" not in out
-    assert main(["ingest", str(tmp_path)]) == 2
+    assert main([*_as(home, "officer"), "ingest", str(tmp_path)]) == 2
     from jlclient.services.context import AppContext
     ctx = AppContext.open()
     assert verify(ctx).ok
@@ -186,12 +195,13 @@ def test_print_a_record_headless(home, tmp_path, capsys):
                                   .where(TextRecord.form == "materials_receipt").order_by(Case.id)).first()
     ctx.close()
     out = tmp_path / "receipt.pdf"
-    assert main(["print", "materials_receipt", "--case", number, "-o", str(out)]) == 0
+    clerk = _as(home, "clerk")
+    assert main([*clerk, "print", "materials_receipt", "--case", number, "-o", str(out)]) == 0
     assert "已登记为案件电子记录" in capsys.readouterr().out
     text = subprocess.run(["pdftotext", "-raw", str(out), "-"], capture_output=True, text=True, check=True).stdout
     assert "材料接收凭证" in text and party in "".join(text.split())
-    assert main(["print", "no_such_form", "--case", number, "-o", str(out)]) == 2
-    assert main(["print", "hearing_notice", "--case", number, "-o", str(out)]) == 2
+    assert main([*clerk, "print", "no_such_form", "--case", number, "-o", str(out)]) == 2
+    assert main([*clerk, "print", "hearing_notice", "--case", number, "-o", str(out)]) == 2
     assert "还没有" in capsys.readouterr().err
 
 
@@ -209,15 +219,16 @@ def test_bind_a_closed_case_and_print_its_papers_headless(home, tmp_path, capsys
     number = case_detail(ctx, case_id).row.number
     ctx.close()
     capsys.readouterr()
-    assert main(["volume", number, "--filer", "officer"]) == 2
+    assert main([*_as(home, "officer"), "volume", number]) == 2
     assert "档案管理员" in capsys.readouterr().err
-    assert main(["volume", number, "--filer", "archivist", "--fonds", "J012"]) == 0
+    archivist = _as(home, "archivist")
+    assert main([*archivist, "volume", number, "--fonds", "J012"]) == 0
     said = capsys.readouterr().out
     assert "归档号" in said and "-0001" in said and "永久" in said
-    assert main(["volume", number, "--filer", "archivist"]) == 2
+    assert main([*archivist, "volume", number]) == 2
     assert "已经立卷" in capsys.readouterr().err
     for kind, expected in (("cover", "J012"), ("index", "行政处罚决定书"), ("spine", "J012"), ("av_note", "SHA-256")):
         out = tmp_path / f"{kind}.pdf"
-        assert main(["print", kind, "--case", number, "-o", str(out)]) == 0
+        assert main([*archivist, "print", kind, "--case", number, "-o", str(out)]) == 0
         assert expected in squash(pdftotext(out.read_bytes())), kind
     assert "已登记为案件电子记录" in capsys.readouterr().out

@@ -17,6 +17,7 @@ from jlclient.services import archiving, auth, compliance, setup
 from jlclient.services.context import AppContext
 from jlclient.store.models import AuditEntry
 from tests.support.clips import write_clip
+from tests.support.cli import signed_in
 from tests.support.tamper import flip_byte
 
 
@@ -48,17 +49,17 @@ def case_number(home, tmp_path, capsys) -> str:
 
 def test_export_a_bag_and_an_image_and_check_both(case_number, tmp_path, capsys):
     bag, image = tmp_path / "bag", tmp_path / "disc.iso"
-    assert main(["export", case_number, "--bag", str(bag), "--user", "archivist"]) == 0
+    assert main([*signed_in(tmp_path, "archivist"), "export", case_number, "--bag", str(bag)]) == 0
     out = capsys.readouterr().out
     assert f"已导出案件 {case_number} 的 BagIt 包" in out and "归档号" in out
-    assert main(["export", case_number, "--iso", str(image), "--user", "reviewer"]) == 0
+    assert main([*signed_in(tmp_path, "reviewer"), "export", case_number, "--iso", str(image)]) == 0
     out = capsys.readouterr().out
     assert "ISO 光盘映像" in out and "disc_光盘标签.pdf" in out and (tmp_path / "disc_光盘标签.pdf").is_file()
 
-    assert main(["verify-package", str(bag)]) == 0
+    assert main([*signed_in(tmp_path, "reviewer"), "verify-package", str(bag)]) == 0
     assert "四性检测通过" in capsys.readouterr().out
     pdf, js = tmp_path / "report.pdf", tmp_path / "report.json"
-    assert main(["verify-package", str(image), "--json", "--pdf", str(pdf), "--report-json", str(js)]) == 0
+    assert main([*signed_in(tmp_path, "reviewer"), "verify-package", str(image), "--json", "--pdf", str(pdf), "--report-json", str(js)]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["ok"] is True and report["kind"] == "iso" and report["case_number"] == case_number
     assert {c["code"]: c["status"] for c in report["checks"]}["audit"] == "通过"
@@ -74,13 +75,13 @@ def test_export_a_bag_and_an_image_and_check_both(case_number, tmp_path, capsys)
 
 def test_damage_makes_the_check_exit_1_naming_it(case_number, tmp_path, capsys):
     bag = tmp_path / "bag"
-    assert main(["export", case_number, "--bag", str(bag), "--user", "archivist"]) == 0
+    assert main([*signed_in(tmp_path, "archivist"), "export", case_number, "--bag", str(bag)]) == 0
     footage = next((bag / "data" / "音像").iterdir())
     flip_byte(footage, 1000)
     (bag / "data" / "文书" / "02_立案审批表.pdf").unlink()
     (bag / "data" / "readme.bat").write_text("del *.*")
     capsys.readouterr()
-    assert main(["verify-package", str(bag)]) == 1
+    assert main([*signed_in(tmp_path, "reviewer"), "verify-package", str(bag)]) == 1
     err = capsys.readouterr().err
     assert "四性检测未通过" in err
     assert f"[真实性] data/音像/{footage.name}：内容与清单中的 SHA-256 不符" in err
@@ -93,17 +94,19 @@ def test_damage_makes_the_check_exit_1_naming_it(case_number, tmp_path, capsys):
 
 
 def test_errors_exit_2_with_a_message(case_number, tmp_path, capsys):
+    archivist = signed_in(tmp_path, "archivist")
     assert main(["export", case_number, "--bag", str(tmp_path / "b")]) == 2
-    assert "请加 --user 用户名" in capsys.readouterr().err and not (tmp_path / "b").exists()
-    assert main(["export", "灵行审〔1999〕9号", "--bag", str(tmp_path / "b"), "--user", "archivist"]) == 2
+    assert "请先登录" in capsys.readouterr().err and not (tmp_path / "b").exists()
+    assert main([*archivist, "export", "灵行审〔1999〕9号", "--bag", str(tmp_path / "b")]) == 2
     assert "没有案件" in capsys.readouterr().err
-    assert main(["export", case_number, "--bag", str(tmp_path / "b"), "--user", "officer"]) == 2
-    assert "只有档案管理员" in capsys.readouterr().err
+    assert main([*signed_in(tmp_path, "officer"), "export", case_number, "--bag", str(tmp_path / "b")]) == 2
+    err = capsys.readouterr().err
+    assert "没有此操作的权限" in err and "档案管理员" in err
     (tmp_path / "full").mkdir()
     (tmp_path / "full" / "x").write_text("x")
-    assert main(["export", case_number, "--bag", str(tmp_path / "full"), "--user", "archivist"]) == 2
+    assert main([*archivist, "export", case_number, "--bag", str(tmp_path / "full")]) == 2
     assert "已存在且不是空的" in capsys.readouterr().err
-    assert main(["verify-package", str(tmp_path / "none")]) == 2
+    assert main([*archivist, "verify-package", str(tmp_path / "none")]) == 2
     assert "找不到" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main(["export", case_number])                  # --bag or --iso is required

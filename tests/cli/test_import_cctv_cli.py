@@ -7,6 +7,7 @@ import json
 import pytest
 
 from jlclient.cli import main
+from tests.support.cli import signed_in
 from tests.support.clips import write_clip
 
 
@@ -22,17 +23,17 @@ def export(tmp_path, monkeypatch, capsys):
 
 
 def test_an_export_is_taken_in_once(export, capsys):
-    assert main(["import-cctv", str(export), "--by", "archivist", "--location", "城关大厅"]) == 0
+    assert main([*signed_in(export.parent, "archivist"), "import-cctv", str(export), "--location", "城关大厅"]) == 0
     out = capsys.readouterr().out
     assert "2 个监控录像文件" in out and "新登记 2 个，此前已导入 0 个" in out
     assert out.count("  新登记  ") == 2 and not any(w in out for w in ("stored", "linked", "skipped"))
-    assert main(["import-cctv", str(export), "--by", "archivist", "--json"]) == 0
+    assert main([*signed_in(export.parent, "archivist"), "import-cctv", str(export), "--json"]) == 0
     again = json.loads(capsys.readouterr().out)
     assert again["complete"] and [f["status"] for f in again["files"]] == ["skipped", "skipped"]
 
 
 def test_a_clerk_is_refused_and_nothing_is_stored(export, capsys):
-    assert main(["import-cctv", str(export), "--by", "clerk"]) == 2
-    assert "档案管理员或系统管理员" in capsys.readouterr().err
-    assert main(["import-cctv", str(export / "none"), "--by", "admin"]) == 2
+    assert main([*signed_in(export.parent, "clerk"), "import-cctv", str(export)]) == 2
+    assert "由档案管理员、系统管理员进行" in capsys.readouterr().err
+    assert main([*signed_in(export.parent, "admin"), "import-cctv", str(export / "none")]) == 2
     assert "找不到文件夹" in capsys.readouterr().err

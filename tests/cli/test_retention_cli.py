@@ -14,6 +14,7 @@ from jlclient.services import auth, retention, setup
 from jlclient.services.context import AppContext
 from jlclient.store.audit import utcnow
 from tests.cli.test_cli_words import assert_for_people
+from tests.support.cli import signed_in
 from tests.support.pdf import fonts, pdftotext
 
 
@@ -37,7 +38,7 @@ def disposed(tmp_path, monkeypatch, capsys) -> str:
 
 def test_the_register_is_listed_and_printed(disposed, tmp_path, capsys):
     pdf = tmp_path / "销毁清册.pdf"
-    assert main(["retention", "register", "--pdf", str(pdf)]) == 0
+    assert main([*signed_in(tmp_path, "archivist"), "retention", "register", "--pdf", str(pdf)]) == 0
     out = capsys.readouterr().out
     assert disposed in out and "李娜" in out and "周杰批准" in out and "文件内容已销毁" in out
     assert "《昌黎县大蒲河镇行政执法全过程记录实施办法》第十二条" in out and "共 1 条销毁登记" in out
@@ -47,16 +48,16 @@ def test_the_register_is_listed_and_printed(disposed, tmp_path, capsys):
         assert words in flat, words
     assert all(row.split()[-5] == "yes" for row in fonts(pdf.read_bytes(), tmp_path))
 
-    assert main(["retention", "register", "--json", "--from", f"{today():%Y%m%d}"]) == 0
+    assert main([*signed_in(tmp_path, "archivist"), "retention", "register", "--json", "--from", f"{today():%Y%m%d}"]) == 0
     [entry] = json.loads(capsys.readouterr().out)
     assert entry["file"] == disposed and entry["destroyed"] is True and entry["approved_by"] == "周杰"
-    assert main(["retention", "register", "--to", "2020-01-31"]) == 0
+    assert main([*signed_in(tmp_path, "archivist"), "retention", "register", "--to", "2020-01-31"]) == 0
     assert "共 0 条销毁登记" in capsys.readouterr().out
 
 
-def test_a_bad_date_is_refused_in_chinese(disposed, capsys):
+def test_a_bad_date_is_refused_in_chinese(disposed, tmp_path, capsys):
     with pytest.raises(SystemExit) as done:
-        main(["retention", "register", "--from", "2026-13-01"])
+        main([*signed_in(tmp_path, "archivist"), "retention", "register", "--from", "2026-13-01"])
     assert done.value.code == 2 and "不是有效的日期" in capsys.readouterr().err
-    assert main(["retention", "register", "--from", "2026-12-02", "--to", "2026-12-01"]) == 2
+    assert main([*signed_in(tmp_path, "archivist"), "retention", "register", "--from", "2026-12-02", "--to", "2026-12-01"]) == 2
     assert "起始日期不能晚于截止日期" in capsys.readouterr().err

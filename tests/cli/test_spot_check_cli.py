@@ -9,6 +9,7 @@ from jlclient.clock import today
 from jlclient.domain.spot_check import CheckItem, ScopeKind, SizeKind
 from jlclient.services import spot_checks
 from jlclient.store.audit import utcnow
+from tests.support.cli import signed_in
 from tests.support.pdf import pdftotext, squash
 
 
@@ -28,7 +29,7 @@ def test_the_ledger_is_saved_and_each_plan_told_in_words(home, demo_ctx, login_a
                                    "", SizeKind.COUNT, 2, [CheckItem.USABLE], seed=7)
     spot_checks.record_check(demo_ctx, reviewer, plan, ids[0], {CheckItem.USABLE: True}, [], "画面清晰")
     out = tmp_path / "ledger.pdf"
-    assert main(["spot-check", "ledger", "--from", f"{today()}", "--to", f"{today()}", "-o", str(out)]) == 0
+    assert main([*signed_in(tmp_path, "reviewer"), "spot-check", "ledger", "--from", f"{today()}", "--to", f"{today()}", "-o", str(out)]) == 0
     said = capsys.readouterr().out
     assert f"抽检计划 {plan}：全部" in said and "随机种子 7" in said
     assert "样本 2 件，已检查 1 件，未检查 1 件；合格 1 件，不合格 0 件，合格率 100%" in said
@@ -36,6 +37,6 @@ def test_the_ledger_is_saved_and_each_plan_told_in_words(home, demo_ctx, login_a
     text = squash(pdftotext(out.read_bytes()))
     assert "画面清晰" in text and "随机种子：7" in text and "负责人（签名）" in text
 
-    assert main(["spot-check", "ledger", "--from", f"{today()}", "--to", f"{today() - timedelta(days=1)}",
+    assert main([*signed_in(tmp_path, "reviewer"), "spot-check", "ledger", "--from", f"{today()}", "--to", f"{today() - timedelta(days=1)}",
                  "-o", str(out)]) == 2
     assert "起始日期不能晚于截止日期" in capsys.readouterr().err

@@ -15,6 +15,7 @@ from jlclient.printing.render import chinese_date
 from jlclient.services import archiving, cases, deadlines
 from jlclient.services.context import ServiceError
 from jlclient.store.models import AuditEntry, Case, ComplianceOverride
+from tests.support.cli import signed_in
 from tests.support.pdf import assert_fonts_embedded, pdftotext, squash
 
 COMPLETE = "本卷文件齐全"
@@ -136,7 +137,7 @@ def _cli_deadlines(monkeypatch, capsys, ctx) -> list[dict]:
     monkeypatch.setenv("JL_HOME", str(ctx.paths.home))
     monkeypatch.delenv("JL_DATABASE_URL", raising=False)
     capsys.readouterr()
-    assert main(["deadlines", "--json"]) == 0
+    assert main([*signed_in(ctx.paths.home.parent, "archivist"), "deadlines", "--json"]) == 0
     return json.loads(capsys.readouterr().out)
 
 

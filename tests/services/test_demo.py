@@ -147,8 +147,10 @@ def test_jlclient_check_closing_finds_nothing_in_the_complete_case(tmp_path, mon
     finally:
         ctx.close()
     capsys.readouterr()
-    assert main(["check", complete, "--closing"]) == 0
+    from tests.support.cli import signed_in
+    reviewer = signed_in(tmp_path, "reviewer")
+    assert main([*reviewer, "check", complete, "--closing"]) == 0
     assert "未发现问题" in capsys.readouterr().out
-    assert main(["check", gaps, "--closing"]) == 1
+    assert main([*reviewer, "check", gaps, "--closing"]) == 1
     out = capsys.readouterr().out
     assert "阻断" in out and "音像记录" in out
