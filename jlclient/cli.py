@@ -180,14 +180,35 @@ def cmd_init(args, ctx: AppContext) -> int:
 
 
 def cmd_verify(args, ctx: AppContext) -> int:
+    from jlclient.services import anchors
     from jlclient.services.verify import verify
-    report = verify(ctx)
+    if args.new_key:
+        user = getattr(args, "current_user", None)
+        if user is None:
+            raise ServiceError("生成检查点签名密钥须由系统管理员登录后操作：jlclient --user 用户名 verify --new-key")
+        key = anchors.new_key(ctx, user)
+        print(f"已生成本工作站新的检查点签名密钥：{key.key_id}（公钥指纹 {key.fingerprint}）；旧密钥的检查点仍可核对")
+    if args.checkpoint:
+        cp = anchors.checkpoint_now(ctx)
+        if cp is not None and not args.json:
+            print(f"已写入{cp.name(anchors.local_time(cp))}")
+    if args.anchors is not None and not Path(args.anchors).is_dir():
+        raise ServiceError(f"找不到检查点文件夹：{args.anchors}")
+    report = verify(ctx, args.anchors)
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     elif report.ok:
-        print(f"校验通过：审计记录 {report.entries} 条，数据行 {report.records} 行，证据文件 {report.files} 个")
+        print(f"校验通过：审计记录 {report.entries} 条，数据行 {report.records} 行，证据文件 {report.files} 个，"
+              f"签名检查点 {report.checkpoints} 个")
     else:
         print(f"校验失败：{report.problem}", file=sys.stderr)
+        for problem in report.problems[1:]:
+            print(f"另有问题：{problem}", file=sys.stderr)
+    if not args.json:
+        if report.key_id:
+            print(f"本工作站的检查点签名密钥：{report.key_id}（公钥指纹 {report.key_fingerprint}）")
+        for warning in report.warnings:
+            print(f"注意：{warning}", file=sys.stderr)
     return 0 if report.ok else 1
 
 
@@ -621,8 +642,13 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--profile", default="lingshou-approval", metavar="规则配置",
                       help="本机构的规则配置（见 jlclient profile list；默认 lingshou-approval）")
     _stdin_password(init, "从标准输入读取管理员密码")
-    verify = _command(sub, "verify", "校验审计链、每条记录和每个证据文件")
+    verify = _command(sub, "verify", "校验审计链、签名检查点、每条记录和每个证据文件")
     _json(verify)
+    verify.add_argument("--anchors", metavar="文件夹",
+                        help="另行保存的检查点副本（如U盘或另一台工作站上的 anchors 文件夹），一并核对")
+    verify.add_argument("--checkpoint", action="store_true", help="校验前先为当前审计链头写入一个签名检查点")
+    verify.add_argument("--new-key", action="store_true",
+                        help="为本工作站生成新的检查点签名密钥（系统管理员；原密钥丢失时使用）")
 
     users = _command(sub, "users", "用户管理")
     us = _actions(users)
