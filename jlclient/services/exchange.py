@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from jlclient.domain.model import CaseStatus, Procedure, Stage, StartMode, stages_for
 from jlclient.domain.deadlines import RULES, SuspensionReason
+from jlclient.domain.storable import is_storable
 from jlclient.services import cases, users
 from jlclient.services.context import AppContext, ServiceError
 from jlclient.services.parties import ORGANISATION, PERSON, PartyInput, find_or_add, validated
@@ -446,13 +447,14 @@ def _check_storable(data: dict) -> None:
 
 
 def _storable(text: str, path: str) -> None:
-    if "\x00" in text:
-        raise ImportProblem(path, "含有不能保存的字符（空字符 U+0000），请删除后重试")
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise ImportProblem(path, f"含有不能保存的字符（第 {exc.start + 1} 个字符是不成对的代理码 "
-                                  f"U+{ord(text[exc.start]):04X}），请核对导出该文件的系统") from None
+    """What the store refuses (domain.storable), refused here already, naming the field and the character."""
+    if is_storable(text):
+        return
+    at = next(i for i, c in enumerate(text) if not is_storable(c))
+    code = ord(text[at])
+    what = "空字符" if code == 0 else "不成对的代理码" if 0xD800 <= code <= 0xDFFF else "字符"
+    raise ImportProblem(path, f"含有不能保存的字符（第 {at + 1} 个字符是{what} U+{code:04X}），请删除后重试"
+                              f"或核对导出该文件的系统")
 
 
 def _check_stages(doc: dict) -> tuple[Stage, ...]:
