@@ -31,7 +31,6 @@ from jlclient.services.context import AppContext, ServiceError
 from jlclient.services.retention import not_disposed
 from jlclient.store import audit
 from jlclient.store.audit import utcnow
-from jlclient.store.db import locked
 from jlclient.store.models import (AvRecord, BodyCamera, Case, CaseOfficer, Disposal, InterruptionNote,
                                    Officer, StageEvent, TextRecord, TextRecordRevision, UploadExemption)
 
