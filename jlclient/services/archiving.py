@@ -145,6 +145,7 @@ def _index_rows(plan: VolumePlan, author: str) -> list[dict]:
 
 
 def _next_seq(s: Session, year: int) -> int:
+    audit.locked_head(s)   # binders on two workstations queue here: the second reads the first's number
     return (s.scalar(select(func.max(CaseVolume.archive_seq)).where(CaseVolume.archive_year == year)) or 0) + 1
 
 

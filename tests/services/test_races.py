@@ -134,5 +134,13 @@ def test_unstorable_text_is_refused_with_a_message_and_nothing_is_saved(bureau, 
     assert verify(bureau).ok
 
 
-def test_a_lost_race_has_one_wording():
-    assert LOST_RACE == "该记录已被其他工作站修改，请刷新后再操作"
+def test_a_unique_value_taken_meanwhile_ends_in_the_lost_race_message(bureau):
+    """What no lock prevents (a number another workstation committed between check and write) is
+    still a message, and the unit of work leaves nothing behind."""
+    with pytest.raises(ServiceError) as refused:
+        with bureau.db.write() as s:
+            s.add(Officer(name="王强", cert_no="1301000001", unit="综合执法科"))   # 李娜's number
+            s.flush()
+    assert str(refused.value) == LOST_RACE == "该记录已被其他工作站修改，请刷新后再操作"
+    with bureau.db.read() as s:
+        assert s.scalars(select(Officer.name)).all() == ["李娜"]
