@@ -401,10 +401,25 @@ def cmd_camera(args) -> int:
     return 0
 
 
+INGEST_EXIT = ("退出码：0 全部文件已拷贝、校验并登记；1 有文件未完成（重新接入后继续）；"
+               "2 不是可识别的记录仪或输入被拒绝；3 内部错误（请把错误信息交给系统管理员）")
+
+
 def cmd_ingest(args, ctx: AppContext) -> int:
-    """The dock's pull, headless (unattended docking stations): per-file results."""
+    """The dock's pull, headless (unattended docking stations): per-file results. The exit code tells
+    an unattended station complete (0), incomplete (1), refused (2) and internal error (3) apart."""
+    try:
+        return _ingest(args, ctx)
+    except (ServiceError, DataFileError):
+        raise   # refused input: exit 2 with its message
+    except Exception as exc:  # noqa: BLE001 - the station must tell a crash from an incomplete pull
+        print(f"内部错误：{type(exc).__name__}：{exc}（已拷贝登记的文件不受影响，重新接入后会继续）", file=sys.stderr)
+        return 3
+
+
+def _ingest(args, ctx: AppContext) -> int:
     from jlclient.devices.layouts import recognise
-    from jlclient.devices.pull import pull
+    from jlclient.devices.pull import pull, shown
     from jlclient.services import analysis
     from jlclient.services.cameras import dock_found
     found = recognise(Path(args.source))
@@ -415,24 +430,29 @@ def cmd_ingest(args, ctx: AppContext) -> int:
     report = pull(ctx, actor, docked, files)
     analysed = analysis.analyse_pending(ctx, actor)   # dark spans and thumbnails of what is new
     if args.json:
-        print(json.dumps({"camera": docked.serial, "layout": found.layout.key, "clock_offset_s": docked.clock_offset_s,
+        print(json.dumps({"camera": docked.serial, "layout": found.layout.key,
+                          "clock_offset_s": None if docked.clock_note else docked.clock_offset_s,
+                          "clock_note": docked.clock_note,
                           "registered": view.camera.status.value, "clock_drift": view.camera.drift_flagged,
                           "analysed": analysed,
                           "complete": report.complete,
                           "files": [vars(r) for r in report.results]}, ensure_ascii=False, indent=2))
     else:
-        print(f"记录仪 {docked.serial}（{found.layout.name}，{view.camera.status.label}），"
-              f"时钟偏差 {docked.clock_offset_s:+.0f} 秒{'，超出允许范围，请校准时钟' if view.camera.drift_flagged else ''}")
+        clock = docked.clock_note or (f"时钟偏差 {docked.clock_offset_s:+.0f} 秒"
+                                      f"{'，超出允许范围，请校准时钟' if view.camera.drift_flagged else ''}")
+        print(f"记录仪 {shown(docked.serial)}（{found.layout.name}，{view.camera.status.label}），{clock}")
         _print_results(report)
         print("全部文件已拷贝、校验并登记" if report.complete else "有文件未完成，重新接入后可继续")
     return 0 if report.complete else 1
 
 
 def _print_results(report) -> None:
+    """One line a file; control characters in a name are escaped, so no name can fake a line."""
+    from jlclient.devices.pull import shown
     for r in report.results:
         extra = r.message or (f"无法播放：{r.unreadable}" if r.unreadable
                              else f"SHA-256 {r.sha256[:16]}…" if r.sha256 else "")
-        print(f"  {r.label}  {r.path}  {extra}")
+        print(f"  {r.label}  {shown(r.path)}  {shown(extra)}")
 
 
 def cmd_import_cctv(args, ctx: AppContext) -> int:
@@ -734,6 +754,7 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--important", action="store_true", help="将最后一段标为重要")
     sim.add_argument("--broken", action="store_true", help="另写一个截断的损坏文件")
     ing = _command(sub, "ingest", "拷贝、校验并登记一个执法记录仪卷上的全部文件（无人值守）")
+    ing.epilog = INGEST_EXIT
     ing.add_argument("source", metavar="记录仪卷", help="执法记录仪的挂载目录（或其拷贝）")
     _json(ing)
     cctv = _command(sub, "import-cctv", "导入政务服务大厅监控录像（硬盘录像机导出的文件夹）：拷贝、校验并登记")
