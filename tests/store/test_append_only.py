@@ -3,6 +3,7 @@ head that only moves forward, on SQLite and PostgreSQL; on PostgreSQL the applic
 only add to those tables, and migrations run as the owner."""
 from __future__ import annotations
 
+import io
 import sqlite3
 
 import psycopg
@@ -189,3 +190,24 @@ def test_application_role_cannot_migrate_and_says_who_can(bureau, pg_cluster):
         assert migrate.current_revision(ctx.db.reader) == migrate.HEAD
     finally:
         ctx.close()
+
+
+@pytest.mark.postgres
+def test_command_line_says_in_words_that_the_owner_must_upgrade(bureau, pg_cluster, monkeypatch, capsys):
+    from jlclient.cli import main
+    paths, app = bureau
+    with _as(pg_cluster, paths.owner_database_url) as conn:
+        conn.execute(f'CREATE ROLE "{app}" LOGIN')
+    monkeypatch.setenv("JL_HOME", str(paths.home))
+    monkeypatch.setenv("JL_DATABASE_URL", paths.database_url)
+    monkeypatch.delenv("JL_OWNER_DATABASE_URL", raising=False)
+    assert main(["init"]) == 2
+    err = capsys.readouterr().err
+    assert "无权升级" in err and "JL_OWNER_DATABASE_URL" in err and "Traceback" not in err
+    monkeypatch.setenv("JL_OWNER_DATABASE_URL", paths.owner_database_url)
+    monkeypatch.setattr("sys.stdin", io.StringIO("admin-pass-1\n"))    # the first administrator's password
+    assert main(["init"]) == 0                   # the administrator's workstation migrates and grants
+    monkeypatch.delenv("JL_OWNER_DATABASE_URL")
+    capsys.readouterr()
+    assert main(["init"]) == 2                   # a workstation as the application role: opens, already set up
+    assert "已初始化" in capsys.readouterr().err
