@@ -27,19 +27,22 @@ class Checkpoint:
     key_id: str
     kind: str = INTERVAL
     algorithm: str = ED25519
+    # SHA-256 of the file of the key's previous checkpoint: the files form a chain, so checking the
+    # signature of the newest vouches for every earlier one (verify stays fast) and a deleted file shows
+    prev: str = ""
     signature: str = ""      # base64 of the signature over payload()
 
     def payload(self) -> bytes:
         """The bytes that are signed: every field but the signature, in one canonical text."""
         fields = {"format": FORMAT, "seq": self.seq, "hash": self.hash, "at": self.at,
                   "workstation": self.workstation, "key_id": self.key_id, "kind": self.kind,
-                  "algorithm": self.algorithm}
+                  "algorithm": self.algorithm, "prev": self.prev}
         return canonical_json(fields).encode("utf-8")
 
     def as_dict(self) -> dict:
         return {"format": FORMAT, "seq": self.seq, "hash": self.hash, "at": self.at,
                 "workstation": self.workstation, "key_id": self.key_id, "kind": self.kind,
-                "algorithm": self.algorithm, "signature": self.signature}
+                "algorithm": self.algorithm, "prev": self.prev, "signature": self.signature}
 
     @classmethod
     def from_dict(cls, d: dict) -> "Checkpoint":
@@ -48,12 +51,12 @@ class Checkpoint:
             raise ValueError("不是本软件的检查点文件")
         try:
             cp = cls(seq=d["seq"], hash=d["hash"], at=d["at"], workstation=d["workstation"], key_id=d["key_id"],
-                     kind=d["kind"], algorithm=d["algorithm"], signature=d["signature"])
+                     kind=d["kind"], algorithm=d["algorithm"], prev=d["prev"], signature=d["signature"])
         except KeyError as exc:
             raise ValueError(f"检查点缺少字段 {exc.args[0]}") from None
         if (type(cp.seq) is not int or not 0 < cp.seq < 2 ** 63
                 or not all(isinstance(v, str) for v in (cp.hash, cp.at, cp.workstation, cp.key_id, cp.kind,
-                                                        cp.algorithm, cp.signature))):
+                                                        cp.algorithm, cp.prev, cp.signature))):
             raise ValueError("检查点的字段类型不对")
         return cp
 

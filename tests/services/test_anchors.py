@@ -2,6 +2,7 @@
 so that the chain is whole again is still caught, and `verify` names the checkpoint it breaks."""
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 import shutil
@@ -232,6 +233,21 @@ def test_tampered_checkpoint_file_is_named(ctx):
     report = verify(ctx)
     assert (report.problem.kind, report.problem.what) == ("anchor", "签名无效：检查点文件被改动或伪造")
     assert path.name in report.problem.where
+
+
+def test_checkpoint_files_are_chained_so_a_deleted_one_shows(ctx):
+    setup.initialise(ctx, "cli:test")
+    for minutes in (11, 12):
+        settings.set_int(ctx, "user:admin", "volumes_per_box", minutes)
+        anchors.checkpoint_now(ctx)
+    first, middle, last = _files(ctx)
+    chained = [Checkpoint.from_dict(json.loads(p.read_text(encoding="utf-8"))) for p in (first, middle, last)]
+    assert chained[0].prev == "" and chained[2].prev == hashlib.sha256(middle.read_bytes()).hexdigest()
+    assert verify(ctx).ok
+    middle.unlink()
+    report = verify(ctx)
+    assert report.problem.kind == "anchor" and last.name in report.problem.where
+    assert "它之前的一个检查点文件已不在" in report.problem.what
 
 
 def test_deleted_checkpoints_are_not_a_silent_pass_and_a_copy_elsewhere_still_catches(demo_ctx, tmp_path):
