@@ -242,6 +242,29 @@ def cmd_users(args, ctx: AppContext) -> int:
     elif args.action == "unlock":
         users.unlock(ctx, actor, args.username)
         print(f"已解锁 {args.username}")
+    elif args.action == "token":
+        return _service_tokens(args, ctx)
+    return 0
+
+
+def _service_tokens(args, ctx: AppContext) -> int:
+    """Service accounts: made, listed and revoked by an administrator; a token is shown only once."""
+    from jlclient.clock import local
+    from jlclient.services import auth
+    if args.token_action == "create":
+        token = auth.create_token(ctx, args.current_user, args.name, auth.parse_token_commands(args.commands))
+        print(f"已创建服务令牌“{args.name.strip()}”，可用于：{'、'.join(auth.parse_token_commands(args.commands))}")
+        print("令牌只显示这一次，请保存到该工作站的令牌文件中（jlclient --token-file 文件 命令 …）：")
+        print(token)
+    elif args.token_action == "revoke":
+        auth.revoke_token(ctx, args.current_user, args.name)
+        print(f"已撤销服务令牌“{args.name.strip()}”")
+    else:
+        rows = auth.list_tokens(ctx)
+        for r in rows:
+            state = f"已于 {local(r.revoked_at):%Y-%m-%d %H:%M} 撤销" if r.revoked_at else "有效"
+            print(f"{r.name}  可用于：{'、'.join(r.commands)}  创建：{local(r.created_at):%Y-%m-%d %H:%M}  {state}")
+        print(f"共 {len(rows)} 个服务令牌")
     return 0
 
 
@@ -655,6 +678,8 @@ def build_parser() -> argparse.ArgumentParser:
                       epilog="各命令的用法：jlclient 命令 -h")
     p.add_argument("--user", dest="login_name", metavar="用户名", help="登录的用户名：操作以此用户的名义记录")
     p.add_argument("--password-file", metavar="文件", help="从此文件的第一行读取登录密码（供脚本使用；不写时在终端输入）")
+    p.add_argument("--token-file", metavar="文件", help="无人值守时以服务账户登录：系统管理员创建的服务令牌所在的文件"
+                   "（也可用环境变量 JL_TOKEN）")
     sub = p.add_subparsers(dest="command", metavar="命令", title="可用的命令", help="要执行的命令（不填时启动图形界面）")
     _command(sub, "gui", "启动图形界面（默认）")
     init = _command(sub, "init", "初始化数据库（首次使用）")
@@ -690,6 +715,14 @@ def build_parser() -> argparse.ArgumentParser:
     roles.add_argument("roles", metavar="角色", help="新的角色，逗号分隔（如 OFFICER,REVIEWER）")
     for name, text in (("disable", "停用用户"), ("enable", "启用用户"), ("unlock", "解除锁定")):
         _command(us, name, text).add_argument("username", metavar="用户名", help="用户名")
+    tok = _command(us, "token", "服务令牌：无人值守的采集站或定时监控导入以服务账户登录（jlclient --token-file 文件 命令 …）")
+    toks = tok.add_subparsers(dest="token_action", required=True, metavar="操作", title="可用的操作",
+                              help="要执行的操作（各操作的用法：在操作后加 -h）")
+    make = _command(toks, "create", "为一台工作站创建服务令牌（只显示一次）")
+    make.add_argument("--name", required=True, metavar="名称", help="服务账户的名称，如 大厅采集站（审计记录中记为 service:名称）")
+    make.add_argument("--commands", required=True, metavar="命令", help="此令牌可用的命令，逗号分隔：ingest、import-cctv")
+    _command(toks, "revoke", "撤销服务令牌（此后不能再用）").add_argument("name", metavar="名称", help="服务令牌的名称")
+    _command(toks, "list", "列出服务令牌（名称、可用命令、创建时间、是否撤销）")
 
     prof = _command(sub, "profile", "规则配置（本机构的执法全过程记录规定）")
     ps = _actions(prof)
@@ -829,12 +862,30 @@ def _login_password(args) -> str:
     return getpass.getpass(f"{args.login_name} 的密码：")
 
 
+def _service_token(args) -> str | None:
+    """The service token of --token-file (its first line), else of JL_TOKEN, else None."""
+    if args.token_file:
+        try:
+            lines = Path(args.token_file).read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            raise ServiceError(f"无法读取令牌文件“{args.token_file}”：请确认文件存在、可读且为 UTF-8 文本") from None
+        return lines[0] if lines else ""
+    import os
+    return os.environ.get("JL_TOKEN") or None
+
+
 def _sign_in(args, ctx: AppContext):
     """The CurrentUser who acts, checked as the UI's log-in does (lockout counted, disabled and
     locked accounts refused), with the roles the command needs; None for a command that needs no one."""
     need = _who_may(args)
     if need == NOBODY:
         return None
+    token = _service_token(args)
+    if token is not None:
+        if args.login_name:
+            raise ServiceError("--user 与服务令牌只能用其一：无人值守的工作站用服务令牌，有人操作时用 --user")
+        from jlclient.services import auth
+        return auth.token_login(ctx, token, args.command)
     if not args.login_name:
         raise ServiceError("请先登录：jlclient --user 用户名 [--password-file 文件] 命令 …"
                            "（操作以登录用户的名义记录）")
@@ -855,12 +906,10 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_db_password(args)
         if args.command == "camera":
             return cmd_camera(args)
-        from jlclient.store.integrity import damage_answered
         ctx = AppContext.open()
         try:
-            with damage_answered(ctx.paths.database_url):   # a damaged file is named, never a traceback
-                args.current_user = _sign_in(args, ctx)
-                return _COMMANDS[args.command](args, ctx)
+            args.current_user = _sign_in(args, ctx)
+            return _COMMANDS[args.command](args, ctx)
         finally:
             ctx.close()
     except (ServiceError, DataFileError) as exc:

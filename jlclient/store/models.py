@@ -543,6 +543,27 @@ class Disposal(AppendOnly, Audited, Base):
     approved_at: Mapped[datetime] = mapped_column(DateTime)
 
 
+class ServiceToken(AppendOnly, Audited, Base):
+    """A service account (issue 15): the credential of an unattended docking station or scheduled CCTV
+    import, made by an administrator for one machine and limited to its commands. Only the token's
+    argon2 hash is kept; it acts as ``service:<name>``. Revoking adds a ServiceTokenRevocation."""
+    __tablename__ = "service_token"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    commands: Mapped[str] = mapped_column(String(200))  # comma-separated CLI commands, sorted
+    token_hash: Mapped[str] = mapped_column(String(200))
+    created_by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class ServiceTokenRevocation(AppendOnly, Audited, Base):
+    __tablename__ = "service_token_revocation"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_id: Mapped[int] = mapped_column(ForeignKey("service_token.id"), unique=True)
+    revoked_by: Mapped[str] = mapped_column(String(120))
+    revoked_at: Mapped[datetime] = mapped_column(DateTime)
+
+
 class AuditEntry(AppendOnly, Base):
     __tablename__ = "audit_entry"
     __table_args__ = (Index("ix_audit_entry_entity", "entity_type", "entity_id"),)
@@ -571,6 +592,7 @@ AUDITED_MODELS: tuple[type[Audited], ...] = (
     TextRecord, TextRecordRevision, DocNumber, DeadlineAdjustment, ComplianceOverride, BodyCamera, AvRecord, PulledFile,
     ElectronicRecord, CameraFault, Docking, UploadExemption, InterruptionNote, AvAnalysis, CaseVolume,
     AccessRequest, SpotCheckPlan, SpotCheck, AvMarker, PartyRequest, EvidenceCopy, RetentionHold, Disposal,
+    ServiceToken, ServiceTokenRevocation,
 )
 MODEL_BY_TABLE = {m.__tablename__: m for m in AUDITED_MODELS}
 
@@ -585,6 +607,7 @@ def _refuse(mapper, connection, target):
 
 
 for _cls in (StageEvent, TextRecordRevision, DocNumber, DeadlineAdjustment, ComplianceOverride, PulledFile, CaseVolume,
-             SpotCheckPlan, SpotCheck, AvMarker, EvidenceCopy, RetentionHold, Disposal, AuditEntry):
+             SpotCheckPlan, SpotCheck, AvMarker, EvidenceCopy, RetentionHold, Disposal, ServiceToken,
+             ServiceTokenRevocation, AuditEntry):
     event.listen(_cls, "before_update", _refuse)
     event.listen(_cls, "before_delete", _refuse)
