@@ -906,10 +906,12 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_db_password(args)
         if args.command == "camera":
             return cmd_camera(args)
+        from jlclient.store.integrity import damage_answered
         ctx = AppContext.open()
         try:
-            args.current_user = _sign_in(args, ctx)
-            return _COMMANDS[args.command](args, ctx)
+            with damage_answered(ctx.paths.database_url):   # a damaged file is named, never a traceback
+                args.current_user = _sign_in(args, ctx)
+                return _COMMANDS[args.command](args, ctx)
         finally:
             ctx.close()
     except (ServiceError, DataFileError) as exc:
