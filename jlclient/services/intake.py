@@ -30,6 +30,7 @@ from jlclient.services.prefill import own_phone
 from jlclient.services.records import save_form_in
 from jlclient.store import audit
 from jlclient.store.audit import utcnow
+from jlclient.store.db import locked
 from jlclient.store.models import Agency, Case, CaseParty, ElectronicRecord, Party, TextRecord, TextRecordRevision
 
 UNIT = "审批服务科"
@@ -242,7 +243,7 @@ def clerk_phone(ctx: AppContext, user: CurrentUser) -> str:
 # --- the decisions, each inside the caller's unit of work --------------------------------------
 
 def _open_case(s: Session, case_id: int) -> tuple[Case, str, str]:
-    case = s.get(Case, case_id)
+    case = locked(s, Case, case_id)   # two clerks deciding one application: the second sees the first's decision
     if case is None or case.stage != Stage.ACCEPTANCE.value or case.status != CaseStatus.OPEN.value:
         raise ServiceError("该案件不在受理环节，不能作此处理")
     party_id = s.scalar(select(CaseParty.party_id).where(CaseParty.case_id == case_id))

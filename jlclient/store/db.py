@@ -20,6 +20,7 @@ from sqlalchemy import create_engine, event, inspect
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
 from jlclient.domain.errors import ServiceError
 from jlclient.domain.storable import UNSTORABLE, is_storable
@@ -99,6 +100,8 @@ class Database:
                 event.listen(session, "before_flush", _refuse_unstorable)
                 with session.begin():
                     yield session
+        except StaleDataError as exc:       # a versioned row (a case) changed since it was read
+            raise ServiceError(LOST_RACE) from exc
         except DBAPIError as exc:
             message = _in_words(exc)
             if message is None:

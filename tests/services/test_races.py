@@ -9,10 +9,11 @@ import copy
 import pytest
 from sqlalchemy import func, select
 
+from jlclient.config import Paths
 from jlclient.domain.model import Procedure, StartMode, Stage
 from jlclient.domain.storable import UNSTORABLE
 from jlclient.services import cases, exchange, records, setup
-from jlclient.services.context import ServiceError
+from jlclient.services.context import AppContext, ServiceError
 from jlclient.services.verify import verify
 from jlclient.store import audit
 from jlclient.store.db import LOST_RACE
@@ -111,6 +112,29 @@ def test_two_desks_moving_one_case_on_at_once_one_wins_the_other_is_told(bureau)
     with bureau.db.read() as s:      # each case moved on once, not twice
         assert set(s.scalars(select(Case.stage).where(Case.id.in_([c.id for c in opened])))) == {"ACCEPTANCE"}
     assert verify(bureau).ok
+
+
+@pytest.mark.postgres
+def test_a_case_changed_since_it_was_read_ends_in_the_lost_race_message(pg_cluster, tmp_path):
+    """Code that reads a case without locking it (an intake decision before this issue) and is
+    overtaken by another workstation gets the message, not StaleDataError. PostgreSQL only:
+    SQLite's second writer cannot even begin while the first holds the database."""
+    ctx = AppContext.open(Paths(tmp_path, pg_cluster.new_database(), tmp_path / "evidence"))
+    try:
+        setup.initialise(ctx, "cli:test")
+        case = cases.open_case(ctx, "user:desk", cases.NewCase(Procedure.PERMIT, StartMode.ON_APPLICATION,
+                                                               "食品经营许可", COMPANY, "综合执法科"))
+        with pytest.raises(ServiceError) as refused:
+            with ctx.db.write() as s:
+                mine = s.get(Case, case.id)
+                with ctx.db.write() as other:     # the other workstation moves it on meanwhile
+                    cases.advance(other, "user:desk2", other.get(Case, case.id))
+                cases.advance(s, "user:desk", mine)
+        assert str(refused.value) == LOST_RACE
+        assert cases.case_detail(ctx, case.id).row.stage is Stage.ACCEPTANCE    # moved on once
+        assert verify(ctx).ok
+    finally:
+        ctx.close()
 
 
 # ---------------------------------------------------------------------------- text the database cannot keep
