@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from jlclient.devices import volume
+from jlclient.domain.errors import ServiceError
 from jlclient.domain.model import CameraStatus
 from jlclient.media.probe import probe
 from jlclient.store import audit
@@ -215,6 +216,12 @@ def _camera(s, actor: str, docked: Docked) -> BodyCamera:
     return camera
 
 
+def lost_race(exc: ServiceError) -> bool:
+    """The write lost a race for a unique key (another workstation inserted the same row first):
+    worth reading again, unlike the other refusals a write can meet."""
+    return isinstance(exc.__cause__, IntegrityError)
+
+
 def _times(docked: Docked, f: CameraFile, duration_s: float | None) -> tuple[datetime | None, datetime | None]:
     """True start and end; none when the corrected time would be no time at all (a wild clock)."""
     if f.started_at is None:
@@ -231,7 +238,9 @@ def _register(ctx: AppContext, actor: str, docked: Docked, f: CameraFile, sha256
     start, end = _times(docked, f, info.duration_s)
     try:
         _register_once(ctx, actor, docked, f, sha256, info, start, end)
-    except IntegrityError:
+    except ServiceError as exc:
+        if not lost_race(exc):
+            raise
         # another workstation pulled the same camera at the same moment: its rows stand, and
         # this file is the one it registered, or a new file under its own name
         with ctx.db.read() as s:
@@ -248,9 +257,13 @@ def _register_once(ctx: AppContext, actor: str, docked: Docked, f: CameraFile, s
     if raw_name(f.path):
         detail["name_bytes_hex"] = raw_name(f.path)
     with ctx.db.write() as s:
+        if registered_as(s, docked.serial, f, sha256):
+            raise AlreadyPulled(sha256)     # another workstation registered it while this one stored it
         camera = _camera(s, actor, docked)
-        taken = s.scalar(select(PulledFile.id).where(PulledFile.camera_serial == docked.serial,
-                                                     PulledFile.path == name, PulledFile.size == f.size))
+        taken = s.scalar(select(PulledFile.sha256).where(PulledFile.camera_serial == docked.serial,
+                                                         PulledFile.path == name, PulledFile.size == f.size))
+        if taken == sha256:
+            raise AlreadyPulled(sha256)     # committed between the two reads
         path = _variant(f, sha256) if taken is not None else name
         av = AvRecord(camera_id=camera.id, officer_id=camera.officer_id, file_hash=sha256,
                       file_name=PurePosixPath(name).name, size=f.size, started_at=start, ended_at=end,
@@ -278,7 +291,7 @@ def pull(ctx: AppContext, actor: str, docked: Docked, files: list[CameraFile], *
 
 
 # what can go wrong with one file and stays with that file: the next one is tried all the same
-_ONE_FILE = (EvidenceError, ValueError, OSError, OverflowError, UnicodeError, SQLAlchemyError)
+_ONE_FILE = (EvidenceError, ServiceError, ValueError, OSError, OverflowError, UnicodeError, SQLAlchemyError)
 
 
 def pull_files(ctx: AppContext, root: Path, files: list[CameraFile], *,
@@ -327,7 +340,7 @@ def pull_files(ctx: AppContext, root: Path, files: list[CameraFile], *,
 
 
 def _one_file_message(exc: Exception) -> str:
-    if isinstance(exc, (EvidenceError, ValueError)) and not isinstance(exc, UnicodeError):
+    if isinstance(exc, (EvidenceError, ServiceError, ValueError)) and not isinstance(exc, UnicodeError):
         return str(exc)
     if isinstance(exc, SQLAlchemyError):
         return "登记失败：数据库未能保存此文件的记录，重新接入后会再试"

@@ -13,12 +13,11 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from jlclient.devices.dock import clock_offset_s, for_pull
 from jlclient.devices.layouts import Recognised
-from jlclient.devices.pull import CameraFile, Docked
+from jlclient.devices.pull import CameraFile, Docked, lost_race
 from jlclient.domain.av_rules import DockRules
 from jlclient.domain.citation import in_words
 from jlclient.domain.model import CameraStatus, Role
@@ -196,7 +195,9 @@ def record_docking(ctx: AppContext, actor: str, serial: str, layout: str, offset
     Two workstations docking a new camera at once: the second finds the first's register row."""
     try:
         return _record_docking(ctx, actor, serial, layout, offset_s, file_count, device_officer_no, clock_note)
-    except IntegrityError:
+    except ServiceError as exc:
+        if not lost_race(exc):
+            raise
         return _record_docking(ctx, actor, serial, layout, offset_s, file_count, device_officer_no, clock_note)
 
 

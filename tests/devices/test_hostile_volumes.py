@@ -248,3 +248,49 @@ def test_climbing_names_are_refused_without_leaving_the_camera(ctx, tmp_path):
     camera = _camera(tmp_path / "cam", clips=1)
     report = pull(ctx, "user:officer", Docked(camera, "DSJ0001"), [CameraFile("../../etc/passwd", 10, None)])
     assert report.results[0].status == "failed" and "不安全" in report.results[0].message
+
+
+# ---------------------------------------------------------------- finding 4: two workstations, one camera
+
+ROUNDS = 50
+
+
+@pytest.mark.postgres
+def test_two_workstations_pulling_one_camera_at_once_lose_nothing_and_never_crash(pg_cluster, tmp_path):
+    """Two processes dock the same camera at the same moment, 50 cameras in a row, against PostgreSQL:
+    no IntegrityError, every file registered once, and each file stored by one, known to the other."""
+    import subprocess
+    import sys
+
+    from jlclient.config import Paths
+    from jlclient.services.context import AppContext
+    root = Path(__file__).resolve().parents[2]
+    url = pg_cluster.new_database()
+    cameras = tmp_path / "cameras"
+    (cameras / "barrier").mkdir(parents=True)
+    for i in range(ROUNDS):
+        cam = _camera(cameras / f"cam{i:03d}", clips=2, seed=i)
+        (cam / "DEVINFO.TXT").write_text(DEVINFO.replace("DSJ0001", f"DSJ{i:04d}").format(clock="2026-11-23 12:00:00"))
+    homes = [tmp_path / "ws1", tmp_path / "ws2"]
+    for home in homes:
+        home.mkdir()
+    ctx = AppContext.open(Paths(homes[0], url, tmp_path / "evidence"))     # migrated before the race
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    children = [subprocess.Popen([sys.executable, str(root / "tests/support/ingest_child.py"), str(home), url,
+                                  str(tmp_path / "evidence"), str(cameras), home.name],
+                                 env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                for home in homes]
+    outputs = [child.communicate(timeout=600) for child in children]
+    assert [child.returncode for child in children] == [0, 0], [err[-2000:] for _out, err in outputs]
+    assert not any("Traceback" in err for _out, err in outputs)
+    rounds = list(zip(*([json.loads(line) for line in out.splitlines()] for out, _err in outputs)))
+    assert len(rounds) == ROUNDS
+    for first, second in rounds:
+        assert first["camera"] == second["camera"]
+        for a, b in zip(first["statuses"], second["statuses"]):
+            assert sorted([a, b]) in (["skipped", "stored"], ["linked", "skipped"]), (first, second)
+    with ctx.db.read() as s:
+        assert len(list(s.scalars(select(PulledFile.id)))) == 2 * ROUNDS
+        assert len(list(s.scalars(select(AvRecord.id)))) == 2 * ROUNDS
+    assert verify(ctx).ok
+    ctx.close()
