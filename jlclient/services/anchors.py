@@ -37,7 +37,7 @@ from jlclient.domain.anchors import DAY_END, INTERVAL, NEW_KEY, ON_DEMAND, Break
 from jlclient.domain.audit import canonical_json
 from jlclient.services.context import AppContext, ServiceError
 from jlclient.store import audit
-from jlclient.store.models import ChainHead, Setting
+from jlclient.store.models import Agency, ChainHead, Setting
 
 log = logging.getLogger(__name__)
 
@@ -360,6 +360,10 @@ def _slow_path(ctx: AppContext, w: _Watch, now: float, before: tuple[int, str]) 
         key = _current_key(s, _workstation(ctx))
         row = s.get(Setting, INTERVAL_SETTING)
         w.interval = 60.0 * (int(row.value) if row else DEFAULT_MINUTES)
+        agency = s.scalar(select(Agency.id).limit(1))
+    if key is None and agency is None:
+        w.due, w.midnight = now + w.interval, _next_midnight(now)   # no agency yet: its set-up makes the key
+        return
     if key is None:
         key = create_key(ctx, "system:checkpoint")
     elif _private(key.key_id) is None:

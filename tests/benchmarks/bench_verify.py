@@ -10,10 +10,18 @@ Figures:
   * verify.entries_per_s: jlclient.services.verify.verify(ctx) on SQLite, end to end;
   * verify.db_read_entries_per_s: only reading the entries the way verify does (SQLAlchemy stream);
   * verify.check_chain_entries_per_s: only check_chain on tuples already in memory (hashing and links).
+  * verify.checkpoint_overhead_pct (issue 15; goal <= 2 %): the share of verify's time spent on signed
+    checkpoints (one per 1,000 entries: reading the files, checking their Ed25519 signatures, looking up
+    the entries they name), measured as anchors.check beside the whole verify;
+  * state_change.checkpoint_ms (goal <= 1 ms): what the after-commit hook adds to a state change — its
+    fast path on every change, plus writing one checkpoint spread over the changes of one interval
+    (counted as if a change came every second, the busiest a hall gets), and an audited setting change
+    end to end with the hook and without it.
 """
 from __future__ import annotations
 
 import hashlib
+import os
 import sys
 import time
 from pathlib import Path
@@ -21,9 +29,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _benchlib import demo_home, goal_text, info, line, median  # noqa: E402
 
+# the checkpoint key lives in this process's keyring: a memory one, so the bench leaves no key behind
+os.environ["PYTHON_KEYRING_BACKEND"] = "tests.support.memory_keyring.MemoryKeyring"
+
 N_ENTRIES = 1_000_000
 RUNS = 3
 GOAL_PER_S = 200_000
+CHECKPOINT_EVERY = 1_000
+GOAL_CHECKPOINT_PCT = 2.0
+GOAL_CHANGE_MS = 1.0
 CHUNK = 50_000
 ACTORS = ("user:officer", "user:officer2", "user:clerk", "user:reviewer", "user:approver", "cli:jl")
 ACTIONS = ("case.open", "case.party", "case.officer", "case.stage", "case.advance", "record.add", "record.revise",
@@ -128,6 +142,81 @@ def load_tuples(ctx) -> tuple[list[tuple], tuple[int, str]]:
     return rows, head
 
 
+def write_checkpoints(ctx) -> int:
+    """One signed checkpoint per CHECKPOINT_EVERY entries, written as a workstation writes them."""
+    from sqlalchemy import text
+
+    from jlclient.domain.anchors import INTERVAL
+    from jlclient.services import anchors
+
+    key = anchors.create_key(ctx, "cli:bench")          # this process's key (init ran in another process)
+    with ctx.db.reader.connect() as conn:
+        rows = conn.execute(text(f"SELECT seq, entry_hash FROM audit_entry WHERE seq % {CHECKPOINT_EVERY} = 0"))
+        heads = [tuple(r) for r in rows]
+    for head in heads:
+        anchors._write(ctx, key, head, INTERVAL)
+    return len(heads)
+
+
+def checkpoint_figures(ctx) -> None:
+    from jlclient.services import anchors, settings
+    from jlclient.services.verify import verify
+    from jlclient.store import audit
+
+    count = write_checkpoints(ctx)
+    totals, checks = [], []
+    for _ in range(RUNS):
+        t0 = time.perf_counter()
+        report = verify(ctx)
+        totals.append(time.perf_counter() - t0)
+        assert report.ok and report.checkpoints >= count, (report.problem, report.checkpoints)
+        with ctx.db.reader.connect() as conn:
+            t0 = time.perf_counter()
+            anchors.check(ctx, conn, report.entries)
+            checks.append(time.perf_counter() - t0)
+    pct = 100.0 * median(checks) / median(totals)
+    line("verify.checkpoint_overhead_pct", pct,
+         f"{report.checkpoints:,} checkpoints checked in {median(checks):.3f} s of verify's {median(totals):.2f} s "
+         f"({N_ENTRIES / median(totals):,.0f} entries/s with them), "
+         f"{goal_text(pct, GOAL_CHECKPOINT_PCT, at_most=True, unit='%')}", digits=2)
+
+    # the hook's fast path, as every committed state change meets it
+    class _Committed:
+        bind = ctx.db.writer
+        info: dict = {}
+    watch = anchors._watch_of(ctx)
+    watch.due = watch.midnight = float("inf")
+    session, n = _Committed(), 200_000
+    t0 = time.perf_counter()
+    for _ in range(n):
+        session.info[audit.HEAD_INFO] = session.info[audit.BEFORE_INFO] = (1, "")
+        anchors._after_commit(session)
+    fast_ms = (time.perf_counter() - t0) / n * 1000
+    # writing one checkpoint (the slow path), once per interval
+    writes = []
+    for _ in range(20):
+        t0 = time.perf_counter()
+        anchors.checkpoint_now(ctx)
+        writes.append(time.perf_counter() - t0)
+    write_ms = median(writes) * 1000
+    per_change = fast_ms + write_ms / (anchors.DEFAULT_MINUTES * 60)
+    # an audited state change end to end, with the hook and without it
+    def changes(k: int = 200) -> float:
+        t0 = time.perf_counter()
+        for i in range(k):
+            settings.put(ctx, "cli:bench", "idle_lock_minutes", str(10 + i % 2))
+        return (time.perf_counter() - t0) / k * 1000
+    watch.due = watch.midnight = float("inf")
+    with_hook = median([changes() for _ in range(RUNS)])
+    kept = anchors._WATCHES.pop(ctx.db.writer)
+    without = median([changes() for _ in range(RUNS)])
+    anchors._WATCHES[ctx.db.writer] = kept
+    line("state_change.checkpoint_ms", per_change,
+         f"hook fast path {fast_ms * 1000:.2f} µs per change; one checkpoint written in {write_ms:.2f} ms, once per "
+         f"{anchors.DEFAULT_MINUTES} min; an audited setting change {with_hook:.2f} ms with the hook, "
+         f"{without:.2f} ms without; {goal_text(per_change, GOAL_CHANGE_MS, at_most=True, unit='ms')}", digits=4)
+
+
 def main() -> int:
     with demo_home("jlbench-verify-") as (tmp, home, init_s):
         from jlclient.domain.audit import check_chain
@@ -177,6 +266,7 @@ def main() -> int:
                  f"subject collection {median(watch_s) - median(chain_s):.2f} s")
             info(f"setup: jlclient init --demo {init_s:.1f} s; {added:,} entries hashed in {hash_s:.1f} s, "
                  f"inserted in {insert_s:.1f} s; database {db_mb:.0f} MB")
+            checkpoint_figures(ctx)
         finally:
             ctx.close()
     return 0
