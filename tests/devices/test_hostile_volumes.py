@@ -99,6 +99,18 @@ def test_links_and_pipes_inside_a_footage_folder_are_passed_over_with_the_reason
     assert len(_paths(ctx)) == 2 and verify(ctx).ok
 
 
+@pytest.mark.skipif(os.geteuid() != 0, reason="making a device node needs root (CI and the dev machines are root)")
+def test_a_device_node_on_the_camera_is_passed_over_not_read(ctx, tmp_path):
+    import stat
+    camera = _camera(tmp_path / "cam", clips=1)
+    os.mknod(camera / "DCIM" / "100MEDIA" / "ZERO.MP4", stat.S_IFCHR | 0o600, os.makedev(1, 5))   # /dev/zero
+    docked, files = for_pull(recognise(camera))
+    report = pull(ctx, "user:officer", docked, files)
+    assert [(r.path, r.message) for r in report.results if r.status == "passed"] == [
+        ("DCIM/100MEDIA/ZERO.MP4", "跳过：设备文件，未读取")]
+    assert report.complete and report.count("stored") == 1
+
+
 # ---------------------------------------------------------------- finding 6: one bad file, one bad field
 
 def test_a_name_that_is_not_utf8_is_stored_under_a_safe_name_and_the_rest_goes_on(any_ctx, tmp_path):
