@@ -26,6 +26,7 @@ from jlclient.services.auth import CurrentUser
 from jlclient.services.context import AppContext, ServiceError
 from jlclient.store import audit
 from jlclient.store.audit import utcnow
+from jlclient.store.db import locked
 from jlclient.store.models import BodyCamera, CameraFault, Docking, Officer, UploadExemption
 
 # one camera per officer: seed 001 Art. 16 says so outright; the other seeds' registers (000 Art. 24,
@@ -133,7 +134,7 @@ def update_camera(ctx: AppContext, user: CurrentUser, camera_id: int, *, officer
     if status is CameraStatus.PENDING:
         raise ServiceError("不能把已登记的记录仪改回“待登记”")
     with ctx.db.write() as s:
-        cam = s.get(BodyCamera, camera_id)
+        cam = locked(s, BodyCamera, camera_id)   # a fault reported meanwhile is seen, not overwritten unseen
         if cam is None:
             raise ServiceError("记录仪不存在")
         if status is not CameraStatus.RETIRED:
@@ -151,7 +152,7 @@ def report_fault(ctx: AppContext, user: CurrentUser, camera_id: int, description
     if not description:
         raise ServiceError("请描述故障情况")
     with ctx.db.write() as s:
-        cam = s.get(BodyCamera, camera_id)
+        cam = locked(s, BodyCamera, camera_id)
         if cam is None:
             raise ServiceError("记录仪不存在")
         if not user.has(Role.ADMIN) and (user.officer_id is None or cam.officer_id != user.officer_id):

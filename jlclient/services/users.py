@@ -54,8 +54,13 @@ def _row(user: User) -> UserRow:
                    user.officer.cert_no if user.officer else "", user.locked_until)
 
 
-def _get(s: Session, username: str) -> User:
-    user = s.scalar(select(User).where(User.username == username))
+def _get(s: Session, username: str, *, lock: bool = False) -> User:
+    """``lock``: to change the account — locked and read afresh, so a change made meanwhile at
+    another workstation is seen and the audit entry hashes the row as committed."""
+    stmt = select(User).where(User.username == username)
+    if lock:
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
+    user = s.scalar(stmt)
     if user is None:
         raise ServiceError(f"没有用户“{username}”")
     return user
@@ -114,7 +119,7 @@ def officer_for(s: Session, actor: str, name: str, cert_no: str, unit: str) -> O
 
 def set_password(ctx: AppContext, actor: str, username: str, password: str) -> None:
     with ctx.db.write() as s:
-        user = _get(s, username)
+        user = _get(s, username, lock=True)
         user.password_hash = hash_password(password)
         user.failed_logins, user.locked_until = 0, None
         audit.append(s, actor, "user.password", user)
@@ -124,7 +129,7 @@ def set_roles(ctx: AppContext, actor: str, username: str, roles: frozenset[Role]
     """Give a user ``roles``; returns the separation-of-duties warnings of the combination (kept in
     the audit entry too), for the caller to show."""
     with ctx.db.write() as s:
-        user = _get(s, username)
+        user = _get(s, username, lock=True)
         if Role.OFFICER in roles and user.officer_id is None:
             raise ServiceError("要授予执法人员角色，请先为该用户登记执法证号")
         user.roles = _roles_text(roles)
@@ -139,7 +144,8 @@ def _conflict_detail(roles: frozenset[Role]) -> dict | None:
 
 def set_active(ctx: AppContext, actor: str, username: str, active: bool) -> None:
     with ctx.db.write() as s:
-        user = _get(s, username)
+        audit.locked_head(s)   # administrators are disabled one at a time: the last one is counted afresh
+        user = _get(s, username, lock=True)
         if not active and Role.ADMIN in roles_of(user) and _active_admins(s) <= 1:
             raise ServiceError("不能停用最后一个系统管理员")
         user.active = active
@@ -148,7 +154,7 @@ def set_active(ctx: AppContext, actor: str, username: str, active: bool) -> None
 
 def unlock(ctx: AppContext, actor: str, username: str) -> None:
     with ctx.db.write() as s:
-        user = _get(s, username)
+        user = _get(s, username, lock=True)
         user.failed_logins, user.locked_until = 0, None
         audit.append(s, actor, "user.unlock", user)
 
