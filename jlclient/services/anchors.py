@@ -148,6 +148,16 @@ def public_keys(ctx: AppContext) -> list[PublicKey]:
         return sorted(registered_keys(s).values(), key=lambda k: k.created)
 
 
+def for_export(ctx: AppContext) -> dict:
+    """What an audit export or a printed trail carries so that it can be checked without this
+    database: every registered public key (with its fingerprint) and every checkpoint file's content."""
+    found, _bad = load(folder(ctx))
+    return {"keys": [{"key_id": k.key_id, "algorithm": k.algorithm, "public_key": k.public_key,
+                      "fingerprint": k.fingerprint, "workstation": k.workstation, "created": k.created}
+                     for k in public_keys(ctx)],
+            "checkpoints": sorted((f.cp.as_dict() for f in found), key=lambda d: (d["seq"], d["at"]))}
+
+
 def create_key(ctx: AppContext, actor: str) -> PublicKey:
     """A new key pair for this workstation: private half to the keyring, public half registered
     (audited), and a first checkpoint signed with it."""
@@ -486,6 +496,9 @@ def check(ctx: AppContext, conn, head_seq: int, elsewhere: Path | None = None) -
         if broken:
             result.problems.insert(0, _finding(broken))
     result.key = current
+    if not keys and head_seq > 0:
+        result.warnings.append("本数据库还没有签名检查点：审计链只能发现不懂设计的改动。"
+                               "下一次保存数据，或运行 jlclient verify --checkpoint，即开始写入检查点。")
     if current is not None and _private(current.key_id) is None:
         result.warnings.append(KeyState(current, True).text())
     return result

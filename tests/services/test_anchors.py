@@ -267,11 +267,19 @@ def test_deleted_checkpoints_are_not_a_silent_pass_and_a_copy_elsewhere_still_ca
     _assert_names(verify(ctx, usb), cp, "已不在数据库中")
 
 
-def test_lost_key_is_a_clear_state_and_an_admin_makes_a_new_one(demo_ctx, login_as):
-    ctx = demo_ctx
-    anchors.checkpoint_now(ctx)
-    old = anchors.key_state(ctx).key
+@pytest.fixture
+def lost_key(demo_ctx):
+    """The keyring loses this workstation's key (given back afterwards: the demo template shares it)."""
+    anchors.checkpoint_now(demo_ctx)
+    old = anchors.key_state(demo_ctx).key
+    secret = keyring.get_password(anchors.KEYRING_SERVICE, old.key_id)
     keyring.delete_password(anchors.KEYRING_SERVICE, old.key_id)
+    yield old
+    keyring.set_password(anchors.KEYRING_SERVICE, old.key_id, secret)
+
+
+def test_lost_key_is_a_clear_state_and_an_admin_makes_a_new_one(demo_ctx, lost_key, login_as):
+    ctx, old = demo_ctx, lost_key
     state = anchors.key_state(ctx)
     assert state.lost and "私钥已不在系统密钥环中" in state.text()
     report = verify(ctx)
@@ -290,6 +298,24 @@ def test_lost_key_is_a_clear_state_and_an_admin_makes_a_new_one(demo_ctx, login_
     report = verify(ctx)
     assert report.ok and not report.warnings and report.key_id == new.key_id
     assert {k.key_id for k in anchors.public_keys(ctx)} >= {old.key_id, new.key_id}
+
+
+def test_export_carries_the_keys_and_checkpoints(demo_ctx):
+    cp = anchors.checkpoint_now(demo_ctx)
+    carried = anchors.for_export(demo_ctx)
+    key = anchors.key_state(demo_ctx).key
+    assert {k["key_id"]: k["fingerprint"] for k in carried["keys"]}[key.key_id] == key.fingerprint
+    assert cp.as_dict() in carried["checkpoints"]
+    assert key.signature_ok(Checkpoint.from_dict(carried["checkpoints"][-1]))
+
+
+def test_a_database_without_checkpoints_says_so(ctx):
+    from jlclient.store import audit
+    with ctx.db.write() as s:           # no agency yet: no key, no checkpoint
+        audit.append(s, "cli:test", "test.note")
+    report = verify(ctx)
+    assert report.ok and report.checkpoints == 0
+    assert any("还没有签名检查点" in w for w in report.warnings)
 
 
 def test_state_change_is_not_held_up_by_a_missing_keyring(ctx, monkeypatch):
