@@ -148,14 +148,16 @@ def public_keys(ctx: AppContext) -> list[PublicKey]:
         return sorted(registered_keys(s).values(), key=lambda k: k.created)
 
 
-def for_export(ctx: AppContext) -> dict:
+def for_export(ctx: AppContext, *, newest_only: bool = False) -> dict:
     """What an audit export or a printed trail carries so that it can be checked without this
-    database: every registered public key (with its fingerprint) and every checkpoint file's content."""
+    database: every registered public key (with its fingerprint) and the checkpoints (all, or the
+    newest, which vouches for every entry before it)."""
     found, _bad = load(folder(ctx))
+    checkpoints = sorted((f.cp.as_dict() for f in found), key=lambda d: (d["seq"], d["at"]))
     return {"keys": [{"key_id": k.key_id, "algorithm": k.algorithm, "public_key": k.public_key,
                       "fingerprint": k.fingerprint, "workstation": k.workstation, "created": k.created}
                      for k in public_keys(ctx)],
-            "checkpoints": sorted((f.cp.as_dict() for f in found), key=lambda d: (d["seq"], d["at"]))}
+            "checkpoints": checkpoints[-1:] if newest_only else checkpoints}
 
 
 def create_key(ctx: AppContext, actor: str) -> PublicKey:

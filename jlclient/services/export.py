@@ -49,7 +49,7 @@ from jlclient.domain import archiving as archiving_rules
 from jlclient.domain import package_check as layout
 from jlclient.domain.model import Procedure, Role, Stage
 from jlclient.printing import labels, page
-from jlclient.services import archiving, av_access, printing
+from jlclient.services import anchors, archiving, av_access, printing
 from jlclient.services.auth import CurrentUser
 from jlclient.services.context import AppContext, ServiceError
 from jlclient.services.evidence_copies import CHUNK, copy_names, fsync_dir, safe_name, store_to_new, write_new
@@ -376,7 +376,7 @@ def _plan(ctx: AppContext, user: CurrentUser, case_id: int, place: str, now: dat
                 "software": f"jlclient {__version__}", "case": case_doc, "volume": volume_doc,
                 "parties": party_docs, "officers": officer_docs, "stages": stage_docs, "documents": documents,
                 "recordings": footage, "notes": notes, "electronic_records": electronic_docs, "omitted": omitted,
-                "audit_trail": trail}
+                "audit_trail": trail, "checkpoints": anchors.for_export(ctx, newest_only=True)}
     payload.append(_made(layout.METADATA, (json.dumps(metadata, ensure_ascii=False, indent=2) + "\n").encode()))
 
     archive_number = volume.archive_number if volume else ""

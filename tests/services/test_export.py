@@ -109,6 +109,8 @@ def test_a_bound_case_exports_as_a_bag_the_bagit_library_validates(shared, archi
     assert all(item["audit"] for item in meta["documents"] + meta["recordings"])
     seqs = {r["seq"] for r in meta["audit_trail"]}
     assert all(ref["seq"] in seqs for item in meta["documents"] for ref in item["audit"])
+    # the keys that sign the chain's checkpoints travel with the trail, so it can be checked elsewhere
+    assert meta["checkpoints"]["keys"] and all(k["fingerprint"] for k in meta["checkpoints"]["keys"])
     manifest = (root / "manifest-sha256.txt").read_bytes()
     assert "data/文书/01_行政处罚决定书.pdf" in manifest.decode() and _sha(manifest) == result.manifest_sha256
     assert seen and seen[-1][0] == seen[-1][1]
