@@ -90,7 +90,7 @@ class KeyState:
         where = f"签名密钥 {self.key.key_id}（指纹 {self.key.fingerprint}）"
         if self.lost:
             return (f"本工作站的{where}的私钥已不在系统密钥环中：此后不再写入检查点，已有检查点仍可核对。"
-                    "请系统管理员生成新密钥（jlclient verify --new-key）。")
+                    "请系统管理员生成新密钥（jlclient --user 管理员 verify --new-key）。")
         return where
 
 
@@ -238,8 +238,10 @@ def _write(ctx: AppContext, key: PublicKey, head: tuple[int, str], kind: str) ->
 
 
 def _file_name(cp: Checkpoint) -> Path:
-    stamp = cp.at.removesuffix("Z").replace("-", "").replace(":", "").replace(".", "")
-    return Path(cp.at[:4]) / cp.at[5:10] / f"{stamp}Z-{cp.key_id}-{cp.seq}-{cp.kind}.json"
+    """YYYY/MM-DD/HHMMSS-micro-key-seq.json (UTC): names sort by time, and a person can find one."""
+    day, clock = cp.at.removesuffix("Z").split("T")
+    stamp = clock.replace(":", "").replace(".", "-")
+    return Path(day[:4]) / day[5:10] / f"{stamp}-{cp.key_id}-{cp.seq}.json"
 
 
 def _save(root: Path, cp: Checkpoint) -> Path:
@@ -413,7 +415,8 @@ def _newest_written(ctx: AppContext, key: PublicKey) -> float | None:
     newest = _newest_file(ctx, key)
     if newest is None:
         return None
-    stamp = datetime.strptime(newest.name.split("Z-", 1)[0], "%Y%m%dT%H%M%S%f")
+    stamp = datetime.strptime(f"{newest.parent.parent.name}-{newest.parent.name} {newest.name[:13]}",
+                              "%Y-%m-%d %H%M%S-%f")
     return stamp.replace(tzinfo=timezone.utc).timestamp()
 
 

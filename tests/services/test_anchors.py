@@ -214,6 +214,15 @@ def test_checkpoints_follow_the_interval_and_close_each_day(ctx, monkeypatch):
     clock[0] += 10 * 60
     settings.set_int(ctx, "user:admin", "volumes_per_box", 12)
     assert len(_files(ctx)) == 2
+    from jlclient.services.context import AppContext
+    other = AppContext.open(ctx.paths)        # another process of this workstation keeps the pace
+    try:
+        clock[0] += 60
+        settings.set_int(other, "user:admin", "volumes_per_box", 14)
+        assert len(_files(ctx)) == 2 and anchors._watch_of(other).error == ""
+        assert anchors._watch_of(other).due == pytest.approx(clock[0] - 60 + 10 * 60, abs=1)
+    finally:
+        other.close()
     evening = _head(ctx)
     clock[0] += 9 * 3600                                      # past midnight, Beijing time
     settings.set_int(ctx, "user:admin", "volumes_per_box", 13)
