@@ -31,6 +31,8 @@ def clock_offset_s(found: Recognised) -> float | None:
     """Device clock minus workstation clock, measured now, at docking; None when the device does not
     say its time. A simulated camera's clock runs on like a real one: its offset is the one it was
     made with, however long ago (see devices.simulator)."""
+    if found.clock_invalid:         # 时钟无效: no offset from it, simulated or not
+        return None
     simulated = simulated_offset(found.root)
     if simulated is not None:
         return simulated

@@ -94,7 +94,7 @@ def _as_done(files: list[CameraFile], report: PullReport) -> PullProgress:
     (a failed or cancelled file is not), so 未全部完成 never stands next to a full bar."""
     done = {r.path for r in report.results if r.status in ("stored", "linked", "skipped")}
     total = sum(f.size for f in files)
-    verified = sum(f.size for f in files if f.path in done)
+    verified = sum(f.size for f in files if f.stored_name in done)   # results name a file as stored
     return PullProgress(len(done), len(files), verified, total, "", 0, 0, 0.0, None)
 
 
@@ -278,6 +278,10 @@ class DockingPane(QDockWidget):
             text += self.tr("。该记录仪尚未登记，音像记录照常拷贝，请管理员登记并配发")
         if cam.drift_flagged:
             text += self.tr("。时钟偏差 {o:+.0f} 秒，超出允许范围，请校准记录仪时钟").format(o=cam.last_offset_s)
+        if docked.clock_note:       # 时钟无效 or not reported: no offset was applied, and people are told
+            text += "。" + docked.clock_note
+        if docked.passed_over:
+            text += self.tr("。{n} 项不是普通文件，已跳过未读取（见拷贝结果）").format(n=len(docked.passed_over))
         self.status.setText(text)
         self._refresh_selected()
         changes.announce(changes.FOOTAGE)      # the register's last docking and clock offset
@@ -298,7 +302,9 @@ class DockingPane(QDockWidget):
         item.setText(0, cam.serial)
         item.setToolTip(0, d.found.layout.name)
         item.setText(1, cam.status.label + (f" · {cam.officer_name}" if cam.officer_name else ""))
-        item.setText(2, "—" if cam.last_offset_s is None else f"{cam.last_offset_s:+.0f} 秒")
+        item.setText(2, ("时钟无效" if d.docked.clock_note.startswith("时钟无效") else "—")
+                     if cam.last_offset_s is None else f"{cam.last_offset_s:+.0f} 秒")
+        item.setToolTip(2, d.docked.clock_note)
         item.setForeground(1, RED if cam.status is not CameraStatus.IN_SERVICE else QBrush())
         item.setForeground(2, RED if cam.drift_flagged else QBrush())
         item.setText(3, self._pull_state(d))
@@ -480,6 +486,8 @@ class DockingPane(QDockWidget):
             return
         summary = self.tr("新存入 {a} 个，已存在 {b} 个，此前已登记 {c} 个").format(
             a=report.count("stored"), b=report.count("linked"), c=report.count("skipped"))
+        if report.count("passed"):
+            summary += self.tr("；跳过 {n} 项（符号链接、管道或设备文件，未读取）").format(n=report.count("passed"))
         unreadable = sum(1 for r in report.results if r.unreadable)
         if unreadable:
             summary += self.tr("；{n} 个文件无法播放（已原样保存为证据）").format(n=unreadable)

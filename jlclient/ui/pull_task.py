@@ -134,7 +134,8 @@ class PullTask(QRunnable):
             report = pull(self.ctx, self.actor, docked, _Tracked(files, moved_on), progress=read, cancel=self.cancel)
         except Exception as exc:  # noqa: BLE001 — shown to the officer; the pull registered nothing half
             report.error = str(exc)
-        self._emit(meter.finish(len(report.results)))
+        # entries passed over (links, pipes) are in the report but were never files of the pull
+        self._emit(meter.finish(min(len(report.results) - report.count("passed"), len(files))))
         self.signals.finished.emit(report)
 
     def _maybe_emit(self, meter: ProgressMeter) -> None:

@@ -238,3 +238,23 @@ def test_a_docking_that_cannot_be_recorded_says_so(qtbot, demo_ctx, login_as, tm
     pane.add_camera(recognise(tmp_path / "a"))
     qtbot.waitUntil(lambda: not pane.busy(), timeout=5000)
     assert pane.status.text() == "记录接入失败：数据库暂时不可用" and pane.cameras.topLevelItemCount() == 0
+
+
+def test_a_wild_clock_and_a_pipe_on_the_camera_are_told_not_hidden(qtbot, dock, demo_ctx, login_as):
+    """issue 15: a camera whose clock reads 2106 is docked with 时钟无效 (no offset shown as +0 秒), and a
+    named pipe beside the footage is passed over and named in the result, while the footage is pulled."""
+    import os
+    pane, volume = dock(login_as("officer"))
+    staged = volume.parent / "staged"              # written whole first, then "plugged in"
+    written = simulate(staged, "record-folder", segments=2, segment_seconds=2, skew_seconds=80 * 365 * 86400)
+    os.mkfifo(written[0].parent / "PIPE.MP4")
+    staged.rename(volume)
+    qtbot.waitUntil(lambda: pane.cameras.topLevelItemCount() == 1, timeout=3000)
+    item = pane.cameras.topLevelItem(0)
+    assert item.text(2) == "时钟无效" and "时钟无效" in item.toolTip(2)
+    assert "时钟无效" in pane.status.text() and "1 项不是普通文件" in pane.status.text()
+    _pull(qtbot, pane)
+    assert "跳过 1 项" in pane.status.text() and item.text(3) == "2 个 · 已完成"
+    with demo_ctx.db.read() as s:
+        starts = list(s.scalars(select(AvRecord.started_at).where(AvRecord.camera_id.is_not(None))))
+    assert len(starts) == 2 and all(t is None or t.year <= 2100 for t in starts)
