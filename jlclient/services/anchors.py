@@ -142,6 +142,22 @@ def key_state(ctx: AppContext) -> KeyState:
     return KeyState(key, key is not None and _private(key.key_id) is None)
 
 
+@dataclass(frozen=True)
+class Overview:
+    """What the administrator's 防删改检查点 tab shows."""
+    key: KeyState
+    count: int               # checkpoint files in the evidence folder
+    newest: str              # the newest one's seq and local time, in words ("" when none)
+    unreadable: int          # files that could not be read (changed or damaged)
+
+
+def overview(ctx: AppContext) -> Overview:
+    found, bad = load(folder(ctx))
+    newest = max(found, key=lambda f: (f.cp.seq, f.cp.at), default=None)
+    words = f"第 {newest.cp.seq} 条审计记录，{local_time(newest.cp)}" if newest else ""
+    return Overview(key_state(ctx), len(found), words, len(bad))
+
+
 def public_keys(ctx: AppContext) -> list[PublicKey]:
     """Every key ever registered: the audit export prints them so checkpoints can be checked later."""
     with ctx.db.read() as s:

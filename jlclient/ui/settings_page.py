@@ -243,3 +243,6 @@ class SettingsPage(QTabWidget):
         from jlclient.ui.label_settings import LabelSettingsTab
         self.labels = LabelSettingsTab(ctx, user)
         self.addTab(self.labels, self.tr("标签打印"))
+        from jlclient.ui.anchors_tab import AnchorsTab
+        self.anchors = AnchorsTab(ctx, user)
+        self.addTab(self.anchors, self.tr("防删改检查点"))
