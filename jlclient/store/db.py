@@ -143,6 +143,9 @@ def _in_words(exc: DBAPIError) -> str | None:
         return UNSTORABLE
     if isinstance(exc, IntegrityError) and "UNIQUE constraint failed" in text:
         return LOST_RACE
+    if isinstance(exc, IntegrityError) and ("只能追加" in text or "审计链头只能前进" in text):
+        # the database's own append-only triggers (migration 0013): said without the table's name
+        return "该记录只能追加，不能修改或删除：已形成的记录不得更改，更正须另作新版本"
     if isinstance(exc, OperationalError) and "database is locked" in text:
         return LOST_RACE
     return None

@@ -603,7 +603,8 @@ class AppendOnlyViolation(RuntimeError):
 
 def _refuse(mapper, connection, target):
     # the message reaches people: no internal citation (the rule is seed 000 Art. 29 and its peers)
-    raise AppendOnlyViolation(f"{type(target).__name__} 只能追加，不能修改或删除：已形成的记录不得更改，更正须另作新版本")
+    # no class name either: the table is named in the log, not on a screen
+    raise AppendOnlyViolation("该记录只能追加，不能修改或删除：已形成的记录不得更改，更正须另作新版本")
 
 
 for _cls in (StageEvent, TextRecordRevision, DocNumber, DeadlineAdjustment, ComplianceOverride, PulledFile, CaseVolume,

@@ -211,3 +211,14 @@ def test_command_line_says_in_words_that_the_owner_must_upgrade(bureau, pg_clust
     capsys.readouterr()
     assert main(["init"]) == 2                   # a workstation as the application role: opens, already set up
     assert "已初始化" in capsys.readouterr().err
+
+
+def test_a_refusal_by_the_database_reaches_people_in_words(any_ctx):
+    """Should a bug in our own code ever try it, the unit of work answers in Chinese, no traceback."""
+    from jlclient.services.context import ServiceError
+    setup.initialise(any_ctx, "cli:test")
+    with pytest.raises(ServiceError, match="^该记录只能追加，不能修改或删除") as refused:
+        with any_ctx.db.write() as s:
+            s.execute(text("DELETE FROM audit_entry"))
+    assert "audit_entry" not in str(refused.value)
+    assert verify(any_ctx).ok
