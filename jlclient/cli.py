@@ -848,14 +848,19 @@ def _who_may(args) -> str | tuple:
             "retention": seen["archive"], "spot-check": seen["review"]}.get(command, ANYONE)
 
 
+def _first_line(path: str, what: str) -> str:
+    """The first line of a secret's file (a password or a token), "" when it is empty."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        raise ServiceError(f"无法读取{what}文件“{path}”：请确认文件存在、可读且为 UTF-8 文本") from None
+    return lines[0] if lines else ""
+
+
 def _login_password(args) -> str:
     """The first line of --password-file, else asked once on the terminal (never echoed)."""
     if args.password_file:
-        try:
-            lines = Path(args.password_file).read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeDecodeError):
-            raise ServiceError(f"无法读取密码文件“{args.password_file}”：请确认文件存在、可读且为 UTF-8 文本") from None
-        return lines[0] if lines else ""
+        return _first_line(args.password_file, "密码")
     if not sys.stdin.isatty():
         raise ServiceError("没有终端可输入密码：请用 --password-file 文件 提供登录密码")
     import getpass
@@ -865,11 +870,7 @@ def _login_password(args) -> str:
 def _service_token(args) -> str | None:
     """The service token of --token-file (its first line), else of JL_TOKEN, else None."""
     if args.token_file:
-        try:
-            lines = Path(args.token_file).read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeDecodeError):
-            raise ServiceError(f"无法读取令牌文件“{args.token_file}”：请确认文件存在、可读且为 UTF-8 文本") from None
-        return lines[0] if lines else ""
+        return _first_line(args.token_file, "令牌")
     import os
     return os.environ.get("JL_TOKEN") or None
 
