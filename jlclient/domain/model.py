@@ -77,6 +77,10 @@ class ServiceMethod(LabelledEnum):
     PUBLIC_NOTICE = ("PUBLIC_NOTICE", "公告送达")
     LODGED = ("LODGED", "留置送达")
     ELECTRONIC = ("ELECTRONIC", "电子送达")
+    # seed 002 Art. 12 names 转交 among the methods whose service is recorded in writing;
+    # 民事诉讼法 Art. 92-94: through the unit of a serviceman, a prisoner or a person under
+    # compulsory education, which hands the document to the party to sign for at once.
+    TRANSFERRED = ("TRANSFERRED", "转交送达")
 
 
 class Role(LabelledEnum):

@@ -147,7 +147,7 @@ def _decision_number(k: Known):
 
 # 送达日期 as each method's group of the 送达回证 records it.
 _SERVED_ON = {"DIRECT": "served_at", "ENTRUSTED": "served_at", "LODGED": "served_at", "POSTAL": "delivered_on",
-              "PUBLIC_NOTICE": "deemed_served_on", "ELECTRONIC": "arrived_at"}
+              "PUBLIC_NOTICE": "deemed_served_on", "ELECTRONIC": "arrived_at", "TRANSFERRED": "transfer_signed_on"}
 
 
 def _served_on(k: Known):

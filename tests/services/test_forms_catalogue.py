@@ -240,6 +240,11 @@ BY_METHOD = {
                            "witness": {"name": "刘七", "unit": "某村委会", "date": date(2024, 3, 5)}},
     ServiceMethod.ELECTRONIC: {"consent_on_file": True, "consent_file": "rec-11", "electronic_address": "a@b.cn",
                                "sent_at": datetime(2024, 3, 5, 9, 0), "arrived_at": datetime(2024, 3, 5, 9, 1)},
+    ServiceMethod.TRANSFERRED: {"transfer_reason": "detained", "transferred_via": "某县看守所",
+                                "transfer_received_on": date(2024, 3, 4), "transfer_signed_on": date(2024, 3, 5),
+                                "transfer_recipient_signature": SIGNED,
+                                "transfer_officer_signature": {"name": "赵六", "unit": "某县看守所",
+                                                               "date": date(2024, 3, 5)}},
 }
 # The fields domain.md §5 asks for, by method; removing any one of them is a problem.
 METHOD_KEYS = {
@@ -249,6 +254,8 @@ METHOD_KEYS = {
     ServiceMethod.PUBLIC_NOTICE: ["notice_reason", "notice_date", "deemed_served_on", "notice_file"],
     ServiceMethod.LODGED: ["refusal_reason", "lodging_circumstances", "witness"],
     ServiceMethod.ELECTRONIC: ["consent_on_file", "consent_file", "arrived_at"],
+    ServiceMethod.TRANSFERRED: ["transfer_reason", "transferred_via", "transfer_signed_on",
+                                "transfer_recipient_signature", "transfer_officer_signature"],
 }
 
 
@@ -305,6 +312,15 @@ def test_public_notice_is_deemed_served_thirty_days_later(receipt):
                                 final=True)
     assert problem.key == "deemed_served_on"
     assert problem.message == "应为“公告发布日期”之后第 30 日，即 2024-03-31（民事诉讼法 Art. 95）"
+
+
+def test_transferred_service_is_a_seventh_method_citing_seed_002_art_12(receipt):
+    assert ServiceMethod("TRANSFERRED").label == "转交送达"
+    [group] = [g for g in receipt.groups if ServiceMethod.TRANSFERRED in g.methods]
+    assert "seed 002 Art. 12" in [str(s) for s in group.basis]
+    [problem] = validate_values(receipt, _served(ServiceMethod.TRANSFERRED, transfer_signed_on=date(2024, 3, 1)),
+                                final=True)
+    assert problem.key == "transfer_signed_on"     # signed for before the unit received it
 
 
 def test_electronic_service_needs_the_consent(receipt):
