@@ -267,6 +267,23 @@ def archiving_rule(profile: RuleProfile) -> DeadlineRule | None:
 # ---------------------------------------------------------------------------- running deadlines
 
 
+def due_after(start: date, n: int, unit: Unit, calendar: WorkCalendar | None = None) -> Reckoned[date]:
+    """The last day of a period of ``n`` ``unit`` from ``start`` (negative ``n``: working days
+    counted back), by the counting rules of :mod:`jlclient.domain.workdays`.
+
+    The one place a period becomes a date: the deadline service and the forms' date validators
+    both count through it, so a form can never ask for another day than the deadline it shows.
+    """
+    cal = calendar or WorkCalendar()
+    if unit is Unit.WORKING_DAYS:
+        return cal.add_working_days(start, n)
+    if unit is Unit.CALENDAR_DAYS:
+        return cal.add_calendar_days(start, n)
+    if unit is Unit.MONTHS:
+        return cal.add_months(start, n)
+    return Reckoned(date(start.year, 12, 31))
+
+
 def running_deadline(rule: DeadlineRule, start: date, calendar: WorkCalendar | None = None, *,
                      suspensions: tuple[Suspension, ...] = (), extension: Extension | None = None,
                      done_on: date | None = None) -> RunningDeadline:
@@ -321,13 +338,7 @@ def _recompute(deadline: RunningDeadline, calendar: WorkCalendar | None, **chang
 
 
 def _due(rule: DeadlineRule, start: date, extra: int, cal: WorkCalendar) -> Reckoned[date]:
-    if rule.unit is Unit.WORKING_DAYS:
-        return cal.add_working_days(start, -rule.amount if rule.counted_back else rule.amount + extra)
-    if rule.unit is Unit.CALENDAR_DAYS:
-        return cal.add_calendar_days(start, rule.amount + extra)
-    if rule.unit is Unit.MONTHS:
-        return cal.add_months(start, rule.amount)
-    return Reckoned(date(start.year, 12, 31))
+    return due_after(start, -rule.amount if rule.counted_back else rule.amount + extra, rule.unit, cal)
 
 
 def _suspended(rule: DeadlineRule, suspensions: tuple[Suspension, ...], cal: WorkCalendar) -> Reckoned[int]:

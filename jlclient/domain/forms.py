@@ -34,9 +34,11 @@ from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import Any, Callable, Mapping
 
+from jlclient.domain.deadlines import Unit, due_after
 from jlclient.domain.identifiers import PhoneError, check_credit_code, check_resident_id, normalise_phone
 from jlclient.domain.model import STAGE_ORDER, DataFileError, LabelledEnum, Procedure, ServiceMethod, Stage
 from jlclient.domain.profile import AV_ACTS, Level, RuleProfile, Source, parse_source
+from jlclient.domain.workdays import WorkCalendar
 
 
 class FormError(DataFileError):
@@ -121,9 +123,16 @@ class Choice:
 
 @dataclass(frozen=True)
 class DateLink:
-    """This date is at least (``not_before``) or exactly (``days_after``) ``days`` after ``key``."""
+    """This date is at least (``not_before``) or exactly (``days_after``) ``days`` after ``key``.
+
+    With a ``unit`` the days are a legal period counted like the deadline it belongs to
+    (:func:`jlclient.domain.deadlines.due_after`: start day not counted, working days from the
+    holiday calendar, a calendar-day period ending on a rest day moves to the next working day).
+    Without one they are plain days on the calendar.
+    """
     key: str
     days: int = 0
+    unit: Unit | None = None
 
 
 @dataclass(frozen=True)
@@ -527,10 +536,13 @@ def _read_bounds(t: _Table, ftype: FieldType) -> tuple[Any, Any]:
 
 
 def _read_link(v: _Table, name: str) -> DateLink | None:
-    t = v.table(name, ("key", "days"))
+    t = v.table(name, ("key", "days", "unit"))
     if t is None:
         return None
-    return DateLink(t.code("key"), t.integer("days", 0, default=0))
+    unit = t.member("unit", Unit) if t.has("unit") else None
+    if unit not in (None, Unit.WORKING_DAYS, Unit.CALENDAR_DAYS):
+        raise t.wrong("unit", f"{Unit.WORKING_DAYS.value}、{Unit.CALENDAR_DAYS.value} 之一", unit.value)
+    return DateLink(t.code("key"), t.integer("days", 0, default=0), unit)
 
 
 def _read_pattern(v: _Table) -> str | None:
@@ -1048,6 +1060,13 @@ class _Check:
     penalty: bool
     method: ServiceMethod | None
     now: datetime | None = None   # the agency's wall-clock time; None: dates are not checked against it
+    calendar: WorkCalendar | None = None  # working days for periods (None: the official holiday data)
+
+    def day_after(self, start: date, link: DateLink) -> date:
+        """The day ``link.days`` after ``start``, counted as the link's unit says."""
+        if link.unit is None:
+            return start + timedelta(days=link.days)
+        return due_after(start, link.days, link.unit, self.calendar).value
 
     def parsed(self, key: str) -> Any:
         """The converted value of another field, or None when empty or malformed."""
@@ -1177,10 +1196,10 @@ def _not_before(f: FieldSpec, value: date, c: _Check) -> list[FieldProblem]:
         return []
     label = c.spec.field(link.key).label
     if link.days:
-        earliest = _as_date(start) + timedelta(days=link.days)
+        earliest = c.day_after(_as_date(start), link)
         if _as_date(value) >= earliest:
             return []
-        message = f"应不早于“{label}”后第 {link.days} 日（{earliest.isoformat()}）"
+        message = f"应不早于“{label}”后第 {link.days} {_unit_words(link)}（{earliest.isoformat()}）"
     else:
         same_kind = type(start) is type(value)
         if (value >= start) if same_kind else (_as_date(value) >= _as_date(start)):
@@ -1194,11 +1213,16 @@ def _days_after(f: FieldSpec, value: date, c: _Check) -> list[FieldProblem]:
     start = c.parsed(link.key) if link else None
     if start is None:
         return []
-    expected = _as_date(start) + timedelta(days=link.days)
+    expected = c.day_after(_as_date(start), link)
     if _as_date(value) == expected:
         return []
     label = c.spec.field(link.key).label
-    return [_problem(f.key, f.label, f"应为“{label}”之后第 {link.days} 日，即 {expected.isoformat()}", f.basis)]
+    return [_problem(f.key, f.label, f"应为“{label}”之后第 {link.days} {_unit_words(link)}，即 {expected.isoformat()}",
+                     f.basis)]
+
+
+def _unit_words(link: DateLink) -> str:
+    return "个工作日" if link.unit is Unit.WORKING_DAYS else "日"
 
 
 def _final_resident_id(f: FieldSpec, value: str, c: _Check) -> list[FieldProblem]:
@@ -1390,7 +1414,8 @@ def _check_any_of(rule: AnyOf, c: _Check) -> list[FieldProblem]:
 
 
 def validate_values(spec: FormSpec, values: Mapping[str, Any], *, final: bool,
-                    procedure: Procedure | None = None, now: datetime | None = None) -> list[FieldProblem]:
+                    procedure: Procedure | None = None, now: datetime | None = None,
+                    calendar: WorkCalendar | None = None) -> list[FieldProblem]:
     """Problems of the filled-in ``values`` (field and slot keys), in form order.
 
     ``final=False`` (saving a draft): only type and format problems. ``final=True`` (finishing
@@ -1404,9 +1429,10 @@ def validate_values(spec: FormSpec, values: Mapping[str, Any], *, final: bool,
     a date after today, a time more than :data:`FUTURE_TOLERANCE` after ``now``, a signature dated
     after today — except fields marked ``future`` (deadlines, hearing dates). Signatures are never
     dated before the form's ``signed_after`` field. Computed fields (``computed``) are not checked.
+    ``calendar`` counts the working days of period links (the same one the deadline service uses).
     """
     penalty = procedure is Procedure.PENALTY or (procedure is None and spec.procedures == (Procedure.PENALTY,))
-    c = _Check(spec, values, final, penalty, active_method(spec, values), now)
+    c = _Check(spec, values, final, penalty, active_method(spec, values), now, calendar)
     problems = [p for f in spec.fields if c.active(f.group) for p in _check_field(f, c)]
     problems += [p for s in spec.signatures if c.active(s.group) for p in _check_slot(s, c)]
     if final:

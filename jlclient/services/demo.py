@@ -25,6 +25,7 @@ from sqlalchemy import select
 from stdnum.cn import ric, uscc
 
 from jlclient.clock import local, to_utc, today as clock_today
+from jlclient.domain.deadlines import Unit, due_after
 from jlclient.domain.matters import MaterialCheck
 from jlclient.domain.model import Procedure, Stage, StartMode
 from jlclient.domain.workdays import WorkCalendar
@@ -161,7 +162,8 @@ def _evidence_preservation_notice(on: date, procedure: Procedure, w: Subject) ->
     return {"doc_number": "灵行审罚先保字〔2026〕1号", "case_number": w.case_number, "party": w.party,
             "reason": "销售记录可能灭失。", "approved_by": "周杰", "approved_at": _at(on, "09:30:00"),
             "items": [{"name": "销售台账", "copies": 1, "kind": "original"}], "storage": "on_site",
-            "storage_place": w.address, "preserved_on": _d(on), "decision_due": _d(on, 7),
+            "storage_place": w.address, "preserved_on": _d(on),
+            "decision_due": due_after(on, 7, Unit.WORKING_DAYS).value.isoformat(),
             "officers": list(OFFICERS), "party_signature": signed(w.contact, on),
             "officers_signature": officers_signed(on), "seal": sealed(on)}
 
@@ -197,10 +199,12 @@ def _collective_discussion(on: date, procedure: Procedure, w: Subject) -> dict:
 
 
 def _hearing_notice(on: date, procedure: Procedure, w: Subject) -> dict:
-    """Notice served ten days before the hearing (at least seven: 行政处罚法 Art. 64)."""
-    return {"doc_number": "灵行审听通字〔2026〕1号", "party": w.party, "matter": w.matter, "notified_on": _d(on, -10),
-            "hearing_at": _at(on - timedelta(days=1), "09:00"), "place": "局听证室", "public": True,
-            "presiding_officer": "赵敏", "seal": sealed(on - timedelta(days=10))}
+    """Notice served ten working days before the hearing (at least seven: 行政处罚法 Art. 64 with Art. 85)."""
+    hearing = on - timedelta(days=1)
+    notified = due_after(hearing, -10, Unit.WORKING_DAYS).value
+    return {"doc_number": "灵行审听通字〔2026〕1号", "party": w.party, "matter": w.matter,
+            "notified_on": notified.isoformat(), "hearing_at": _at(hearing, "09:00"), "place": "局听证室",
+            "public": True, "presiding_officer": "赵敏", "seal": sealed(notified)}
 
 
 def _hearing_record(on: date, procedure: Procedure, w: Subject) -> dict:
