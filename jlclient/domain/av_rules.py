@@ -6,6 +6,7 @@ clock drift, the case a session most likely belongs to, and classification by th
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 from datetime import datetime, time, timedelta
 
 from jlclient.domain.model import Stage
@@ -39,6 +40,7 @@ class Segment:
     camera: str
     start: datetime
     end: datetime
+    seq: int | None = None    # the sequence number the camera wrote into the file name, when it has one
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,42 @@ def sessions(segments: list[Segment], interruption_after: timedelta = INTERRUPTI
                 current.gaps.append(Gap(current.segments[-1].id, seg.id, current.end, seg.start))
             current.segments.append(seg)
     return result
+
+
+# a camera starts the next segment within a second or two of the last one's end; more overlap than
+# this means the stamped time and the file's own length cannot both be true (practice)
+OVERLAP_TOLERANCE = timedelta(seconds=2)
+SELECTIVE_SOURCE = "seed 001 Art. 12(四)"   # 不得断续记录，不得任意选择取舍或事后补录，不得插入其他画面
+
+
+def _no(seq: int) -> str:
+    return f"第 {seq:04d} 段"
+
+
+def selective_signs(session: RecordingSession,
+                    shown: Callable[[datetime], datetime] = lambda t: t) -> list[str]:
+    """Signs that footage of a session was left out, added afterwards or inserted (seed 001 Art. 12(四)):
+    the camera numbers its segments one after another, so a missing number, numbers out of the order of
+    the stamped times, or a segment stamped to start before the previous file's own length has run out
+    mean the names, stamps and files no longer tell one story. Words for people, one sign a line;
+    ``shown`` turns a stored time into the wall time people read."""
+    signs: list[str] = []
+    for before, after in zip(session.segments, session.segments[1:]):
+        # a camera that numbers each recording afresh starts again at 1 after a pause: a new recording
+        restarted = after.seq == 1 and after.start - before.end > OVERLAP_TOLERANCE
+        if before.seq is not None and after.seq is not None and not restarted:
+            if after.seq < before.seq:
+                signs.append(f"段号与录制时间顺序不符：{_no(after.seq)}（{shown(after.start):%H:%M:%S}）"
+                             f"录在{_no(before.seq)}（{shown(before.start):%H:%M:%S}）之后，段号却更小")
+            elif after.seq == before.seq:
+                signs.append(f"两个文件都编为{_no(after.seq)}")
+            elif after.seq > before.seq + 1:
+                signs.append(f"段号不连续：{_no(before.seq)}之后是{_no(after.seq)}，"
+                             f"缺少 {after.seq - before.seq - 1} 段")
+        if before.end - after.start > OVERLAP_TOLERANCE:
+            signs.append(f"时间重叠：{shown(after.start):%H:%M:%S} 开始的一段，与前一段按文件时长至 "
+                         f"{shown(before.end):%H:%M:%S} 才结束的录像重叠")
+    return signs
 
 
 def _due(start: datetime, deadline: Deadline, calendar: WorkCalendar) -> datetime:

@@ -16,8 +16,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from jlclient.clock import footage_times, local, to_utc
+from jlclient.devices.layouts import load_layout
 from jlclient.domain import av_rules
 from jlclient.domain.av_rules import CaseAction, LinkCandidate, RecordingSession, Segment
+from jlclient.domain.camera_layout import LayoutError, match_name
 from jlclient.domain.forms import FieldType
 from jlclient.domain.model import CaseStatus, Role, Stage
 from jlclient.domain.profile import STORAGE_KEYS, AvUpload
@@ -32,7 +34,8 @@ from jlclient.services.retention import not_disposed
 from jlclient.store import audit
 from jlclient.store.audit import utcnow
 from jlclient.store.models import (AvRecord, BodyCamera, Case, CaseOfficer, Disposal, InterruptionNote,
-                                   Officer, StageEvent, TextRecord, TextRecordRevision, UploadExemption)
+                                   Docking, Officer, PulledFile, StageEvent, TextRecord, TextRecordRevision,
+                                   UploadExemption)
 
 SESSION_REACH = timedelta(hours=12)   # how far from a chosen segment its session's others are looked for
 INTERRUPTION_REASONS = {  # the choices of forms/interruption_statement.toml (seed 004 Art. 15)
@@ -64,6 +67,9 @@ class SessionView:
     due: datetime | None
     dark_seconds: float = 0.0   # black picture or covered lens, as the analysis found
     device_start: datetime | None = None   # the start as the camera's clock stamped it (what its picture shows)
+    # signs of left-out, added or inserted footage (seed 001 Art. 12(四)): missing or disordered sequence
+    # numbers, stamped times that overlap the previous file's length
+    selective: tuple[str, ...] = ()
 
     @property
     def unexplained(self) -> list[GapView]:
@@ -126,6 +132,23 @@ def _late(rule: AvUpload | None, records: list[AvRecord],
     return (source if local(last.pulled_at) > due else None), due
 
 
+def _sequence_numbers(s: Session, ids: list[int]) -> dict[int, int]:
+    """The sequence number each pulled file's name carries, read with the layout of its docking."""
+    rows = s.execute(select(PulledFile.av_record_id, PulledFile.path, Docking.layout)
+                     .join(AvRecord, AvRecord.id == PulledFile.av_record_id)
+                     .join(Docking, Docking.id == AvRecord.docking_id)
+                     .where(PulledFile.av_record_id.in_(ids)))
+    found: dict[int, int] = {}
+    for av_id, path, layout_key in rows:
+        try:
+            clip = match_name(load_layout(layout_key), path)
+        except LayoutError:        # a layout no longer installed: no number to compare
+            continue
+        if clip is not None:
+            found[av_id] = clip.seq
+    return found
+
+
 def _dark(s: Session, ids: list[int]) -> dict[int, float]:
     return {i: sum(d.end_s - d.start_s for d in spans) for i, spans in analysis.spans_in(s, ids).items()}
 
@@ -142,12 +165,15 @@ def _view(rule: AvUpload | None, session: RecordingSession, rows: dict[int, tupl
     return SessionView(session.camera, first.officer_id, rows[first.id][2], start,
                        footage_times(session.end, offsets.get(records[-1].docking_id, 0.0))[1], tuple(session.ids),
                        any(a.important for a in records), gaps, late, due,
-                       sum(dark.get(i, 0.0) for i in session.ids), device_start)
+                       sum(dark.get(i, 0.0) for i in session.ids), device_start,
+                       tuple(av_rules.selective_signs(session, local)))
 
 
 def sessions_of(s: Session, rows: list[tuple[AvRecord, str, str]]) -> list[SessionView]:
     by_id = {a.id: (a, serial, name) for a, serial, name in rows}
-    segments = [Segment(a.id, serial, a.started_at, a.ended_at or a.started_at) for a, serial, _ in rows]
+    numbers = _sequence_numbers(s, list(by_id))
+    segments = [Segment(a.id, serial, a.started_at, a.ended_at or a.started_at, numbers.get(a.id))
+                for a, serial, _ in rows]
     rules = dock_rules(s)
     found = av_rules.sessions(segments, rules.interruption_after, rules.new_session_after)
     spoken = _spoken(s, list(by_id))
