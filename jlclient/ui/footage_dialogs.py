@@ -119,6 +119,8 @@ def warnings(session: SessionView) -> str:
         parts.append("逾期上传")
     if session.dark_seconds >= 1:
         parts.append(f"黑屏或遮挡 {session.dark_seconds:.0f} 秒")
+    if session.selective:                  # seed 001 Art. 12(四)
+        parts.append("疑似取舍、补录或插入：" + "；".join(session.selective))
     return "  ".join(parts)
 
 
