@@ -482,7 +482,8 @@ def _record_av(c: _Check) -> Iterator[Finding]:
         spec = c.forms.get(record.form)
         if spec is None or c.snapshot.has_av(record.stage):
             continue
-        required, source = av_required(spec, c.profile, method=active_method(spec, record.values))
+        required, source = av_required(spec, c.profile, method=active_method(spec, record.values),
+                                       values=record.values)
         if required:
             yield Finding(Code.AV_MISSING, c.severity(record.stage), record.stage,
                           f"“{spec.title}”按本机关规定应同时进行音像记录，但{record.stage.label}环节没有关联的音像记录",

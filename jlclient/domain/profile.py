@@ -200,6 +200,7 @@ class AvAct:
     level: Level
     whole_process: bool
     source: Source
+    off_premises_only: bool = False  # only outside the agency's office premises (seed 004 Art. 10)
 
     @property
     def label(self) -> str:
@@ -525,8 +526,9 @@ def _read_long_term_hold(root: _Table) -> LongTermHold | None:
 
 def _read_av_acts(root: _Table) -> tuple[AvAct, ...]:
     acts: list[AvAct] = []
-    for t in root.tables("av_acts", ("act", "level", "whole_process", "source")):
-        act = AvAct(t.code("act", AV_ACTS), t.choice("level", Level), t.flag("whole_process"), t.source())
+    for t in root.tables("av_acts", ("act", "level", "whole_process", "source", "off_premises_only")):
+        act = AvAct(t.code("act", AV_ACTS), t.choice("level", Level), t.flag("whole_process"), t.source(),
+                    t.flag("off_premises_only", False))
         if any(a.act == act.act for a in acts):
             raise t.error("act", f"重复：{_show(act.act)} 已在前面出现")
         acts.append(act)

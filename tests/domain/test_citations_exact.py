@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from jlclient.domain.citation import has_short_citation, in_words
-from jlclient.domain.compliance import INTERRUPTION_BASIS, CaseSnapshot, check
+from jlclient.domain.compliance import INTERRUPTION_BASIS, CaseSnapshot, Code, RecordFact, check
 from jlclient.domain.forms import FormError, parse_form, validate_values
 from jlclient.domain.model import CaseStatus, Procedure, Stage, StartMode
 from jlclient.domain.profile import PRACTICE, Source, parse_profile, parse_source
@@ -149,3 +149,23 @@ def test_the_closing_approval_is_practice_except_where_the_seed_asks_for_it(key,
     findings = [f for f in check(snapshot, profile, FORMS, closing=True) if "结案审批" in f.message]
     assert findings and {f.basis for f in findings} == {basis}
     assert all(not has_short_citation(in_words(f.basis, {profile.seed: "办法"})) for f in findings)
+
+
+# ---------------------------------------------------------------------------- profiles
+
+
+@pytest.mark.parametrize("on_premises, av_missing", [(False, True), (True, False)])
+def test_lingchuan_films_a_lodged_service_only_outside_its_premises(on_premises, av_missing):
+    # seed 004 Art. 10: 在审批机关办公场所以外进行许可活动 … 应同时使用执法记录仪进行音像记录
+    assert PROFILES["lingchuan-approval"].av_act("lodged_service").off_premises_only
+    values = {"method": "LODGED", "on_agency_premises": on_premises}
+    snapshot = CaseSnapshot(Procedure.PERMIT, StartMode.ON_APPLICATION, Stage.SERVICE, CaseStatus.OPEN,
+                            records=(RecordFact(1, "service_return_receipt", Stage.SERVICE, values),), officer_count=2)
+    found = [f for f in check(snapshot, PROFILES["lingchuan-approval"], FORMS) if f.code is Code.AV_MISSING]
+    assert [(f.record_id, f.basis) for f in found] == ([(1, "seed 004 Art. 10, 15")] if av_missing else [])
+
+
+def test_a_lodged_service_on_the_premises_is_ticked_in_the_form_and_other_agencies_are_unchanged():
+    assert field("service_return_receipt", "on_agency_premises").group == "lodged"
+    assert not any(a.off_premises_only for key, p in PROFILES.items() for a in p.av_acts
+                   if (key, a.act) != ("lingchuan-approval", "lodged_service"))
