@@ -20,6 +20,7 @@ LAW_TITLES: Mapping[str, str] = {
     "档案法": "中华人民共和国档案法",
     "民法典": "中华人民共和国民法典",
     "政府信息公开条例": "中华人民共和国政府信息公开条例",
+    "劳动保障监察条例": "劳动保障监察条例",  # a State Council regulation: its title has no 中华人民共和国
 }
 
 # A seed no profile names (should not happen with the shipped profiles): a neutral title rather

@@ -31,6 +31,7 @@ class Unit(LabelledEnum):
     CALENDAR_DAYS = ("calendar_days", "日")
     MONTHS = ("months", "个月")
     YEAR_END = ("year_end", "当年年底")  # by 31 December of the start year; the amount is unused
+    HOURS = ("hours", "小时")  # due on the day the hours run out (24 h from a day → the next day)
 
 
 class StartEvent(LabelledEnum):
@@ -47,6 +48,10 @@ class StartEvent(LabelledEnum):
     SEIZED = ("seized", "实施查封、扣押")
     REMEDY_PERIOD_EXPIRED = ("remedy_period_expired", "申请复议、提起诉讼的期限届满")
     CASE_CLOSED = ("case_closed", "结案（执法行为终结）")
+    JOINTLY_ACCEPTED = ("jointly_accepted", "受理（统一办理、联合办理、集中办理）")
+    EMERGENCY_MEASURE_TAKEN = ("emergency_measure_taken", "当场实施行政强制措施")
+    FINE_COLLECTED_ON_SPOT = ("fine_collected_on_spot", "当场收缴罚款")
+    PARTY_REQUEST_RECEIVED = ("party_request_received", "收到当事人申请")
 
 
 class SuspensionReason(LabelledEnum):
@@ -225,9 +230,33 @@ RULES: tuple[DeadlineRule, ...] = (
                  suspension=_SEIZURE_SUSPENSION),
     DeadlineRule("coercion_court_application", "申请人民法院强制执行", 3, Unit.MONTHS, _law("行政强制法", "53"),
                  _PENALTY_OR_COERCION, StartEvent.REMEDY_PERIOD_EXPIRED),
+    # --- deadlines that run only when their event happens (a case without it never starts them)
+    # 行政许可法 Art. 42 ¶2: a permit handled 统一办理、联合办理、集中办理 has 45 days, +15 with
+    # the approval of the people's government's head; working days (Art. 82).
+    DeadlineRule("permit_joint_decision", "统一办理、联合办理、集中办理的行政许可决定", 45, Unit.WORKING_DAYS,
+                 _law("行政许可法", "42 ¶2"), _PERMIT, StartEvent.JOINTLY_ACCEPTED, unit_basis=_PERMIT_DAYS,
+                 extension=ExtensionRule(15, "本级人民政府负责人", _law("行政许可法", "42 ¶2")),
+                 suspension=_PERMIT_SUSPENSION),
+    # 行政强制法 Art. 19: a measure taken on the spot in an emergency is reported to the agency's
+    # head within 24 hours and approval is obtained afterwards (补办批准手续); without approval the
+    # measure is lifted at once.
+    DeadlineRule("coercion_emergency_report", "向行政机关负责人报告并补办批准手续", 24, Unit.HOURS,
+                 _law("行政强制法", "19"), _PENALTY_OR_COERCION, StartEvent.EMERGENCY_MEASURE_TAKEN),
+    # 行政处罚法 Art. 71: a fine collected on the spot is handed to the agency within 2 days
+    # (working days, Art. 85); on water, from landing.
+    DeadlineRule("penalty_spot_fine_handover", "当场收缴的罚款交至行政机关", 2, Unit.WORKING_DAYS,
+                 _law("行政处罚法", "71"), _PENALTY, StartEvent.FINE_COLLECTED_ON_SPOT, unit_basis=_PENALTY_DAYS),
 )
 
-_BY_CODE = {r.code: r for r in RULES}
+# 政府信息公开条例 Art. 33: a request not answered on the spot is answered within 20 working days
+# of receipt, +20 with the approval of the office's head. Not a case's deadline: it runs on the
+# party's request (当事人查阅、复制申请), whatever the case's procedure.
+PARTY_REQUEST_REPLY = DeadlineRule(
+    "party_request_reply", "答复查阅、复制申请", 20, Unit.WORKING_DAYS, _law("政府信息公开条例", "33"),
+    frozenset(Procedure), StartEvent.PARTY_REQUEST_RECEIVED,
+    extension=ExtensionRule(20, "政府信息公开工作机构负责人", _law("政府信息公开条例", "33")))
+
+_BY_CODE = {r.code: r for r in RULES + (PARTY_REQUEST_REPLY,)}
 
 
 def rule_by_code(code: str) -> DeadlineRule:
@@ -238,12 +267,32 @@ def rule_by_code(code: str) -> DeadlineRule:
 
 
 def rules_for(procedure: Procedure, profile: RuleProfile | None = None) -> tuple[DeadlineRule, ...]:
-    """The national rules for one procedure, plus the profile's archiving rule if it has one."""
+    """The national rules for one procedure, with the periods the profile's special law sets
+    instead, plus the profile's archiving rule if it has one."""
     found = [r for r in RULES if procedure in r.procedures]
+    if profile is not None and profile.period_overrides:
+        found = [overridden(r, profile) for r in found]
     archiving = archiving_rule(profile) if profile is not None else None
     if archiving is not None and procedure in archiving.procedures:
         found.append(archiving)
     return tuple(found)
+
+
+def overridden(rule: DeadlineRule, profile: RuleProfile) -> DeadlineRule:
+    """``rule`` with the period the profile's special law sets for it, where the law it rests on
+    yields ("另有规定的，从其规定", e.g. 行政处罚法 Art. 60; seed 001: 劳动保障监察条例 Art. 17,
+    60 working days from 立案, +30 with the head's approval). The special law's own words fix the
+    unit, so it is no practice reading."""
+    unknown = [o.rule for o in profile.period_overrides if o.rule not in _BY_CODE]
+    if unknown:
+        raise ValueError(f"配置 {profile.key} 改变了未知期限“{unknown[0]}”的天数")
+    own = next((o for o in profile.period_overrides if o.rule == rule.code), None)
+    if own is None:
+        return rule
+    extension = (ExtensionRule(own.extension, own.extension_approver, own.source)
+                 if own.extension is not None else None)
+    return replace(rule, amount=own.amount, unit=Unit(own.unit), basis=own.source, extension=extension,
+                   unit_basis=own.source, unit_is_practice=False)
 
 
 def archiving_rule(profile: RuleProfile) -> DeadlineRule | None:
@@ -281,6 +330,10 @@ def due_after(start: date, n: int, unit: Unit, calendar: WorkCalendar | None = N
         return cal.add_calendar_days(start, n)
     if unit is Unit.MONTHS:
         return cal.add_months(start, n)
+    if unit is Unit.HOURS:
+        # hours run round the clock and do not move off a rest day; known only by the day here,
+        # so the period ends on the day its last hour falls in (24 h from a day → the next day)
+        return Reckoned(start + timedelta(days=-(-n // 24)))
     return Reckoned(date(start.year, 12, 31))
 
 

@@ -24,14 +24,10 @@ SEEDS = ("000", "001", "002", "003", "004")
 # National laws and regulations a rule may cite instead of a seed (short names).
 NATIONAL_LAWS = frozenset({
     "行政许可法", "行政处罚法", "行政强制法", "民事诉讼法", "档案法", "政府信息公开条例",
+    "劳动保障监察条例",  # the special law 人社 agencies' penalty periods follow (seed 001)
 })
 
 CASE_FILE = "case_file"  # retention period: as long as the case file is kept
-
-# A rule kept because agencies work that way, not because a law or the seed says so: cited as
-# "practice" in data, and named to people as such rather than under an article that does not say it.
-PRACTICE = "practice"
-PRACTICE_WORDS = "工作惯例"
 
 # Codes a profile may use, with the Chinese label shown to users.
 AV_ACTS: Mapping[str, str] = {
@@ -108,25 +104,17 @@ class PartyRoute(str, Enum):
 
 @dataclass(frozen=True)
 class Source:
-    """Where a rule comes from: a seed number ("000"–"004"), a national law's short name, or
-    :data:`PRACTICE` for a rule no text lays down (shown to people as 工作惯例)."""
+    """Where a rule comes from: a seed number ("000"–"004") or a national law's short name."""
     seed: str
     article: str  # "23", "24-26" or "9, 14"
-    detail: str = ""  # the paragraph and items when the article alone would be too broad: " ¶2", "(一)(二)"
 
     @property
     def is_national_law(self) -> bool:
         return self.seed in NATIONAL_LAWS
 
-    @property
-    def is_practice(self) -> bool:
-        return self.seed == PRACTICE
-
     def __str__(self) -> str:
-        if self.is_practice:
-            return PRACTICE_WORDS
         prefix = self.seed if self.is_national_law else f"seed {self.seed}"
-        return f"{prefix} Art. {self.article}{self.detail}"
+        return f"{prefix} Art. {self.article}"
 
 
 @dataclass(frozen=True)
@@ -200,7 +188,6 @@ class AvAct:
     level: Level
     whole_process: bool
     source: Source
-    off_premises_only: bool = False  # only outside the agency's office premises (seed 004 Art. 10)
 
     @property
     def label(self) -> str:
@@ -249,6 +236,22 @@ class StorageKeys:
 
 
 @dataclass(frozen=True)
+class PeriodOverride:
+    """A special law's own period for one of the statutory deadlines ("另有规定的，从其规定",
+    e.g. 行政处罚法 Art. 60): the rule's code in :mod:`jlclient.domain.deadlines`, and how long."""
+    rule: str
+    amount: int
+    unit: str                       # a code of PERIOD_UNITS
+    extension: int | None           # at most this much more, approved by ``extension_approver``
+    extension_approver: str
+    source: Source
+
+
+# Units a period override may count in (values of jlclient.domain.deadlines.Unit).
+PERIOD_UNITS: Mapping[str, str] = {"working_days": "工作日", "calendar_days": "日"}
+
+
+@dataclass(frozen=True)
 class RuleProfile:
     key: str
     agency: Agency
@@ -265,6 +268,7 @@ class RuleProfile:
     archiving: Archiving | None = None
     spot_check: SpotCheck | None = None
     storage_keys: StorageKeys | None = None
+    period_overrides: tuple[PeriodOverride, ...] = ()
 
     @property
     def seed(self) -> str:
@@ -296,15 +300,12 @@ _SEED_FILE_RE = re.compile(r"(?P<seed>\d{3})_[0-9a-f]{16}\.txt")
 _ARTICLE = r"\d+(?:-\d+)?"
 _SOURCE_RE = re.compile(
     rf"(?:seed (?P<seed>\d{{3}})|(?P<law>[^\s\d]\S*)) Art\. (?P<article>{_ARTICLE}(?:, {_ARTICLE})*)"
-    r"(?P<detail>(?: ¶\d+)?(?:[(（][一二三四五六七八九十]+[)）])*)"
 )
-SOURCE_HINT = '"seed 000 Art. 23"、"行政许可法 Art. 32 ¶2(一)" 或 "practice"（工作惯例）这样的出处'
+SOURCE_HINT = '"seed 000 Art. 23" 或 "行政许可法 Art. 32" 这样的出处'
 
 
 def parse_source(text: Any) -> Source:
     """A citation of a seed article or a national law; ValueError (Chinese) when it is not one."""
-    if text == PRACTICE:
-        return Source(PRACTICE, "")
     match = _SOURCE_RE.fullmatch(text) if isinstance(text, str) else None
     if match is None:
         raise ValueError(f"应为 {SOURCE_HINT}")
@@ -313,7 +314,7 @@ def parse_source(text: Any) -> Source:
         raise ValueError(f"引用的“{law}”不是已知的国家法律（已知：{'、'.join(sorted(NATIONAL_LAWS))}）")
     if seed is not None and seed not in SEEDS:
         raise ValueError(f"引用的 seed {seed} 不存在（只有 seed 000–004）")
-    return Source(seed or law, match["article"], match["detail"])
+    return Source(seed or law, match["article"])
 _MISSING = object()
 
 
@@ -438,7 +439,7 @@ class _Table:
             source = parse_source(value)
         except ValueError as exc:
             raise self.error("source", f"{exc}，实际为 {_show(value)}") from None
-        if not (source.is_national_law or source.is_practice) and source.seed != self.seed:
+        if not source.is_national_law and source.seed != self.seed:
             raise self.error("source", f"引用了 seed {source.seed}，但本配置对应 seed {self.seed}；"
                                        "规则只能引用本机关的规定或国家法律")
         return source
@@ -448,7 +449,7 @@ class _Table:
 
 _TOP_KEYS = ("key", "seed_file", "agency", "regulation", "procedures", "av_upload", "retention", "long_term_hold",
              "av_acts", "av_exclusions", "restricted_access", "party_access", "archiving",
-             "spot_check", "storage_keys")
+             "spot_check", "storage_keys", "period_overrides")
 
 
 def _read_key(root: _Table, filename: str) -> str:
@@ -526,9 +527,8 @@ def _read_long_term_hold(root: _Table) -> LongTermHold | None:
 
 def _read_av_acts(root: _Table) -> tuple[AvAct, ...]:
     acts: list[AvAct] = []
-    for t in root.tables("av_acts", ("act", "level", "whole_process", "source", "off_premises_only")):
-        act = AvAct(t.code("act", AV_ACTS), t.choice("level", Level), t.flag("whole_process"), t.source(),
-                    t.flag("off_premises_only", False))
+    for t in root.tables("av_acts", ("act", "level", "whole_process", "source")):
+        act = AvAct(t.code("act", AV_ACTS), t.choice("level", Level), t.flag("whole_process"), t.source())
         if any(a.act == act.act for a in acts):
             raise t.error("act", f"重复：{_show(act.act)} 已在前面出现")
         acts.append(act)
@@ -582,6 +582,20 @@ def _read_storage_keys(root: _Table) -> StorageKeys | None:
     return StorageKeys(t.codes("keys", STORAGE_KEYS), t.source())
 
 
+def _read_period_overrides(root: _Table) -> tuple[PeriodOverride, ...]:
+    found: list[PeriodOverride] = []
+    for t in root.tables("period_overrides", ("rule", "amount", "unit", "extension", "extension_approver",
+                                              "source")):
+        extension = t.count("extension", required=False)
+        approver = t.text("extension_approver") if extension is not None else ""
+        one = PeriodOverride(t.text("rule"), t.count("amount"), t.code("unit", PERIOD_UNITS), extension,
+                             approver, t.source())
+        if any(o.rule == one.rule for o in found):
+            raise t.error("rule", f"重复：{_show(one.rule)} 已在前面出现")
+        found.append(one)
+    return tuple(found)
+
+
 def _load_toml(text: str, filename: str) -> dict:
     try:
         return tomllib.loads(text)
@@ -611,4 +625,5 @@ def parse_profile(text: str, filename: str) -> RuleProfile:
         archiving=_read_archiving(root),
         spot_check=_read_spot_check(root),
         storage_keys=_read_storage_keys(root),
+        period_overrides=_read_period_overrides(root),
     )

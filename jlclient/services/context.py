@@ -39,10 +39,7 @@ class AppContext:
             except BaseException:       # e.g. refused to the application role: leave no connection open
                 db.dispose()
                 raise
-        ctx = cls(paths, db, LocalEvidenceStore(paths.evidence))
-        from jlclient.services import holidays   # the entered 放假安排 count in every deadline from now on
-        holidays.install(ctx)
-        return ctx
+        return cls(paths, db, LocalEvidenceStore(paths.evidence))
 
     def close(self) -> None:
         self.db.dispose()

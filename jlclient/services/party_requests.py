@@ -7,20 +7,25 @@ Art. 18). Where the agency's regulation is silent the request is handled under t
 regulation all the same (it binds every administrative organ); the receipt notes that.
 
 A request is registered once and decided once: what was asked, by whom, the decision with its
-reason and what was provided. Recordings classified RESTRICTED (state or commercial secrets,
+reason and what was provided. A request handled under the open-government regulation is answered
+within 20 working days of receipt, +20 with approval (政府信息公开条例 Art. 33); its reply date is
+counted like every other deadline (domain.deadlines). The agency's own consent route (seed 004 Art.
+21) sets no period, so none is shown there. Recordings classified RESTRICTED (state or commercial secrets,
 privacy) are never listed as provided; a case that has them can only be provided in part.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jlclient.domain.av_access import RESTRICTED_GROUNDS, AvClass
-from jlclient.clock import today
+from jlclient.clock import local_date, today
+from jlclient.domain import deadlines as law
+from jlclient.domain.deadlines import DeadlineStatus
 from jlclient.domain.identifiers import check_credit_code, check_resident_id
 from jlclient.domain.model import LabelledEnum, Role
 from jlclient.domain.profile import PartyAccess, PartyRoute
@@ -92,6 +97,34 @@ class RequestView:
     decision_reason: str
     provided: str
     restricted: tuple[str, ...]     # the case's RESTRICTED recordings (file names): never provided
+    reply: law.RunningDeadline | None = None  # the open-government reply period; None on the consent route
+
+    @property
+    def reply_due(self) -> date | None:
+        return self.reply.due if self.reply else None
+
+    @property
+    def reply_overdue(self) -> bool:
+        """Still undecided after the reply date, or decided after it."""
+        if self.reply is None:
+            return False
+        return law.status(self.reply, today()) is DeadlineStatus.OVERDUE or self.reply.done_late
+
+    @property
+    def reply_text(self) -> str:
+        """For people: the reply date with its basis, whether it was met, and any calendar warning."""
+        if self.reply is None:
+            return "本机关规定未设答复期限"
+        rule = self.reply.rule
+        parts = [f"应于 {self.reply.due:%Y-%m-%d} 前答复（收到申请之日起 {rule.amount} {rule.unit.label}，"
+                 f"经批准可延长 {rule.extension.amount} {rule.unit.label}，{rule.basis}）"]
+        if self.reply.done_on is not None:
+            parts.append("逾期答复" if self.reply.done_late else "已按期答复")
+        elif self.reply_overdue:
+            parts.append("已超过答复期限")
+        if self.reply.calendar_warning:
+            parts.append(self.reply.calendar_warning)
+        return "；".join(parts)
 
     @property
     def route_label(self) -> str:
@@ -156,11 +189,21 @@ def _restricted(s: Session, case_id: int | None) -> tuple[str, ...]:
     return tuple(re.split(r"[\\/]", n)[-1] for n in names)
 
 
+def reply_deadline(route: str, received_at: datetime, decided_at: datetime | None) -> law.RunningDeadline | None:
+    """The reply period of a request received under ``route`` (政府信息公开条例 Art. 33), counted
+    from the day it was received; None on the agency's consent route, which sets no period."""
+    if route != PartyRoute.OPEN_GOVERNMENT.value:
+        return None
+    return law.running_deadline(law.PARTY_REQUEST_REPLY, local_date(received_at),
+                                done_on=local_date(decided_at) if decided_at else None)
+
+
 def _view(s: Session, r: PartyRequest) -> RequestView:
     number = s.scalar(select(Case.number).where(Case.id == r.case_id)) if r.case_id else ""
     return RequestView(r.id, r.case_id, number or "", r.requester_name, r.id_number, r.contact, Wants(r.wants),
                        r.asked_for, r.route, r.received_by, r.received_at, Decision(r.decision), r.decided_by,
-                       r.decided_at, r.decision_reason, r.provided, _restricted(s, r.case_id))
+                       r.decided_at, r.decision_reason, r.provided, _restricted(s, r.case_id),
+                       reply_deadline(r.route, r.received_at, r.decided_at))
 
 
 def list_requests(ctx: AppContext, pending_only: bool = False) -> list[RequestView]:

@@ -16,7 +16,9 @@ from jlclient.ui.docking_pane import RED
 from jlclient.ui.service_dialog import ServiceDialog
 from jlclient.ui.tables import when
 
-COLUMNS = ("登记时间", "申请人", "案件", "申请事项", "办理方式", "办理结果", "审批人", "审批时间", "申请内容")
+COLUMNS = ("登记时间", "申请人", "案件", "申请事项", "办理方式", "办理结果", "审批人", "审批时间", "答复期限",
+           "申请内容")
+REPLY_COLUMN = COLUMNS.index("答复期限")
 WARNING_STYLE = "color: #c0392b;"
 
 
@@ -173,12 +175,16 @@ class PartyRequestsPage(QWidget):
         self.rows = party_requests.list_requests(self.ctx, pending_only=self.pending_only.isChecked())
         self.table.setRowCount(len(self.rows))
         for i, r in enumerate(self.rows):
+            due = f"{r.reply_due:%Y-%m-%d}" if r.reply_due else "—"
             for j, text in enumerate((when(r.received_at, '—'), r.requester_name, r.case_number or "—", r.wants.label,
                                       r.route_label, r.decision.label, r.decided_by or "—", when(r.decided_at, '—'),
-                                      " ".join(r.asked_for.split()))):
+                                      due, " ".join(r.asked_for.split()))):
                 self.table.setItem(i, j, QTableWidgetItem(text))
             if r.pending:
                 self.table.item(i, 5).setForeground(RED)
+            if r.reply_overdue:
+                self.table.item(i, REPLY_COLUMN).setForeground(RED)
+            self.table.item(i, REPLY_COLUMN).setToolTip(citations.words(self.ctx, r.reply_text))
         again = next((i for i, r in enumerate(self.rows) if selected and r.id == selected.id), None)
         if again is not None:
             self.table.selectRow(again)
@@ -217,7 +223,8 @@ class PartyRequestsPage(QWidget):
         lines = [self.tr("申请内容：{a}").format(a=r.asked_for),
                  self.tr("申请人：{n}{i}{c}　登记：{b}").format(
                      n=r.requester_name, i=f"（{r.id_number}）" if r.id_number else "",
-                     c=f"　联系方式：{r.contact}" if r.contact else "", b=r.received_by)]
+                     c=f"　联系方式：{r.contact}" if r.contact else "", b=r.received_by),
+                 self.tr("答复期限：{t}").format(t=citations.words(self.ctx, r.reply_text))]
         if not r.pending:
             lines.append(self.tr("办理结果：{d}　提供内容：{p}　理由：{e}").format(
                 d=r.decision.label, p=r.provided or "—", e=r.decision_reason or "—"))

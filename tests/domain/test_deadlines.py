@@ -55,7 +55,9 @@ def test_the_catalogue_has_every_deadline_of_domain_section_7():
         "permit_correction_notice", "permit_decision", "permit_certificate", "permit_hearing_request",
         "permit_hearing_held", "permit_hearing_notice", "penalty_evidence_preservation", "penalty_decision",
         "penalty_service", "penalty_hearing_request", "penalty_hearing_notice", "penalty_fine_payment",
-        "coercion_seizure", "coercion_court_application"}
+        "coercion_seizure", "coercion_court_application",
+        # issue 16: 行政许可法 Art. 42 ¶2, 行政强制法 Art. 19, 行政处罚法 Art. 71
+        "permit_joint_decision", "coercion_emergency_report", "penalty_spot_fine_handover"}
     assert len({r.code for r in RULES}) == len(RULES)
 
 
@@ -100,6 +102,7 @@ def test_extensions_and_suspensions_are_where_the_law_puts_them():
         "permit_decision": ((10, "行政许可法 Art. 42"), "行政许可法 Art. 45"),
         "permit_certificate": (None, "行政许可法 Art. 45"),
         "coercion_seizure": ((30, "行政强制法 Art. 25"), "行政强制法 Art. 25"),
+        "permit_joint_decision": ((15, "行政许可法 Art. 42 ¶2"), "行政许可法 Art. 45"),
     }
 
 
