@@ -19,6 +19,26 @@ class CheckItem(LabelledEnum):
     CONTINUOUS = ("CONTINUOUS", "连续完整，无不明中断")           # seed 001 Art. 12, seed 000 Art. 22
     USABLE = ("USABLE", "画面和声音清晰可用")
     DISCIPLINE = ("DISCIPLINE", "队容风纪")
+    # what the agency's regulation says must be filmed (profile [filming]); offered only where it says so
+    SCENE = ("SCENE", "拍摄了现场环境和执法情况")                  # 000 Art. 21(一), 004 Art. 16(一)
+    PEOPLE = ("PEOPLE", "拍摄了现场有关人员及其言行、面貌特征")     # 000 Art. 21(二), 004 Art. 16(二)
+    KEY_ITEMS = ("KEY_ITEMS", "拍摄了重要物品、重要证据的主要特征")   # 000 Art. 21(三), 004 Art. 16(五)
+    DOCUMENTS = ("DOCUMENTS", "拍摄了现场制作、送达文书")           # 000 Art. 21(四), 004 Art. 16(三)
+    LAW_EXPLAINED = ("LAW_EXPLAINED", "拍摄了向当事人释法")          # 000 Art. 21(五)
+    PERISHABLE = ("PERISHABLE", "拍摄了现场易灭失或事后难以取得的证据")  # 004 Art. 16(四)
+    MEASURES = ("MEASURES", "拍摄了对商品、货物等财产采取措施")       # 004 Art. 16(六)
+    LANDMARK = ("LANDMARK", "拍摄了受检场所的明显标志（或周围标志性建筑并口述场所名称）")  # 001 Art. 12(三)
+
+
+# the items every check offers (practice and the seeds' common duties); the filming items are added
+# from the profile, so an agency is not checked against another agency's regulation
+GENERAL_ITEMS = (CheckItem.PARTY_TOLD, CheckItem.ID_SHOWN, CheckItem.CIVIL_LANGUAGE, CheckItem.CONTINUOUS,
+                 CheckItem.USABLE, CheckItem.DISCIPLINE)
+
+
+def offered_items(filming: Sequence[CheckItem] = ()) -> tuple[CheckItem, ...]:
+    """The checklist a new plan offers: the general items, then what the regulation says must be filmed."""
+    return GENERAL_ITEMS + tuple(i for i in dict.fromkeys(filming) if i not in GENERAL_ITEMS)
 
 
 class ScopeKind(LabelledEnum):
