@@ -43,7 +43,7 @@ from jlclient.domain.deadlines import DeadlineStatus
 from jlclient.domain.forms import (PENALTY_OFFICERS, PENALTY_OFFICERS_BASIS, FieldProblem, FieldType, FormSpec,
                                    SignatureKind, active_method, av_required, validate_values)
 from jlclient.domain.model import CaseStatus, LabelledEnum, Procedure, Stage, StartMode, stages_for
-from jlclient.domain.profile import Level, RuleProfile, Source
+from jlclient.domain.profile import PRACTICE, Level, RuleProfile, Source
 
 
 class Severity(LabelledEnum):
@@ -166,6 +166,7 @@ class CaseSnapshot:
 # ---------------------------------------------------------------------------- citations
 
 _S = Source
+PRACTICE_SOURCE = Source(PRACTICE, "")
 _P = Procedure
 _ALL = frozenset(Procedure)
 _APPLICATION = frozenset({_P.PERMIT, _P.CONFIRMATION, _P.BENEFIT})
@@ -196,10 +197,15 @@ def applicable(sources: tuple[Source, ...], profile: RuleProfile, procedure: Pro
     """The sources that bind this agency in this procedure: its own seed, or a national law
     that governs the procedure."""
     def binds(s: Source) -> bool:
+        if s.is_practice:
+            return True
         if s.is_national_law:
             return procedure in LAW_SCOPE.get(s.seed, _ALL)
         return s.seed == profile.seed
-    return tuple(dict.fromkeys(s for s in sources if binds(s)))
+    found = tuple(dict.fromkeys(s for s in sources if binds(s)))
+    # practice is the basis only where no text binding this agency lays the rule down
+    cited = tuple(s for s in found if not s.is_practice)
+    return cited or found
 
 
 def cite(profile: RuleProfile, procedure: Procedure, *candidates: tuple[Source, ...]) -> str:
@@ -301,8 +307,10 @@ STAGE_REQUIREMENTS: tuple[Requirement, ...] = (
        ("performance_record", "enforcement_application"),
        (_S("行政处罚法", "66, 72"), _S("行政强制法", "53"), _S("002", "13-14"))),
     # 归档: closing is approved before the file is built.
+    # 000 Art. 15, 28 have it; the other seeds' closing articles (001 Art. 17, 002 Art. 15,
+    # 003 Art. 10, 004 Art. 17) speak of filing only, so for them the approval is practice.
     _R("closing_approval", _ALL, _ST.ARCHIVING, ("closing_approval",),
-       (_S("000", "15, 28"), _S("001", "17"), _S("002", "15"), _S("003", "10"), _S("004", "17"))),
+       (_S("000", "15, 28"), PRACTICE_SOURCE)),
 )
 
 
@@ -344,7 +352,9 @@ PRECEDENCES: tuple[Precedence, ...] = (
                "行政处罚事先告知晚于处罚决定：应在作出决定之前告知", (_S("行政处罚法", "44, 62"),)),
 )
 
-INTERRUPTION_BASIS = (_S("000", "22"), _S("001", "12"), _S("002", "20"), _S("003", "18"), _S("004", "15"))
+# An interruption is explained where the seed says so (000 Art. 22, 004 Art. 15); 001 and 003 have
+# only 不得断续记录 (001 Art. 12(四)) and whole-process recording (003 Art. 18); 002 has neither.
+INTERRUPTION_BASIS = (_S("000", "22"), _S("001", "12", "(四)"), _S("003", "18"), _S("004", "15"))
 INTERRUPTION_FORM = "interruption_statement"
 # the party is told before recording starts
 PARTY_TOLD_BASIS = (_S("000", "25"), _S("001", "12"), _S("003", "19"), _S("004", "15"))
@@ -472,7 +482,8 @@ def _record_av(c: _Check) -> Iterator[Finding]:
         spec = c.forms.get(record.form)
         if spec is None or c.snapshot.has_av(record.stage):
             continue
-        required, source = av_required(spec, c.profile, method=active_method(spec, record.values))
+        required, source = av_required(spec, c.profile, method=active_method(spec, record.values),
+                                       values=record.values)
         if required:
             yield Finding(Code.AV_MISSING, c.severity(record.stage), record.stage,
                           f"“{spec.title}”按本机关规定应同时进行音像记录，但{record.stage.label}环节没有关联的音像记录",

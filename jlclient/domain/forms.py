@@ -797,17 +797,24 @@ def parse_form(text: str, filename: str) -> FormSpec:
 # ---------------------------------------------------------------------------- AV
 
 
-def av_required(spec: FormSpec, profile: RuleProfile, *,
-                method: ServiceMethod | None = None) -> tuple[bool, Source | None]:
+# A bool field: the act took place inside the agency's own office premises, where an act the
+# profile requires on film only outside them (seed 004 Art. 10) needs none.
+ON_PREMISES_FIELD = "on_agency_premises"
+
+
+def av_required(spec: FormSpec, profile: RuleProfile, *, method: ServiceMethod | None = None,
+                values: Mapping[str, Any] | None = None) -> tuple[bool, Source | None]:
     """Whether the agency's profile requires AV for this form, and the rule that says so.
 
     The form's own AV act counts, and with ``method`` also the act of each group that
-    applies to that service method (e.g. lodged service). Recommended acts give False.
+    applies to that service method (e.g. lodged service). Recommended acts give False, and so
+    does an act required only off the premises when ``values`` say it took place on them.
     """
+    on_premises = bool(values and values.get(ON_PREMISES_FIELD) is True)
     codes = [spec.av_act] + [g.av_act for g in spec.groups if g.methods and method in g.methods]
     for code in filter(None, codes):
         act = profile.av_act(code)
-        if act is not None and act.level is Level.REQUIRED:
+        if act is not None and act.level is Level.REQUIRED and not (act.off_premises_only and on_premises):
             return True, act.source
     return False, None
 

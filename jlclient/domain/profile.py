@@ -29,6 +29,11 @@ NATIONAL_LAWS = frozenset({
 
 CASE_FILE = "case_file"  # retention period: as long as the case file is kept
 
+# A rule kept because agencies work that way, not because a law or the seed says so: cited as
+# "practice" in data, and named to people as such rather than under an article that does not say it.
+PRACTICE = "practice"
+PRACTICE_WORDS = "工作惯例"
+
 # Codes a profile may use, with the Chinese label shown to users.
 AV_ACTS: Mapping[str, str] = {
     "acceptance": "申请受理",
@@ -104,17 +109,25 @@ class PartyRoute(str, Enum):
 
 @dataclass(frozen=True)
 class Source:
-    """Where a rule comes from: a seed number ("000"–"004") or a national law's short name."""
+    """Where a rule comes from: a seed number ("000"–"004"), a national law's short name, or
+    :data:`PRACTICE` for a rule no text lays down (shown to people as 工作惯例)."""
     seed: str
     article: str  # "23", "24-26" or "9, 14"
+    detail: str = ""  # the paragraph and items when the article alone would be too broad: " ¶2", "(一)(二)"
 
     @property
     def is_national_law(self) -> bool:
         return self.seed in NATIONAL_LAWS
 
+    @property
+    def is_practice(self) -> bool:
+        return self.seed == PRACTICE
+
     def __str__(self) -> str:
+        if self.is_practice:
+            return PRACTICE_WORDS
         prefix = self.seed if self.is_national_law else f"seed {self.seed}"
-        return f"{prefix} Art. {self.article}"
+        return f"{prefix} Art. {self.article}{self.detail}"
 
 
 @dataclass(frozen=True)
@@ -188,6 +201,7 @@ class AvAct:
     level: Level
     whole_process: bool
     source: Source
+    off_premises_only: bool = False  # only outside the agency's office premises (seed 004 Art. 10)
 
     @property
     def label(self) -> str:
@@ -300,12 +314,15 @@ _SEED_FILE_RE = re.compile(r"(?P<seed>\d{3})_[0-9a-f]{16}\.txt")
 _ARTICLE = r"\d+(?:-\d+)?"
 _SOURCE_RE = re.compile(
     rf"(?:seed (?P<seed>\d{{3}})|(?P<law>[^\s\d]\S*)) Art\. (?P<article>{_ARTICLE}(?:, {_ARTICLE})*)"
+    r"(?P<detail>(?: ¶\d+)?(?:[(（][一二三四五六七八九十]+[)）])*)"
 )
-SOURCE_HINT = '"seed 000 Art. 23" 或 "行政许可法 Art. 32" 这样的出处'
+SOURCE_HINT = '"seed 000 Art. 23"、"行政许可法 Art. 32 ¶2(一)" 或 "practice"（工作惯例）这样的出处'
 
 
 def parse_source(text: Any) -> Source:
     """A citation of a seed article or a national law; ValueError (Chinese) when it is not one."""
+    if text == PRACTICE:
+        return Source(PRACTICE, "")
     match = _SOURCE_RE.fullmatch(text) if isinstance(text, str) else None
     if match is None:
         raise ValueError(f"应为 {SOURCE_HINT}")
@@ -314,7 +331,7 @@ def parse_source(text: Any) -> Source:
         raise ValueError(f"引用的“{law}”不是已知的国家法律（已知：{'、'.join(sorted(NATIONAL_LAWS))}）")
     if seed is not None and seed not in SEEDS:
         raise ValueError(f"引用的 seed {seed} 不存在（只有 seed 000–004）")
-    return Source(seed or law, match["article"])
+    return Source(seed or law, match["article"], match["detail"])
 _MISSING = object()
 
 
@@ -439,7 +456,7 @@ class _Table:
             source = parse_source(value)
         except ValueError as exc:
             raise self.error("source", f"{exc}，实际为 {_show(value)}") from None
-        if not source.is_national_law and source.seed != self.seed:
+        if not (source.is_national_law or source.is_practice) and source.seed != self.seed:
             raise self.error("source", f"引用了 seed {source.seed}，但本配置对应 seed {self.seed}；"
                                        "规则只能引用本机关的规定或国家法律")
         return source
@@ -527,8 +544,9 @@ def _read_long_term_hold(root: _Table) -> LongTermHold | None:
 
 def _read_av_acts(root: _Table) -> tuple[AvAct, ...]:
     acts: list[AvAct] = []
-    for t in root.tables("av_acts", ("act", "level", "whole_process", "source")):
-        act = AvAct(t.code("act", AV_ACTS), t.choice("level", Level), t.flag("whole_process"), t.source())
+    for t in root.tables("av_acts", ("act", "level", "whole_process", "source", "off_premises_only")):
+        act = AvAct(t.code("act", AV_ACTS), t.choice("level", Level), t.flag("whole_process"), t.source(),
+                    t.flag("off_premises_only", False))
         if any(a.act == act.act for a in acts):
             raise t.error("act", f"重复：{_show(act.act)} 已在前面出现")
         acts.append(act)

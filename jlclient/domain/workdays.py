@@ -14,8 +14,11 @@ Counting rules, each in one place:
 
 Which days are working days comes from the State Council's yearly holiday arrangements, read
 from the maintained ``chinesecalendar`` package (:class:`OfficialHolidays`), never from a typed
-list. For a year the data does not cover the calendar does not guess silently: it counts Monday
-to Friday and every result says so (:class:`Reckoned`, :func:`uncovered_message`).
+list, or from the arrangement an administrator entered from the notice (:class:`Arrangement`,
+:func:`use_arrangements`) for a year the package does not cover yet. For a year neither covers
+the calendar does not guess silently: it rests on the statutory holidays, which 全国年节及纪念日放假办法
+Art. 2 (as amended 2024) fixes for every year (:func:`statutory_holidays`), counts the other days
+Monday to Friday, and every result says so (:class:`Reckoned`, :func:`uncovered_message`).
 """
 from __future__ import annotations
 
@@ -26,6 +29,7 @@ from functools import lru_cache
 from typing import Generic, Iterable, Protocol, TypeVar
 
 import chinese_calendar
+from lunar_python import Lunar
 
 T = TypeVar("T")
 _DAY = timedelta(days=1)
@@ -34,7 +38,55 @@ _DAY = timedelta(days=1)
 def uncovered_message(years: Iterable[int]) -> str:
     """The Chinese warning for results counted without official holiday data."""
     listed = "、".join(str(y) for y in sorted(set(years)))
-    return f"节假日数据未覆盖 {listed} 年，按周一至周五计算，请核对"
+    return f"{listed} 年放假安排尚未公布或录入，除法定节假日外按周一至周五计算，请核对"
+
+
+@lru_cache(maxsize=None)
+def statutory_holidays(year: int) -> frozenset[date]:
+    """The rest days 全国年节及纪念日放假办法 Art. 2 (as amended 2024) gives every year, known
+    before the State Council's notice: 元旦 1 Jan, 春节 除夕 to 初三, 清明 (the solar term),
+    劳动节 1–2 May, 端午 (5th of the 5th month), 中秋 (15th of the 8th month), 国庆 1–3 Oct.
+    Lunar dates and the solar term come from the maintained ``lunar_python`` package.
+    The 补假 for a holiday on a weekend and the 调休 are the notice's; they are not guessed."""
+    new_year = _solar(Lunar.fromYmd(year, 1, 1).getSolar())
+    spring = {new_year + timedelta(days=k) for k in range(-1, 3)}    # 除夕、初一至初三
+    qingming = _solar(Lunar.fromYmd(year, 3, 1).getJieQiTable()["清明"])
+    days = {date(year, 1, 1), date(year, 5, 1), date(year, 5, 2), qingming,
+            _solar(Lunar.fromYmd(year, 5, 5).getSolar()), _solar(Lunar.fromYmd(year, 8, 15).getSolar()),
+            date(year, 10, 1), date(year, 10, 2), date(year, 10, 3), *spring}
+    # 除夕 of the next lunar year may fall on 31 Dec (never so far, but not ruled out)
+    days |= {d for d in (_solar(Lunar.fromYmd(year + 1, 1, 1).getSolar()) - _DAY,) if d.year == year}
+    return frozenset(d for d in days if d.year == year)
+
+
+def _solar(solar) -> date:
+    return date(solar.getYear(), solar.getMonth(), solar.getDay())
+
+
+@dataclass(frozen=True)
+class Arrangement:
+    """One year's arrangement as the State Council's notice gives it (entered by an administrator)."""
+    year: int
+    title: str                                      # 国务院办公厅关于2027年部分节假日安排的通知
+    number: str                                     # 国办发明电〔2026〕N号
+    rest_days: frozenset[date] = frozenset()        # days off beyond Saturdays and Sundays
+    working_days: frozenset[date] = frozenset()     # 调休上班 Saturdays and Sundays
+
+    def is_workday(self, day: date) -> bool:
+        if day in self.working_days:
+            return True
+        return day.weekday() < 5 and day not in self.rest_days and day not in statutory_holidays(day.year)
+
+
+# Arrangements entered by the administrator, per year: services.holidays puts here what the
+# database holds (the domain reads no database), so every calendar made anywhere counts with them.
+_entered: dict[int, Arrangement] = {}
+
+
+def use_arrangements(arrangements: Iterable[Arrangement]) -> None:
+    """Replace the entered arrangements every :class:`OfficialHolidays` consults."""
+    _entered.clear()
+    _entered.update({a.year: a for a in arrangements})
 
 
 @dataclass(frozen=True)
@@ -64,13 +116,24 @@ class HolidayData(Protocol):
 
 
 class OfficialHolidays:
-    """The State Council's arrangements as published in the ``chinesecalendar`` package."""
+    """The State Council's arrangements as published in the ``chinesecalendar`` package, and for
+    a year the package does not cover yet, as the administrator entered them from the notice.
+
+    The package wins for a year it covers: it is updated from the same notices, so once it has
+    the year it is the newer source (an entry made while the package lagged is then history)."""
 
     def covers(self, year: int) -> bool:
-        return _package_covers(year)
+        return _package_covers(year) or year in _entered
 
     def is_workday(self, day: date) -> bool:
-        return chinese_calendar.is_workday(day)
+        if _package_covers(day.year):
+            return chinese_calendar.is_workday(day)
+        return _entered[day.year].is_workday(day)
+
+
+def in_package(year: int) -> bool:
+    """Whether the installed ``chinesecalendar`` package has the State Council's arrangement for ``year``."""
+    return _package_covers(year)
 
 
 @lru_cache(maxsize=None)
@@ -108,10 +171,11 @@ class WorkCalendar:
         return self._data.covers(year)
 
     def is_workday(self, day: date) -> bool:
-        """The official answer; Monday–Friday for a year not covered (see :meth:`covers`)."""
+        """The official answer; for a year not covered (see :meth:`covers`), Monday–Friday
+        without the statutory holidays, which are rest days in every year."""
         if self._data.covers(day.year):
             return self._data.is_workday(day)
-        return day.weekday() < 5
+        return day.weekday() < 5 and day not in statutory_holidays(day.year)
 
     def add_working_days(self, start: date, n: int) -> Reckoned[date]:
         """The n-th working day after ``start``, which is not counted (民事诉讼法 Art. 85).

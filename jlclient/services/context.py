@@ -39,7 +39,10 @@ class AppContext:
             except BaseException:       # e.g. refused to the application role: leave no connection open
                 db.dispose()
                 raise
-        return cls(paths, db, LocalEvidenceStore(paths.evidence))
+        ctx = cls(paths, db, LocalEvidenceStore(paths.evidence))
+        from jlclient.services import holidays   # the entered 放假安排 count in every deadline from now on
+        holidays.install(ctx)
+        return ctx
 
     def close(self) -> None:
         self.db.dispose()

@@ -31,7 +31,7 @@ KINDS: dict[str, str] = {
     "materials_receipt": "收", "correction_notice": "补", "acceptance_notice": "受", "refusal_notice": "不受",
     "permit_decision": "许决", "permit_refusal": "不许", "penalty_decision": "罚决", "rights_notice": "罚告",
     "evidence_preservation_notice": "罚先保", "hearing_notice": "听通", "seizure_decision": "强扣",
-    "enforcement_application": "强执申",
+    "enforcement_application": "强执申", "permit_rights_notice": "许告",
 }
 
 _PARTS = re.compile(r"(?P<head>.*?)字?[〔\[［](?P<year>\d{4})[〕\]］]第?(?P<seq>\d+)号")

@@ -246,3 +246,6 @@ class SettingsPage(QTabWidget):
         from jlclient.ui.anchors_tab import AnchorsTab
         self.anchors = AnchorsTab(ctx, user)
         self.addTab(self.anchors, self.tr("防删改检查点"))
+        from jlclient.ui.holidays_tab import HolidaysTab
+        self.holidays = HolidaysTab(ctx, user)
+        self.addTab(self.holidays, self.tr("节假日安排"))

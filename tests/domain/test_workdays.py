@@ -134,23 +134,23 @@ def test_an_uncovered_year_counts_monday_to_friday_and_says_so():
     assert result.value == D(2027, 1, 11)
     assert not result.certain
     assert result.uncovered_years == (2027,)
-    assert result.message == "节假日数据未覆盖 2027 年，按周一至周五计算，请核对"
+    assert result.message == "2027 年放假安排尚未公布或录入，除法定节假日外按周一至周五计算，请核对"
 
 
 def test_a_period_running_into_an_uncovered_year_is_uncertain():
-    # 2027-01-01 is New Year's Day, but without data it is counted as an ordinary Friday.
+    # 2027-01-01 (Fri) is New Year's Day in every year, notice or not: the first working day is Mon Jan 4.
     result = CAL.add_working_days(D(2026, 12, 31), 1)
-    assert result.value == D(2027, 1, 1) and result.uncovered_years == (2027,)
+    assert result.value == D(2027, 1, 4) and result.uncovered_years == (2027,)
     assert CAL.add_working_days(D(2026, 12, 24), 3) == Reckoned(D(2026, 12, 29))
     assert not CAL.working_days_between(D(2026, 12, 1), D(2027, 1, 15)).certain
     # A calendar-day period depends only on its last day (and any rest days after it).
     assert not CAL.add_calendar_days(D(2003, 12, 1), 20).certain
     assert CAL.add_calendar_days(D(2003, 12, 1), 45).certain
-    assert CAL.add_working_days(D(2003, 6, 2), 2).message == "节假日数据未覆盖 2003 年，按周一至周五计算，请核对"
+    assert CAL.add_working_days(D(2003, 6, 2), 2).message == "2003 年放假安排尚未公布或录入，除法定节假日外按周一至周五计算，请核对"
 
 
 def test_the_message_lists_every_uncovered_year():
-    assert uncovered_message([2028, 2027, 2028]) == "节假日数据未覆盖 2027、2028 年，按周一至周五计算，请核对"
+    assert uncovered_message([2028, 2027, 2028]) == "2027、2028 年放假安排尚未公布或录入，除法定节假日外按周一至周五计算，请核对"
 
 
 # ---------------------------------------------------------------- an injected holiday set

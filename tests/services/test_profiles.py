@@ -71,7 +71,7 @@ def test_every_cited_article_exists_in_the_seed(key):
     seed_text = (SEED_DIR / profile.seed_file).read_text(encoding="utf-8")
     articles = _articles(seed_text)
     for dotted, source in profile.sources():
-        if not source.is_national_law:
+        if not (source.is_national_law or source.is_practice):
             assert _cited(source.article) <= articles, (key, dotted, str(source))
 
 

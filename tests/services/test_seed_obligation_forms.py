@@ -159,3 +159,18 @@ def test_a_transferred_receipt_prints_the_method_and_the_transferring_unit():
     for expected in ("转交送达", "灵寿县看守所", "受送达人被监禁", "2026年3月4日"):
         assert squash(expected) in text, expected
     assert "TRANSFERRED" not in text and "detained" not in text
+
+
+def test_the_permit_notice_gets_the_agencys_own_number_when_finished(demo_ctx):
+    """Like the penalty notice (罚告), the permit notice is numbered by the agency's sequence (许告)."""
+    from jlclient.services import records
+    from tests.support import case_builder as cb
+    case_id = cb.build_case(demo_ctx, Procedure.PERMIT, until=Stage.INVESTIGATION)
+    values = {**COMPLETE["permit_rights_notice"], "party": cb.PARTY, "doc_number": "",
+              "notified_on": date.today(), "hearing_requested_on": None, "reply": None,
+              "seal": {"sealed": True, "date": date.today()},
+              "party_signature": {"name": "刘经理", "date": date.today()}}
+    record = records.save_form(demo_ctx, cb.ACTOR, case_id, "permit_rights_notice",
+                               {k: v for k, v in values.items() if v is not None}, final=True)
+    number = records.latest_values(demo_ctx, record.id)["doc_number"]
+    assert "许告〔" in number and number.endswith("号")
