@@ -168,6 +168,7 @@ class AvUpload:
 class Retention:
     period: int | str  # minimum months, or CASE_FILE
     source: Source
+    procedures: tuple[Procedure, ...] = ()  # the kinds of case the rule speaks of; empty: every kind
 
     @property
     def months(self) -> int | None:
@@ -523,14 +524,17 @@ def _read_retention_one(t: _Table | None) -> Retention | None:
     period = t.raw("period")
     if period != CASE_FILE and (isinstance(period, bool) or not isinstance(period, int) or period <= 0):
         raise t.wrong("period", f'正整数（最少保存的月数）或 "{CASE_FILE}"（与案卷保存期限相同）', period)
-    return Retention(period, t.source())
+    scoped = t.raw("procedures", required=False) is not _MISSING
+    return Retention(period, t.source(), t.members("procedures", Procedure) if scoped else ())
 
 
 def _read_retention(root: _Table) -> RetentionRules:
     t = root.table("retention", ("routine", "hall_cctv", "evidence"))
     if t is None:
         return RetentionRules()
-    kinds = {kind: _read_retention_one(t.table(kind, ("period", "source")))
+    # evidence may be limited to some kinds of case (seed 002 Art. 16: 行政处罚一般程序案件)
+    kinds = {kind: _read_retention_one(t.table(kind, ("period", "source") + (("procedures",) if kind == "evidence"
+                                                                             else ())))
              for kind in ("routine", "hall_cctv", "evidence")}
     return RetentionRules(**kinds)
 

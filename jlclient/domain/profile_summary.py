@@ -36,7 +36,8 @@ def summary(profile: RuleProfile, title: str | None = None) -> list[tuple[str, s
         rows.append(("异地/连续执法", f"返回后 {_deadline(up.remote)}", cite(up.remote.source)))
     for label, rule in (("日常音像资料保存", profile.retention.routine), ("大厅视频监控保存", profile.retention.hall_cctv),
                         ("作为证据的音像资料", profile.retention.evidence)):
-        rows.append((label, str(rule) if rule else SILENT, cite(rule.source) if rule else ""))
+        scope = f"（{'、'.join(p.label for p in rule.procedures)}案件）" if rule and rule.procedures else ""
+        rows.append((label + scope, str(rule) if rule else SILENT, cite(rule.source) if rule else ""))
     required = [a for a in profile.av_acts if a.level is Level.REQUIRED]
     rows.append(("必须音像记录", "、".join(a.label for a in required) or SILENT,
                  cite(*sorted({a.source for a in required}, key=str))))

@@ -13,6 +13,7 @@ from jlclient.domain.compliance import INTERRUPTION_BASIS, CaseSnapshot, Code, R
 from jlclient.domain.forms import FormError, parse_form, validate_values
 from jlclient.domain.model import CaseStatus, Procedure, Stage, StartMode
 from jlclient.domain.profile import PRACTICE, Source, parse_profile, parse_source
+from jlclient.domain.profile_summary import summary
 
 ROOT = Path(__file__).resolve().parents[2]
 FORMS = {p.stem: parse_form(p.read_text(encoding="utf-8"), p.name) for p in sorted((ROOT / "forms").glob("*.toml"))}
@@ -169,3 +170,14 @@ def test_a_lodged_service_on_the_premises_is_ticked_in_the_form_and_other_agenci
     assert field("service_return_receipt", "on_agency_premises").group == "lodged"
     assert not any(a.off_premises_only for key, p in PROFILES.items() for a in p.av_acts
                    if (key, a.act) != ("lingchuan-approval", "lodged_service"))
+
+
+def test_bureau_002_keeps_evidence_with_the_case_file_for_penalty_cases_only():
+    # seed 002 Art. 16: 行政处罚一般程序案件中作为证据使用的影像资料保存期限应当与案卷保存期限相同
+    bureau = PROFILES["bureau-002"]
+    assert bureau.retention.evidence.procedures == (Procedure.PENALTY,)
+    assert str(bureau.retention.evidence.source) == "seed 002 Art. 16"
+    labels = [label for label, _, _ in summary(bureau)]
+    assert "作为证据的音像资料（行政处罚案件）" in labels
+    assert all(not p.retention.evidence or not p.retention.evidence.procedures
+               for key, p in PROFILES.items() if key != "bureau-002")
