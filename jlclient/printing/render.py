@@ -80,6 +80,11 @@ def grid(rows: list[list], widths: list[float], header: bool = False) -> Table:
     return table
 
 
+# Notes the system writes only when it has something to say (期限提示 while the year's 放假安排
+# is unknown): left out of the page when empty, never an empty box.
+SYSTEM_NOTES = frozenset({"calendar_note"})
+
+
 def printed_fields(spec: FormSpec, values: dict) -> list[FieldSpec]:
     """The form's fields, without the groups of service methods other than the one chosen, nor
     an optional list nobody used (补正收到的材料 before any correction)."""
@@ -89,6 +94,8 @@ def printed_fields(spec: FormSpec, values: dict) -> list[FieldSpec]:
     def applies(f: FieldSpec) -> bool:
         group = groups.get(f.group) if f.group else None
         if f.type is FieldType.MATERIALS and not f.required and not values.get(f.key):
+            return False
+        if f.key in SYSTEM_NOTES and not values.get(f.key):
             return False
         return group is None or not group.methods or (method is not None and method in group.methods)
     return [f for f in spec.fields if applies(f)]

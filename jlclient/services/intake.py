@@ -176,7 +176,7 @@ def _take_in(s: Session, user: CurrentUser, matter: Matter, app: Application, *,
         "received_at": local(app.received_at).isoformat(timespec="minutes"),
         "clerk": {"name": user.display_name, "date": received_on.isoformat()}, "seal": _seal(received_on)}
     if accepted:   # the promise is the deadline the system will track from acceptance today
-        values["promised_on"] = decision_due(s, case, received_on).isoformat()
+        values.update(_promise(received_on))
     receipt = save_form_in(s, user.actor, case, "materials_receipt", values, final=True)
     _attach_scans(s, user, case, app.checks)
     return IntakeResult(case.id, case.number, tuple(missing_materials(matter, list(app.checks))), lookup,
@@ -210,7 +210,21 @@ def decision_due(s: Session, case: Case, accepted_on: date) -> date:
     """The 作出行政许可决定 deadline as the system tracks it (services/deadlines.py) for a case
     accepted on ``accepted_on``: the same rule and calendar, so receipt and notice promise what
     the deadline list shows."""
-    return law.running_deadline(law.rule_by_code("permit_decision"), accepted_on, WorkCalendar()).due
+    return _decision_deadline(accepted_on).due
+
+
+def _decision_deadline(accepted_on: date) -> law.RunningDeadline:
+    return law.running_deadline(law.rule_by_code("permit_decision"), accepted_on, WorkCalendar())
+
+
+def _promise(accepted_on: date) -> dict:
+    """承诺办结日期 and, while the year's 放假安排 is not known, the warning printed with it."""
+    deadline = _decision_deadline(accepted_on)
+    return {"promised_on": deadline.due.isoformat(), **_calendar_note(deadline)}
+
+
+def _calendar_note(deadline: law.RunningDeadline) -> dict:
+    return {"calendar_note": deadline.calendar_warning} if deadline.calendar_warning else {}
 
 
 def remedies(s: Session) -> tuple[str, str]:
@@ -279,9 +293,10 @@ def acceptance_values(s: Session, case: Case, accepted_on: date) -> dict:
     party_id = s.scalar(select(CaseParty.party_id).where(CaseParty.case_id == case.id))
     matter = _matter_of(case)
     basis = f"{ACCEPTANCE_BASIS}；{matter.basis}" if matter else ACCEPTANCE_BASIS
+    deadline = _decision_deadline(accepted_on)
     return {"doc_number": "", "applicant": str(party_id) if party_id else "", "matter": case.matter,
             "applied_on": local_date(case.opened_at).isoformat(), "accepted_on": accepted_on.isoformat(),
-            "legal_basis": basis, "decision_due": decision_due(s, case, accepted_on).isoformat(),
+            "legal_basis": basis, "decision_due": deadline.due.isoformat(), **_calendar_note(deadline),
             "seal": _seal(accepted_on)}
 
 
@@ -472,7 +487,7 @@ def _supplement_receipt(s: Session, user: CurrentUser, case: Case, receipt: Text
                    "clerk": {"name": user.display_name, "date": today.isoformat()}, "seal": _seal(today)})
     values.pop("applicant_signature", None)   # the applicant signs the new revision anew, if at all
     if accepted:
-        values["promised_on"] = decision_due(s, case, today).isoformat()
+        values.update(_promise(today))
     note = f"{SUPPLEMENT_NOTE}（依补正材料通知书 {view.notice_number}）"
     save_form_in(s, user.actor, case, "materials_receipt", values, final=True, record_id=receipt.id, note=note)
     return str(values.get("receipt_number", ""))
