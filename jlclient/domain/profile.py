@@ -18,6 +18,7 @@ from enum import Enum
 from typing import Any, Iterator, Mapping
 
 from jlclient.domain.model import DataFileError, Procedure, Role
+from jlclient.domain.spot_check import GENERAL_ITEMS, CheckItem
 
 SEEDS = ("000", "001", "002", "003", "004")
 
@@ -75,6 +76,8 @@ STORAGE_KEYS: Mapping[str, str] = {
     "party": "案件当事人",
     "case_cause": "案由名称",
 }
+# what a regulation may say must be filmed: the spot-check items beyond the general ones
+FILMING_ITEMS: Mapping[str, str] = {i.value: i.label for i in CheckItem if i not in GENERAL_ITEMS}
 
 
 class ProfileError(DataFileError):
@@ -245,6 +248,14 @@ class SpotCheck:
 
 
 @dataclass(frozen=True)
+class Filming:
+    """What the regulation says a recording must show (seed 000 Art. 21, 004 Art. 16, 001 Art. 12(三)):
+    offered as spot-check checklist items (codes of :class:`jlclient.domain.spot_check.CheckItem`)."""
+    items: tuple[str, ...]
+    source: Source
+
+
+@dataclass(frozen=True)
 class StorageKeys:
     keys: tuple[str, ...]  # codes of STORAGE_KEYS
     source: Source
@@ -283,6 +294,7 @@ class RuleProfile:
     archiving: Archiving | None = None
     spot_check: SpotCheck | None = None
     storage_keys: StorageKeys | None = None
+    filming: Filming | None = None
     period_overrides: tuple[PeriodOverride, ...] = ()
 
     @property
@@ -467,7 +479,7 @@ class _Table:
 
 _TOP_KEYS = ("key", "seed_file", "agency", "regulation", "procedures", "av_upload", "retention", "long_term_hold",
              "av_acts", "av_exclusions", "restricted_access", "party_access", "archiving",
-             "spot_check", "storage_keys", "period_overrides")
+             "spot_check", "storage_keys", "period_overrides", "filming")
 
 
 def _read_key(root: _Table, filename: str) -> str:
@@ -597,6 +609,13 @@ def _read_spot_check(root: _Table) -> SpotCheck | None:
     return SpotCheck(t.choice("by", Role), t.flag("ledger"), t.source())
 
 
+def _read_filming(root: _Table) -> Filming | None:
+    t = root.table("filming", ("items", "source"))
+    if t is None:
+        return None
+    return Filming(t.codes("items", FILMING_ITEMS), t.source())
+
+
 def _read_storage_keys(root: _Table) -> StorageKeys | None:
     t = root.table("storage_keys", ("keys", "source"))
     if t is None:
@@ -647,5 +666,6 @@ def parse_profile(text: str, filename: str) -> RuleProfile:
         archiving=_read_archiving(root),
         spot_check=_read_spot_check(root),
         storage_keys=_read_storage_keys(root),
+        filming=_read_filming(root),
         period_overrides=_read_period_overrides(root),
     )

@@ -16,7 +16,7 @@ from jlclient.domain.model import Role
 from jlclient.domain.retention import CAMERA
 from jlclient.domain.av_access import AvClass
 from jlclient.domain.spot_check import (UNCHECKED, CheckItem, Issue, OfficerFigures, SampleError, ScopeKind, SizeKind,
-                                        check_problems, conclusion, draw, issues_text, per_officer)
+                                        check_problems, conclusion, draw, issues_text, offered_items, per_officer)
 from jlclient.domain.citation import in_words
 from jlclient.services import citations
 from jlclient.services.auth import CurrentUser
@@ -132,6 +132,14 @@ def _eligible(s: Session, user: CurrentUser, in_scope: list[int]) -> Eligible:
                 av.access_class if av.access_class in LEFT_OUT else "APPROVAL"
             out.left_out[why] = out.left_out.get(why, 0) + 1
     return out
+
+
+def offered_checklist(ctx: AppContext) -> tuple[CheckItem, ...]:
+    """The items a new plan offers: the general ones, then what the agency's regulation says must be
+    filmed (its profile's [filming]: seed 000 Art. 21, 004 Art. 16, 001 Art. 12(三))."""
+    with ctx.db.read() as s:
+        filming = agency_profile(s).filming
+    return offered_items(tuple(CheckItem(code) for code in filming.items) if filming else ())
 
 
 def create_plan(ctx: AppContext, user: CurrentUser, period_from: date, period_to: date, scope_kind: ScopeKind,

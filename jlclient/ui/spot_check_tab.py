@@ -7,7 +7,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
 from PySide6.QtCore import Qt
 
 from jlclient.clock import today
-from jlclient.domain.spot_check import CheckItem, ScopeKind, SizeKind
+from jlclient.domain.spot_check import ScopeKind, SizeKind
 from jlclient.services import spot_checks
 from jlclient.services.auth import CurrentUser
 from jlclient.services.context import AppContext, ServiceError
@@ -38,7 +38,8 @@ class PlanDialog(QDialog):
         for k in SizeKind:
             self.size_kind.addItem(k.label, k)
         self.size = QSpinBox(objectName="sampleSize", minimum=1, maximum=10000, value=5)
-        self.items = {i: QCheckBox(i.label, objectName=f"item_{i.value}", checked=True) for i in CheckItem}
+        self.items = {i: QCheckBox(i.label, objectName=f"item_{i.value}", checked=True)
+                      for i in spot_checks.offered_checklist(ctx)}
         self.seed = QLineEdit(objectName="seed", placeholderText=self.tr("留空则随机生成；填写原种子可重现抽样"))
         checklist = QGroupBox(self.tr("检查项目"))
         box = QVBoxLayout(checklist)
