@@ -33,3 +33,23 @@ def test_the_officer_finds_the_page_and_a_typed_draft_is_stored(qtbot, demo_ctx,
     record = next(r for r in records.records_of(demo_ctx, case_id) if r.form == code)
     assert records.latest_values(demo_ctx, record.id)[key] == typed
     assert "草稿" in wizard.nav.item(row).text()
+
+
+def test_choosing_transfer_by_keys_shows_the_transfer_fields_and_keeps_what_is_typed(qtbot):
+    """送达回证: the seventh method (seed 002 Art. 12) is picked by typing its name; its group appears."""
+    from jlclient.ui.form_editors import PageContext
+    from jlclient.ui.form_page import FormPage
+    from tests.support.keys import Keys
+    page = FormPage(load_form("service_return_receipt"),
+                    PageContext(parties=((7, "王某"),), officers=(("周杰", "13010000001"), ("赵敏", "13010000002"))))
+    qtbot.addWidget(page)
+    page.show()
+    page.activateWindow()
+    qtbot.waitUntil(page.isActiveWindow)
+    assert not page.boxes["transferred"].isVisible()
+    keys = Keys(qtbot)
+    keys.type(page.editors["method"].widget, "转交送达")
+    assert page.values()["method"] == "TRANSFERRED"
+    assert page.boxes["transferred"].isVisible() and not page.boxes["lodged"].isVisible()
+    keys.type(page.editors["transferred_via"].widget, "灵寿县看守所")
+    assert page.values()["transferred_via"] == "灵寿县看守所"
