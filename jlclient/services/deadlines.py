@@ -1,8 +1,12 @@
 """Running deadlines of cases: started and ended by what the case's records and stages show,
-moved by recorded suspensions and approved extensions (domain/deadlines.py has the law)."""
+moved by recorded suspensions and approved extensions (domain/deadlines.py has the law).
+
+Periods run from the dates written on the records (the day of the act), never from when a
+record was typed in: a record entered late does not move a deadline."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import or_, select
@@ -10,7 +14,8 @@ from sqlalchemy.orm import Session
 
 from jlclient.clock import local_date, today as clock_today
 from jlclient.domain import deadlines as law
-from jlclient.domain.deadlines import DeadlineStatus, Extension, RunningDeadline, StartEvent, Suspension, SuspensionReason
+from jlclient.domain.deadlines import (DeadlineStatus, Extension, RunningDeadline, StartEvent, Suspension,
+                                       SuspensionReason, Unit, due_after)
 from jlclient.domain.model import CaseStatus, Procedure, Stage, StartMode
 from jlclient.domain.workdays import WorkCalendar
 from jlclient.services.context import AppContext, ServiceError
@@ -19,6 +24,64 @@ from jlclient.store import audit
 from jlclient.store.audit import utcnow
 from jlclient.store.models import (Agency, Case, CaseOfficer, CaseVolume, DeadlineAdjustment, StageEvent, TextRecord,
                                    TextRecordRevision, User)
+
+
+# The day each record's act happened, as written on it. A field key, or a signature slot's
+# "slot.date"; a form not listed (or a record without the date) falls back to the day it was
+# finished. 立案 is the head's approval on the 立案审批表 (行政处罚法 Art. 54, 60).
+_ACT_DATE = {
+    "case_approval": "approver.date",
+    "materials_receipt": "received_at",
+    "correction_notice": "notified_on",
+    "acceptance_notice": "accepted_on",
+    "refusal_notice": "decided_on",
+    "penalty_decision": "decided_on",
+    "permit_decision": "decided_on",
+    "permit_refusal": "decided_on",
+    "rights_notice": "notified_on",
+    "permit_rights_notice": "notified_on",
+    "hearing_notice": "notified_on",
+    "hearing_record": "started_at",
+    "evidence_preservation_notice": "preserved_on",
+    "evidence_list": "collected_at",
+    "seizure_decision": "seized_at",
+    "performance_record": "performed_on",
+}
+
+# 送达回证: the day the party received the document (收到决定书之日), by service method.
+_SERVED_ON = {
+    "DIRECT": "served_at", "ENTRUSTED": "served_at", "LODGED": "served_at",
+    "POSTAL": "delivered_on",
+    "PUBLIC_NOTICE": "deemed_served_on",   # the notice's date + 30 days (民事诉讼法 Art. 95; the form checks it)
+    "ELECTRONIC": "arrived_at",            # the day it reaches the party's system (民事诉讼法 Art. 90 ¶2)
+    "TRANSFERRED": "transfer_signed_on",
+}
+
+
+def _day(value) -> date | None:
+    """A date or datetime as stored in a record's JSON ("2025-09-30", "2025-09-30T10:00")."""
+    if isinstance(value, dict):
+        value = value.get("date")
+    if not isinstance(value, str) or len(value) < 10:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _field(content: dict, key: str):
+    slot, _, part = key.partition(".")
+    value = content.get(slot)
+    return value.get(part) if part and isinstance(value, dict) else value
+
+
+def act_date(form: str, content: dict) -> date | None:
+    """The day of the act a record of ``form`` shows, from its fields; None when it shows none."""
+    if form == "service_return_receipt":
+        return _day(_field(content, _SERVED_ON.get(str(content.get("method")), "")))
+    key = _ACT_DATE.get(form)
+    return _day(_field(content, key)) if key else None
 
 
 @dataclass(frozen=True)
@@ -30,10 +93,17 @@ class CaseFacts:
     closed: date | None
     bound: date | None         # the day the volume was bound (立卷): archiving is done then
     entered: dict[Stage, date]
-    forms: dict[str, date]     # form code -> date of its first final revision
+    forms: dict[str, date]     # form code -> the earliest day of its act written on a finished record
+    contents: dict[str, list[dict]] = field(default_factory=dict)  # form code -> each record's latest final fields
+    calendar: WorkCalendar = field(default_factory=WorkCalendar)
 
     def first(self, *forms: str) -> date | None:
         dates = [self.forms[f] for f in forms if f in self.forms]
+        return min(dates) if dates else None
+
+    def on(self, form: str, key: str) -> date | None:
+        """The earliest date in field ``key`` of the case's finished ``form`` records."""
+        dates = [d for c in self.contents.get(form, ()) if (d := _day(_field(c, key))) is not None]
         return min(dates) if dates else None
 
 
@@ -41,30 +111,65 @@ def _d(value: datetime | None) -> date | None:
     return local_date(value) if value else None
 
 
-def case_facts(s: Session, case: Case) -> CaseFacts:
+def _latest_final(s: Session, case: Case) -> list[tuple[str, dict, date]]:
+    """Each finished record's form, latest final fields (a correction replaces what it corrects) and
+    the day it was first finished."""
+    rows = s.execute(select(TextRecord.id, TextRecord.form, TextRecordRevision.revision, TextRecordRevision.content,
+                            TextRecordRevision.created_at)
+                     .join(TextRecordRevision, TextRecordRevision.record_id == TextRecord.id)
+                     .where(TextRecord.case_id == case.id, TextRecordRevision.final.is_(True))
+                     .order_by(TextRecord.id, TextRecordRevision.revision)).all()
+    latest: dict[int, tuple[str, dict, date]] = {}
+    for record_id, form, _, content, at in rows:
+        first = latest[record_id][2] if record_id in latest else local_date(at)
+        latest[record_id] = (form, json.loads(content), first)
+    return list(latest.values())
+
+
+def case_facts(s: Session, case: Case, cal: WorkCalendar | None = None) -> CaseFacts:
     entered = {Stage(e.stage): local_date(e.at) for e in s.scalars(select(StageEvent).where(StageEvent.case_id == case.id))}
     forms: dict[str, date] = {}
-    rows = s.execute(select(TextRecord.form, TextRecordRevision.created_at)
-                     .join(TextRecordRevision, TextRecordRevision.record_id == TextRecord.id)
-                     .where(TextRecord.case_id == case.id, TextRecordRevision.final.is_(True))).all()
-    for form, at in rows:
-        forms[form] = min(forms.get(form, local_date(at)), local_date(at))
+    contents: dict[str, list[dict]] = {}
+    for form, content, finished in _latest_final(s, case):
+        day = act_date(form, content) or finished
+        forms[form] = min(forms.get(form, day), day)
+        contents.setdefault(form, []).append(content)
     bound = s.scalar(select(CaseVolume.filed_at).where(CaseVolume.case_id == case.id))
     return CaseFacts(Procedure(case.procedure), StartMode(case.start_mode), local_date(case.opened_at), _d(case.closed_at),
-                     _d(bound), entered, forms)
+                     _d(bound), entered, forms, contents, cal or WorkCalendar())
+
+
+def _received(f: CaseFacts) -> date | None:
+    if f.start_mode is not StartMode.ON_APPLICATION:
+        return None
+    return f.on("materials_receipt", "received_at") or f.on("correction_notice", "received_on") or f.opened
+
+
+def _accepted(f: CaseFacts) -> date | None:
+    """受理: the day on the acceptance notice, or the move into 审查 — except that a correction notice
+    given later than five working days after receipt makes the receipt the acceptance
+    (行政许可法 Art. 32(四): 逾期不告知的，自收到申请材料之日起即为受理)."""
+    received = _received(f)
+    if received is None:
+        return None
+    told = f.first("correction_notice")
+    if told is not None and told > due_after(received, 5, Unit.WORKING_DAYS, f.calendar).value:
+        return received
+    return f.first("acceptance_notice") or f.entered.get(Stage.INVESTIGATION)
 
 
 # When each start event happened, read from the case (None: not yet).
 _STARTS = {
-    StartEvent.APPLICATION_RECEIVED: lambda f: f.opened if f.start_mode is StartMode.ON_APPLICATION else None,
-    # acceptance moves a permit into examination; the notice may be recorded later than that
-    StartEvent.ACCEPTED: lambda f: f.entered.get(Stage.INVESTIGATION) or f.first("acceptance_notice")
-    if f.start_mode is StartMode.ON_APPLICATION else None,
-    StartEvent.CASE_OPENED: lambda f: f.opened if f.start_mode is StartMode.EX_OFFICIO else None,
+    StartEvent.APPLICATION_RECEIVED: _received,
+    StartEvent.ACCEPTED: _accepted,
+    # 自立案之日起 (行政处罚法 Art. 60): the approval on the 立案审批表; the case's opening when there is none
+    StartEvent.CASE_OPENED: lambda f: (f.on("case_approval", "approver.date") or f.opened)
+    if f.start_mode is StartMode.EX_OFFICIO else None,
     StartEvent.DECISION_MADE: lambda f: f.first("penalty_decision", "permit_decision", "permit_refusal")
     or f.entered.get(Stage.SERVICE),
-    StartEvent.HEARING_RIGHTS_NOTIFIED: lambda f: f.first("rights_notice"),
-    StartEvent.HEARING_REQUESTED: lambda f: f.first("hearing_notice"),
+    StartEvent.HEARING_RIGHTS_NOTIFIED: lambda f: f.first("rights_notice", "permit_rights_notice"),
+    # 行政许可法 Art. 47: the hearing is held within 20 days of the applicant's request
+    StartEvent.HEARING_REQUESTED: lambda f: f.on("permit_rights_notice", "hearing_requested_on"),
     StartEvent.EVIDENCE_PRESERVED: lambda f: f.first("evidence_preservation_notice"),
     StartEvent.DECISION_SERVED: lambda f: f.first("service_return_receipt") if f.entered.get(Stage.SERVICE) else None,
     StartEvent.SEIZED: lambda f: f.first("seizure_decision"),
@@ -80,7 +185,11 @@ _DONE = {
     "permit_decision": lambda f: f.first("permit_decision", "permit_refusal"),
     "permit_certificate": lambda f: f.first("service_return_receipt") or f.closed,
     "permit_hearing_held": lambda f: f.first("hearing_record"),
-    "penalty_evidence_preservation": lambda f: f.first("evidence_list"),
+    "permit_hearing_request": lambda f: f.on("permit_rights_notice", "hearing_requested_on")
+    or f.first("hearing_notice", "permit_decision", "permit_refusal"),
+    # 行政处罚法 Art. 56: a decision on what happens to the preserved evidence (seizing it, or the
+    # penalty decision that deals with it), not the list of what was preserved
+    "penalty_evidence_preservation": lambda f: f.first("seizure_decision", "penalty_decision"),
     "penalty_decision": lambda f: f.first("penalty_decision"),
     "penalty_service": lambda f: f.first("service_return_receipt"),
     # the party's window to ask for a hearing ends when the decision stage opens without a request
@@ -146,7 +255,7 @@ def _note(d: RunningDeadline) -> str:
 def deadlines_of(s: Session, case: Case, today: date, cal: WorkCalendar | None = None) -> list[DeadlineView]:
     cal = cal or WorkCalendar()
     agency = s.scalar(select(Agency))
-    facts = case_facts(s, case)
+    facts = case_facts(s, case, cal)
     adjustments = list(s.scalars(select(DeadlineAdjustment).where(DeadlineAdjustment.case_id == case.id)))
     views = []
     for rule in _rules(agency.profile_key, facts.procedure):

@@ -162,7 +162,15 @@ def test_an_overdue_deadline_is_found(agency):
 
 
 def test_a_deadline_met_late_is_found(agency):
-    case_id = agency.build(opened_at=utcnow() - timedelta(days=120))
+    # the periods run from the days written on the records (立案 approved, materials received), so
+    # those are 120 days back, not only the day the case was entered
+    then = utcnow() - timedelta(days=120)
+    day = then.date()
+    started = {"case_approval": {"discovered_on": day.isoformat(), "handler": cb.opinion("李娜", "拟同意", day),
+                                 "reviewer": cb.opinion("王强", "同意", day), "approver": cb.opinion("周杰", "同意", day)},
+               "materials_receipt": {"received_at": f"{day.isoformat()}T09:00:00", "clerk": cb.signed("张伟", day),
+                                     "seal": cb.sealed(day)}}
+    case_id = agency.build(opened_at=then, values=started)
     [finding] = agency.check(case_id)
     assert (finding.code, finding.basis) == (Code.DEADLINE_LATE, LATE[agency.procedure])
 
