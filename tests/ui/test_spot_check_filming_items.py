@@ -1,5 +1,5 @@
 """What the agency's regulation says must be filmed is offered as items of a playback check, per profile:
-seed 000 Art. 21 (灵寿), seed 004 Art. 16 (陵川); an agency whose regulation says nothing of it is not
+seed 000 Art. 21 (灵寿), seed 004 Art. 16 (陵川), seed 001 Art. 12(三) (抚顺人社: the place's landmark); an agency whose regulation says nothing of it is not
 checked against another's. The reviewer draws the plan by hand and the plan stores the items."""
 import json
 from datetime import timedelta
@@ -26,6 +26,7 @@ FILMED = {
     "lingchuan-approval": ["拍摄了现场环境和执法情况", "拍摄了现场有关人员及其言行、面貌特征", "拍摄了现场制作、送达文书",
                            "拍摄了现场易灭失或事后难以取得的证据", "拍摄了重要物品、重要证据的主要特征",
                            "拍摄了对商品、货物等财产采取措施"],
+    "fushun-hrss": ["拍摄了受检场所的明显标志（或周围标志性建筑并口述场所名称）"],
     "bureau-002": [],
 }
 
@@ -54,4 +55,5 @@ def test_the_plan_offers_and_stores_what_the_regulation_says_must_be_filmed(qtbo
     with demo_ctx.db.read() as s:
         stored = json.loads(s.scalars(select(SpotCheckPlan.checklist)).one())
     assert len(stored) == len(GENERAL) + len(FILMED[profile])
-    assert ("SCENE" in stored) is bool(FILMED[profile])
+    assert ("SCENE" in stored) is (profile in ("lingshou-approval", "lingchuan-approval"))
+    assert ("LANDMARK" in stored) is (profile == "fushun-hrss")
