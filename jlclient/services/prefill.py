@@ -166,7 +166,8 @@ def _remedies(index: int) -> Source:
 
 
 # Where the phone a person gave on a form is their own (经办人、联系电话 of the agency).
-_OWN_PHONE = {"correction_notice": "handler_phone", "rights_notice": "contact_phone"}
+_OWN_PHONE = {"correction_notice": "handler_phone", "rights_notice": "contact_phone",
+              "permit_rights_notice": "contact_phone"}
 
 
 def own_phone(s: Session, actor: str) -> str:
@@ -192,6 +193,8 @@ PREFILL: Mapping[str, Mapping[str, Source]] = {
     "case_approval": {"party_resident_id": _party("id_number"), "party_credit_code": _party("credit_code")},
     "correction_notice": {"handler": _user_name, "handler_phone": _user_phone},
     "rights_notice": {"contact_phone": _user_phone},
+    "permit_rights_notice": {"contact_phone": _user_phone},
+    "refusal_record": {"officers": _case_officers},
     "hearing_record": {"investigators": _case_officers, "place": _from("hearing_notice", "place"),
                        "public": _from("hearing_notice", "public"),
                        "presiding_officer": _from("hearing_notice", "presiding_officer")},

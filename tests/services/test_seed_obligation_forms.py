@@ -174,3 +174,17 @@ def test_the_permit_notice_gets_the_agencys_own_number_when_finished(demo_ctx):
                                {k: v for k, v in values.items() if v is not None}, final=True)
     number = records.latest_values(demo_ctx, record.id)["doc_number"]
     assert "许告〔" in number and number.endswith("号")
+
+
+def test_the_new_pages_start_from_what_the_case_knows(demo_ctx, login_as):
+    """The refusal record starts with the case's officers; the permit notice with the phone the
+    officer gave on their last penalty or permit notice (services/prefill.py)."""
+    from jlclient.services import records
+    from tests.support import case_builder as cb
+    penalty = cb.build_case(demo_ctx, Procedure.PENALTY, until=Stage.INVESTIGATION,
+                            values={"rights_notice": {"contact_phone": "0311-8251 9999"}})
+    officers = records.form_context(demo_ctx, penalty, login_as("officer")).by_form["refusal_record"]["officers"]
+    assert [o["name"] for o in officers] and all(o["cert_no"] for o in officers)
+    permit = cb.build_case(demo_ctx, Procedure.PERMIT, until=Stage.INVESTIGATION)
+    start = records.form_context(demo_ctx, permit, login_as("officer")).by_form["permit_rights_notice"]
+    assert start["contact_phone"] == "0311-82519999"
