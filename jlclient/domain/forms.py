@@ -38,7 +38,7 @@ from jlclient.domain.deadlines import Unit, due_after
 from jlclient.domain.identifiers import PhoneError, check_credit_code, check_resident_id, normalise_phone
 from jlclient.domain.model import STAGE_ORDER, DataFileError, LabelledEnum, Procedure, ServiceMethod, Stage
 from jlclient.domain.profile import AV_ACTS, Level, RuleProfile, Source, parse_source
-from jlclient.domain.workdays import WorkCalendar
+from jlclient.domain.workdays import Reckoned, WorkCalendar
 
 
 class FormError(DataFileError):
@@ -1069,11 +1069,12 @@ class _Check:
     now: datetime | None = None   # the agency's wall-clock time; None: dates are not checked against it
     calendar: WorkCalendar | None = None  # working days for periods (None: the official holiday data)
 
-    def day_after(self, start: date, link: DateLink) -> date:
-        """The day ``link.days`` after ``start``, counted as the link's unit says."""
+    def day_after(self, start: date, link: DateLink) -> Reckoned[date]:
+        """The day ``link.days`` after ``start``, counted as the link's unit says (with the
+        calendar's warning when a year's holiday arrangement is not known)."""
         if link.unit is None:
-            return start + timedelta(days=link.days)
-        return due_after(start, link.days, link.unit, self.calendar).value
+            return Reckoned(start + timedelta(days=link.days))
+        return due_after(start, link.days, link.unit, self.calendar)
 
     def parsed(self, key: str) -> Any:
         """The converted value of another field, or None when empty or malformed."""
@@ -1204,9 +1205,9 @@ def _not_before(f: FieldSpec, value: date, c: _Check) -> list[FieldProblem]:
     label = c.spec.field(link.key).label
     if link.days:
         earliest = c.day_after(_as_date(start), link)
-        if _as_date(value) >= earliest:
+        if _as_date(value) >= earliest.value:
             return []
-        message = f"应不早于“{label}”后第 {link.days} {_unit_words(link)}（{earliest.isoformat()}）"
+        message = f"应不早于“{label}”后第 {link.days} {_unit_words(link)}（{_reckoned_day(earliest)}）"
     else:
         same_kind = type(start) is type(value)
         if (value >= start) if same_kind else (_as_date(value) >= _as_date(start)):
@@ -1221,11 +1222,16 @@ def _days_after(f: FieldSpec, value: date, c: _Check) -> list[FieldProblem]:
     if start is None:
         return []
     expected = c.day_after(_as_date(start), link)
-    if _as_date(value) == expected:
+    if _as_date(value) == expected.value:
         return []
     label = c.spec.field(link.key).label
-    return [_problem(f.key, f.label, f"应为“{label}”之后第 {link.days} {_unit_words(link)}，即 {expected.isoformat()}",
+    return [_problem(f.key, f.label, f"应为“{label}”之后第 {link.days} {_unit_words(link)}，即 {_reckoned_day(expected)}",
                      f.basis)]
+
+
+def _reckoned_day(day: Reckoned[date]) -> str:
+    """The day, and the calendar's warning when it was counted without the year's arrangement."""
+    return day.value.isoformat() + (f"（{day.message}）" if day.message else "")
 
 
 def _unit_words(link: DateLink) -> str:

@@ -84,3 +84,13 @@ def test_a_period_link_names_a_unit_the_forms_can_count():
     bad = text.replace('days = 7, unit = "working_days"', 'days = 7, unit = "fortnights"')
     with pytest.raises(FormError, match="validators.days_after.unit"):
         parse_form(bad, "evidence_preservation_notice.toml")
+
+
+def test_a_date_counted_without_the_years_arrangement_says_so():
+    """A year whose 放假安排 is not known: the form's date carries the calendar's warning."""
+    unknown = WorkCalendar(FixedHolidays(frozenset()))
+    problem = _problem("evidence_preservation_notice", "decision_due", calendar=unknown,
+                       preserved_on="2025-09-30", decision_due="2025-10-07")
+    counted = due_after(date(2025, 9, 30), 7, Unit.WORKING_DAYS, unknown)
+    assert not counted.certain
+    assert f"即 {counted.value.isoformat()}（{counted.message}）" in problem
