@@ -274,6 +274,41 @@ def _interruption_statement(on: date, procedure: Procedure, w: Subject) -> dict:
             "officers_signature": officers_signed(on)}
 
 
+def _expert_opinion_record(on: date, procedure: Procedure, w: Subject) -> dict:
+    return {"case_number": w.case_number, "activity": "testing", "subject": "散装熟食样品两份",
+            "institution": "石家庄市食品检验检测中心", "entrusted_on": _d(on, -5), "report_number": "JC-2026-0117",
+            "reported_on": _d(on), "conclusion": "菌落总数超出食品安全国家标准限量。", "report_file": "rec-1",
+            "officers_signature": officers_signed(on)}
+
+
+def _expert_review_record(on: date, procedure: Procedure, w: Subject) -> dict:
+    return {"case_number": w.case_number, "held_at": _at(on, "09:30:00"), "place": "本机关三楼会议室",
+            "host": "周杰", "question": "经营场所布局是否符合食品安全要求", "experts": "赵明（县食品安全专家库，食品工程）",
+            "discussion": "赵明：后厨生熟分区符合要求。", "conclusion": "布局可行。",
+            "experts_signature": {"signers": [{"name": "赵明"}], "date": _d(on)}, "recorder": signed("王强", on)}
+
+
+def _refusal_record(on: date, procedure: Procedure, w: Subject) -> dict:
+    return {"case_number": w.case_number, "occurred_at": _at(on, "10:00:00"), "place": w.site, "party": w.party,
+            "refusing_person": f"{w.contact}（负责人）", "refused_act": "inspection", "officers": list(OFFICERS),
+            "circumstances": "执法人员出示证件、说明来意后，当事人锁闭后厨，拒绝检查。",
+            "officers_signature": officers_signed(on)}
+
+
+def _investigation_report(on: date, procedure: Procedure, w: Subject) -> dict:
+    return {"case_number": w.case_number, "case_cause": _cause(w, procedure), "party": w.party,
+            "concluded_on": _d(on), "facts": "当事人超出许可范围销售散装熟食。", "evidence": "询问笔录、现场检查笔录。",
+            "proposal": "拟依据《中华人民共和国食品安全法》第一百二十二条给予警告。",
+            **_approvals(on, "handler", "approver")}
+
+
+def _permit_rights_notice(on: date, procedure: Procedure, w: Subject) -> dict:
+    return {"doc_number": "灵行审许告字〔2026〕1号", "case_number": w.case_number, "party": w.party,
+            "party_role": "applicant", "matter": w.matter, "facts": "经营场所与相邻住户间距涉及相邻人重大利益。",
+            "rights": ["statement", "defence", "hearing"], "hearing_request_days": 5, "notified_on": _d(on),
+            "seal": sealed(on), "party_signature": signed(w.contact, on)}
+
+
 BUILDERS: Mapping[str, Callable[[date, Procedure, Subject], dict]] = {
     "materials_receipt": _materials_receipt, "acceptance_notice": _acceptance_notice,
     "correction_notice": _correction_notice, "inspection_record": _inspection_record,
@@ -285,6 +320,9 @@ BUILDERS: Mapping[str, Callable[[date, Procedure, Subject], dict]] = {
     "case_approval": _case_approval, "closing_approval": _closing_approval,
     "interruption_statement": _interruption_statement, "hearing_notice": _hearing_notice,
     "hearing_record": _hearing_record, "seizure_decision": _seizure_decision,
+    "expert_opinion_record": _expert_opinion_record, "expert_review_record": _expert_review_record,
+    "refusal_record": _refusal_record, "investigation_report": _investigation_report,
+    "permit_rights_notice": _permit_rights_notice,
 }
 
 

@@ -188,3 +188,12 @@ def test_the_new_pages_start_from_what_the_case_knows(demo_ctx, login_as):
     permit = cb.build_case(demo_ctx, Procedure.PERMIT, until=Stage.INVESTIGATION)
     start = records.form_context(demo_ctx, permit, login_as("officer")).by_form["permit_rights_notice"]
     assert start["contact_phone"] == "0311-82519999"
+
+
+@pytest.mark.parametrize("code", sorted(COMPLETE))
+def test_the_shared_example_values_finish_each_new_form(code):
+    """demo.form_values (the one way tests and the demo fill a form) knows the new forms."""
+    from tests.support.case_builder import form_values
+    spec = load_form(code)
+    values = form_values(code, PROCEDURE[code], on=ON)
+    assert validate_values(spec, values, final=True, procedure=PROCEDURE[code]) == []
