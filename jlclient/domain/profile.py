@@ -273,6 +273,17 @@ class PeriodOverride:
     source: Source
 
 
+@dataclass(frozen=True)
+class RecordRule:
+    """A written record the regulation asks for, made with one of the shipped forms (forms/<form>.toml).
+    ``required``: every case of ``procedures`` holds one (e.g. seed 002 Art. 6 调查终结报告); otherwise it is
+    made when what it records happens (a refusal, an appraisal). Empty ``procedures``: all of the profile's."""
+    form: str
+    required: bool
+    procedures: tuple[Procedure, ...]
+    source: Source
+
+
 # Units a period override may count in (values of jlclient.domain.deadlines.Unit).
 PERIOD_UNITS: Mapping[str, str] = {"working_days": "工作日", "calendar_days": "日"}
 
@@ -296,6 +307,7 @@ class RuleProfile:
     storage_keys: StorageKeys | None = None
     filming: Filming | None = None
     period_overrides: tuple[PeriodOverride, ...] = ()
+    records: tuple[RecordRule, ...] = ()
 
     @property
     def seed(self) -> str:
@@ -479,7 +491,7 @@ class _Table:
 
 _TOP_KEYS = ("key", "seed_file", "agency", "regulation", "procedures", "av_upload", "retention", "long_term_hold",
              "av_acts", "av_exclusions", "restricted_access", "party_access", "archiving",
-             "spot_check", "storage_keys", "period_overrides", "filming")
+             "spot_check", "storage_keys", "period_overrides", "filming", "records")
 
 
 def _read_key(root: _Table, filename: str) -> str:
@@ -637,6 +649,17 @@ def _read_period_overrides(root: _Table) -> tuple[PeriodOverride, ...]:
     return tuple(found)
 
 
+def _read_records(root: _Table) -> tuple[RecordRule, ...]:
+    found: list[RecordRule] = []
+    for t in root.tables("records", ("form", "required", "procedures", "source")):
+        one = RecordRule(t.text("form"), t.flag("required"),
+                         t.members("procedures", Procedure) if "procedures" in t.data else (), t.source())
+        if any(r.form == one.form for r in found):
+            raise t.error("form", f"重复：{_show(one.form)} 已在前面出现")
+        found.append(one)
+    return tuple(found)
+
+
 def _load_toml(text: str, filename: str) -> dict:
     try:
         return tomllib.loads(text)
@@ -668,4 +691,5 @@ def parse_profile(text: str, filename: str) -> RuleProfile:
         storage_keys=_read_storage_keys(root),
         filming=_read_filming(root),
         period_overrides=_read_period_overrides(root),
+        records=_read_records(root),
     )

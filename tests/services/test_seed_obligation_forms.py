@@ -197,3 +197,46 @@ def test_the_shared_example_values_finish_each_new_form(code):
     spec = load_form(code)
     values = form_values(code, PROCEDURE[code], on=ON)
     assert validate_values(spec, values, final=True, procedure=PROCEDURE[code]) == []
+
+
+# The profiles name the records their regulation asks for, with the article (resources/profiles/*.toml).
+PROFILE_RECORDS = {
+    "bureau-002": {"expert_opinion_record": ("seed 002 Art. 4(五)", False), "refusal_record": ("seed 002 Art. 4(六)", False),
+                   "investigation_report": ("seed 002 Art. 6", True)},
+    "lingshou-approval": {"expert_opinion_record": ("seed 000 Art. 8(三)", False),
+                          "permit_rights_notice": ("seed 000 Art. 8(四)", False),
+                          "expert_review_record": ("seed 000 Art. 8(五)", False)},
+}
+
+
+@pytest.mark.parametrize("profile_key", sorted(PROFILE_RECORDS))
+def test_the_profile_names_the_records_its_regulation_asks_for(profile_key):
+    profile = load_profile(profile_key)
+    assert {r.form: (str(r.source), r.required) for r in profile.records} == PROFILE_RECORDS[profile_key]
+
+
+@pytest.mark.parametrize("profile_key", ["bureau-002", "changli-dapuhe", "fushun-hrss", "lingchuan-approval",
+                                         "lingshou-approval"])
+def test_every_record_a_profile_names_is_a_form_of_its_procedures(profile_key):
+    profile = load_profile(profile_key)
+    for rule in profile.records:
+        spec = load_form(rule.form)
+        for procedure in rule.procedures or profile.procedures.procedures:
+            if procedure in spec.procedures:
+                break
+        else:
+            raise AssertionError(f"{profile_key}: {rule.form} fits none of its procedures")
+        assert set(rule.procedures) <= set(spec.procedures), rule.form
+
+
+def test_a_profile_record_must_name_a_procedure_and_cite_its_own_seed():
+    from jlclient.domain.profile import ProfileError, parse_profile
+    from jlclient.services.profiles import PROFILE_DIR
+    text = (PROFILE_DIR / "bureau-002.toml").read_text(encoding="utf-8")
+    with pytest.raises(ProfileError) as info:
+        parse_profile(text.replace('source = "seed 002 Art. 6"', 'source = "seed 000 Art. 6"'), "bureau-002.toml")
+    assert "records[2].source" in str(info.value)
+    with pytest.raises(ProfileError) as info:
+        parse_profile(text.replace('procedures = ["PENALTY"]\nsource = "seed 002 Art. 6"',
+                                   'procedures = ["PARKING"]\nsource = "seed 002 Art. 6"'), "bureau-002.toml")
+    assert "records[2].procedures" in str(info.value)
