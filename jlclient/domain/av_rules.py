@@ -140,10 +140,27 @@ def upload_due(rule: AvUpload, recording_end: datetime, *, returned_at: datetime
                calendar: WorkCalendar | None = None) -> tuple[datetime, str]:
     """When the footage must be stored, and the rule that says so. ``returned_at``: remote or
     continuous duty, counted from the return where the profile allows it. Local wall times."""
-    calendar = calendar or WorkCalendar()
+    start, deadline = _counted_from(rule, recording_end, returned_at)
+    return _due(start, deadline, calendar or WorkCalendar()), str(deadline.source)
+
+
+def _counted_from(rule: AvUpload, recording_end: datetime, returned_at: datetime | None) -> tuple[datetime, Deadline]:
+    """Remote or continuous duty counts from the return where the profile allows it."""
     if returned_at is not None and rule.remote is not None:
-        return _due(returned_at, rule.remote, calendar), str(rule.remote.source)
-    return _due(recording_end, rule.deadline, calendar), str(rule.deadline.source)
+        return returned_at, rule.remote
+    return recording_end, rule.deadline
+
+
+def upload_due_warning(rule: AvUpload | None, recording_end: datetime, *, returned_at: datetime | None = None,
+                       calendar: WorkCalendar | None = None) -> str | None:
+    """The calendar's warning when the upload deadline was counted in working days of a year whose
+    放假安排 is not known yet (issue 16), else None."""
+    if rule is None:
+        return None
+    start, deadline = _counted_from(rule, recording_end, returned_at)
+    if deadline.unit is TimeUnit.HOURS:
+        return None
+    return (calendar or WorkCalendar()).add_working_days(start.date(), deadline.amount).message
 
 
 def upload_late(rule: AvUpload | None, recording_end: datetime, uploaded_at: datetime, *,

@@ -38,7 +38,7 @@ from datetime import date, datetime
 from typing import Any, Callable, Iterator, Mapping
 
 from jlclient.domain.citation import in_words
-from jlclient.domain.av_rules import DockRules, Segment, sessions, upload_late
+from jlclient.domain.av_rules import DockRules, Segment, sessions, upload_due_warning, upload_late
 from jlclient.domain.deadlines import DeadlineStatus
 from jlclient.domain.forms import (PENALTY_OFFICERS, PENALTY_OFFICERS_BASIS, FieldProblem, FieldType, FormSpec,
                                    SignatureKind, active_method, av_required, validate_values)
@@ -532,9 +532,10 @@ def _late_uploads(c: _Check) -> Iterator[Finding]:
             continue
         source = upload_late(rule, a.ended_at, a.uploaded_at, returned_at=a.returned_at)
         if source:
+            note = upload_due_warning(rule, a.ended_at, returned_at=a.returned_at)
             yield Finding(Code.AV_UPLOAD_LATE, c.severity(a.stage), a.stage,
                           f"{a.ended_at:%Y-%m-%d %H:%M} 结束的音像记录到 {a.uploaded_at:%Y-%m-%d %H:%M} 才存储，"
-                          f"超过了上传期限", source, av_record_id=a.record_id)
+                          f"超过了上传期限" + (f"（{note}）" if note else ""), source, av_record_id=a.record_id)
 
 
 def _party_told(c: _Check) -> Iterator[Finding]:

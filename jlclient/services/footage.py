@@ -70,6 +70,7 @@ class SessionView:
     # signs of left-out, added or inserted footage (seed 001 Art. 12(四)): missing or disordered sequence
     # numbers, stamped times that overlap the previous file's length
     selective: tuple[str, ...] = ()
+    due_note: str | None = None   # the calendar's warning: ``due`` counted without the year's 放假安排
 
     @property
     def unexplained(self) -> list[GapView]:
@@ -121,15 +122,17 @@ def _spoken(s: Session, ids: list[int]) -> set[int]:
 
 
 def _late(rule: AvUpload | None, records: list[AvRecord],
-          returned: dict[int, datetime]) -> tuple[str | None, datetime | None]:
-    """The upload rule broken by the session's last segment, and its due time (local)."""
+          returned: dict[int, datetime]) -> tuple[str | None, datetime | None, str | None]:
+    """The upload rule broken by the session's last segment, its due time (local), and the
+    calendar's warning when that time was counted in a year whose 放假安排 is not known."""
     last = max(records, key=lambda a: a.ended_at or a.started_at)
     if rule is None or last.pulled_at is None:
-        return None, None
+        return None, None, None
     back = returned.get(last.docking_id)
-    due, source = av_rules.upload_due(rule, local(last.ended_at or last.started_at),
-                                      returned_at=local(back) if back else None)
-    return (source if local(last.pulled_at) > due else None), due
+    end, back = local(last.ended_at or last.started_at), local(back) if back else None
+    due, source = av_rules.upload_due(rule, end, returned_at=back)
+    note = av_rules.upload_due_warning(rule, end, returned_at=back)
+    return (source if local(last.pulled_at) > due else None), due, note
 
 
 def _sequence_numbers(s: Session, ids: list[int]) -> dict[int, int]:
@@ -157,7 +160,7 @@ def _view(rule: AvUpload | None, session: RecordingSession, rows: dict[int, tupl
           spoken: set[int], returned: dict[int, datetime], dark: dict[int, float],
           offsets: dict[int, float]) -> SessionView:
     records = [rows[i][0] for i in session.ids]
-    late, due = _late(rule, records, returned)
+    late, due, due_note = _late(rule, records, returned)
     gaps = tuple(GapView(g.after, local(g.start), local(g.end), int(g.seconds), g.after in spoken)
                  for g in session.gaps)
     first = records[0]
@@ -166,7 +169,7 @@ def _view(rule: AvUpload | None, session: RecordingSession, rows: dict[int, tupl
                        footage_times(session.end, offsets.get(records[-1].docking_id, 0.0))[1], tuple(session.ids),
                        any(a.important for a in records), gaps, late, due,
                        sum(dark.get(i, 0.0) for i in session.ids), device_start,
-                       tuple(av_rules.selective_signs(session, local)))
+                       tuple(av_rules.selective_signs(session, local)), due_note)
 
 
 def sessions_of(s: Session, rows: list[tuple[AvRecord, str, str]]) -> list[SessionView]:

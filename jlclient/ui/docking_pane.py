@@ -150,7 +150,8 @@ class UnlinkedFootage(QWidget):
                 item.setForeground(2, RED)
             if session.late_source:
                 late = citations.words(self.ctx, session.late_source)
-                item.setToolTip(0, self.tr("应在 {d:%Y-%m-%d %H:%M} 前上传（{s}）").format(d=session.due, s=late))
+                told = self.tr("应在 {d:%Y-%m-%d %H:%M} 前上传（{s}）").format(d=session.due, s=late)
+                item.setToolTip(0, told + (f"\n{session.due_note}" if session.due_note else ""))
             self.sessions.addTopLevelItem(item)
         if self.sessions.topLevelItemCount():
             self.sessions.setCurrentItem(self.sessions.topLevelItem(0))
