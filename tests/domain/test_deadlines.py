@@ -315,7 +315,7 @@ def test_status_counts_holidays_when_warning():
 def test_a_deadline_running_into_an_uncovered_year_is_flagged():
     deadline = running_deadline(rule_by_code("permit_decision"), D(2026, 12, 21), CAL)
     assert not deadline.certain and deadline.uncovered_years == (2027,)
-    assert deadline.calendar_warning == "节假日数据未覆盖 2027 年，按周一至周五计算，请核对"
+    assert deadline.calendar_warning == "2027 年放假安排尚未公布或录入，除法定节假日外按周一至周五计算，请核对"
 
 
 # ---------------------------------------------------------------- archiving from the profile
