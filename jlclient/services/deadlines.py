@@ -18,6 +18,7 @@ from jlclient.domain.deadlines import (DeadlineStatus, Extension, RunningDeadlin
                                        SuspensionReason, Unit, due_after)
 from jlclient.domain.model import CaseStatus, Procedure, Stage, StartMode
 from jlclient.domain.workdays import WorkCalendar
+from jlclient.services import holidays
 from jlclient.services.context import AppContext, ServiceError
 from jlclient.services.profiles import load_profile
 from jlclient.store import audit
@@ -253,7 +254,7 @@ def _note(d: RunningDeadline) -> str:
 
 
 def deadlines_of(s: Session, case: Case, today: date, cal: WorkCalendar | None = None) -> list[DeadlineView]:
-    cal = cal or WorkCalendar()
+    cal = cal or holidays.calendar(s)   # with the 放假安排 as the database holds them now (any workstation)
     agency = s.scalar(select(Agency))
     facts = case_facts(s, case, cal)
     adjustments = list(s.scalars(select(DeadlineAdjustment).where(DeadlineAdjustment.case_id == case.id)))
@@ -286,8 +287,8 @@ def my_deadlines(ctx: AppContext, username: str, today: date | None = None,
                  include_done: bool = False) -> list[DeadlineView]:
     """Running deadlines of the cases a user handles (assigned officer, or who opened the case)."""
     today = today or clock_today()
-    cal = WorkCalendar()
     with ctx.db.read() as s:
+        cal = holidays.calendar(s)
         user = s.scalar(select(User).where(User.username == username))
         if user is None:
             raise ServiceError(f"没有用户“{username}”")

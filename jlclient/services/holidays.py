@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jlclient.domain.model import Role
-from jlclient.domain.workdays import Arrangement, in_package, use_arrangements
+from jlclient.domain.workdays import Arrangement, WorkCalendar, in_package, use_arrangements
 from jlclient.services import settings
 from jlclient.services.auth import CurrentUser
 from jlclient.services.context import AppContext, ServiceError
@@ -92,7 +92,7 @@ def save(ctx: AppContext, user: CurrentUser, arrangement: Arrangement) -> None:
 
 
 def entered(session: Session) -> list[Arrangement]:
-    rows = session.scalars(select(Setting).where(Setting.key.startswith(PREFIX)))
+    rows = session.scalars(select(Setting).where(Setting.key.startswith(PREFIX, autoescape=True)))
     return [_arrangement(int(r.key[len(PREFIX):]), json.loads(r.value)) for r in rows]
 
 
@@ -108,6 +108,13 @@ def install(ctx: AppContext) -> None:
         return
     with ctx.db.read() as s:
         use_arrangements(entered(s))
+
+
+def calendar(session: Session) -> WorkCalendar:
+    """The working-day calendar with the arrangements as the database holds them now, so an entry
+    made on another workstation counts here without a restart."""
+    use_arrangements(entered(session))
+    return WorkCalendar()
 
 
 def years(ctx: AppContext, around: int) -> list[YearView]:
