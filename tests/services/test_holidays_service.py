@@ -1,6 +1,7 @@
 """Issue 16: the year's 放假安排 entered on any workstation counts in the deadline list at once, and
 a mistyped notice is refused in Chinese."""
 import json
+from datetime import date
 
 import pytest
 
@@ -62,3 +63,15 @@ def test_only_an_administrator_saves(demo_ctx):
     clerk = auth.login(demo_ctx, "clerk", DEMO_PASSWORD)
     with pytest.raises(ServiceError, match="只有系统管理员"):
         holidays.save(demo_ctx, clerk, holidays.arrangement_of(2027, "通知", "文号", "2027-02-05", ""))
+
+
+def test_the_arrangement_is_kept_and_read_back_on_either_database(any_ctx):
+    notice = holidays.arrangement_of(2027, "国务院办公厅关于2027年部分节假日安排的通知", "国办发明电〔2026〕9号",
+                                     "2027-02-05至2027-02-11", "2027-02-20")
+    settings.put(any_ctx, "user:admin", f"{holidays.PREFIX}2027", json.dumps(
+        {"title": notice.title, "number": notice.number, "rest_days": sorted(d.isoformat() for d in notice.rest_days),
+         "working_days": ["2027-02-20"]}, ensure_ascii=False))
+    settings.put(any_ctx, "user:admin", "holidayXarrangement.2028", "{}")   # LIKE's _ matches nothing else
+    with any_ctx.db.read() as s:
+        assert holidays.entered(s) == [notice]
+        assert holidays.calendar(s).is_workday(date(2027, 2, 20))
