@@ -58,6 +58,17 @@ def _date(parts, part: str, what: str) -> date:
         raise ServiceError(f"{what}中“{part}”不是有效日期") from None
 
 
+def days_text(days: frozenset[date]) -> str:
+    """Dates as :func:`parse_days` reads them, runs of days as one range: to show an entry again."""
+    runs: list[list[date]] = []
+    for d in sorted(days):
+        if runs and d - runs[-1][-1] == timedelta(days=1):
+            runs[-1].append(d)
+        else:
+            runs.append([d])
+    return "、".join(r[0].isoformat() if len(r) == 1 else f"{r[0].isoformat()}至{r[-1].isoformat()}" for r in runs)
+
+
 def arrangement_of(year: int, title: str, number: str, rest_text: str, work_text: str) -> Arrangement:
     """The arrangement as entered, checked: title and number of the notice, every date in the year,
     adjusted working days on Saturdays or Sundays only, no day both rest and work."""

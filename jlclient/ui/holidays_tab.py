@@ -55,6 +55,8 @@ class HolidaysTab(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.status)
         clear_when_edited(self, self.status)
+        self.years.itemSelectionChanged.connect(self._chosen)
+        self._views: list[holidays.YearView] = []
         self.refresh()
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
@@ -62,9 +64,23 @@ class HolidaysTab(QWidget):
         super().showEvent(event)
 
     def refresh(self) -> None:
+        self._views = holidays.years(self.ctx, today().year)
         fill(self.years, [(f"{v.year}年", v.source,
                            f"{v.arrangement.title}（{v.arrangement.number}）" if v.arrangement else "")
-                          for v in holidays.years(self.ctx, today().year)])
+                          for v in self._views])
+
+    def _chosen(self) -> None:
+        """An entered year, chosen in the list, fills the form: to check it or correct it."""
+        row = self.years.currentRow()
+        view = self._views[row] if 0 <= row < len(self._views) else None
+        if view is None or view.arrangement is None:
+            return
+        a = view.arrangement
+        self.year.setText(str(a.year))
+        self.title.setText(a.title)
+        self.number.setText(a.number)
+        self.rest.setPlainText(holidays.days_text(a.rest_days))
+        self.work.setText(holidays.days_text(a.working_days))
 
     def save(self) -> None:
         year = self.year.text().strip()

@@ -65,6 +65,15 @@ def test_an_arrangement_typed_by_the_administrator_moves_the_deadline_and_is_aud
     shown = [tab.years.item(r, 2).text() for r in range(tab.years.rowCount())]
     assert f"{TITLE}（{NUMBER}）" in shown
 
+    # Chosen again in the list, the entry fills the form as it was typed, to be checked or corrected.
+    again = _tab(qtbot, demo_ctx, login_as("admin"))
+    fresh = again.holidays
+    row = shown.index(f"{TITLE}（{NUMBER}）")
+    rect = fresh.years.visualItemRect(fresh.years.item(row, 0))
+    qtbot.mouseClick(fresh.years.viewport(), Qt.LeftButton, pos=rect.center())
+    assert (fresh.year.text(), fresh.title.text(), fresh.number.text()) == ("2027", TITLE, NUMBER)
+    assert fresh.rest.toPlainText() == "2027-02-05至2027-02-11" and fresh.work.text() == "2027-02-14、2027-02-20"
+
 
 def test_a_mistyped_arrangement_is_refused_in_chinese_and_changes_nothing(qtbot, demo_ctx, login_as):
     page = _tab(qtbot, demo_ctx, login_as("admin"))
