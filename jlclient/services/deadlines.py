@@ -174,7 +174,8 @@ _STARTS = {
     StartEvent.EVIDENCE_PRESERVED: lambda f: f.first("evidence_preservation_notice"),
     StartEvent.DECISION_SERVED: lambda f: f.first("service_return_receipt") if f.entered.get(Stage.SERVICE) else None,
     StartEvent.SEIZED: lambda f: f.first("seizure_decision"),
-    StartEvent.CASE_CLOSED: lambda f: f.closed,
+    # 结案: the closing date on the 结案审批表 once the case is closed
+    StartEvent.CASE_CLOSED: lambda f: (f.on("closing_approval", "closed_on") or f.closed) if f.closed else None,
 }
 
 # When each deadline was met (None: still running): only a document of the act, or the event

@@ -126,3 +126,16 @@ def test_a_correction_of_the_date_moves_the_deadline_to_the_corrected_day(demo_c
         record = s.scalar(select(TextRecord).where(TextRecord.case_id == case_id))
         cases.add_revision(s, "user:clerk", record, {"preserved_on": "2025-10-09"}, "日期笔误")
     assert _views(demo_ctx, case_id)["penalty_evidence_preservation"].start == date(2025, 10, 9)
+
+
+def test_filing_runs_from_the_closing_date_on_the_closing_approval(demo_ctx):
+    """The archiving period starts at 结案 as the 结案审批表 dates it, not when the case was closed in the system."""
+    case_id = _case(demo_ctx, Procedure.PENALTY)
+    _record(demo_ctx, case_id, "closing_approval", opened_on="2025-09-01", closed_on="2025-11-03")
+    assert "archiving" not in _views(demo_ctx, case_id)          # not closed yet: nothing to file
+    with demo_ctx.db.write() as s:
+        case = s.get(Case, case_id)
+        while cases.advance(s, "user:clerk", case, LATE) is not None:
+            pass
+    archiving = _views(demo_ctx, case_id)["archiving"]     # the demo's seed 000 Art. 28: 30 days after 结案
+    assert archiving.start == date(2025, 11, 3)
