@@ -403,7 +403,7 @@ def check(snapshot: CaseSnapshot, profile: RuleProfile, forms: Mapping[str, Form
     ``closing=True`` checks for closing: every stage must then be complete.
     """
     c = _Check(snapshot, profile, forms, closing)
-    findings = [*_case_officers(c), *_stage_records(c), *_precedences(c), *_signatures(c), *_record_av(c),
+    findings = [*_case_officers(c), *_stage_records(c), *_profile_records(c), *_precedences(c), *_signatures(c), *_record_av(c),
                 *_stage_av(c), *_interruptions(c, rules), *_late_uploads(c), *_party_told(c), *_deadlines(c)]
     return sorted(findings, key=c.rank)
 
@@ -428,6 +428,21 @@ def _stage_records(c: _Check) -> Iterator[Finding]:
         titles = "或".join(f"“{c.title(f)}”" for f in req.forms)
         yield Finding(Code.RECORD_MISSING, req.severity or c.severity(req.stage), req.stage,
                       f"{req.stage.label}环节缺少已完成的{titles}{note}", c.cite(req.basis))
+
+
+def _profile_records(c: _Check) -> Iterator[Finding]:
+    """The written records the agency's own regulation requires of every case of a procedure
+    (profile [[records]] with required = true, e.g. seed 002 Art. 6 调查终结报告)."""
+    procedure = c.snapshot.procedure
+    for rule in c.profile.records:
+        spec = c.forms.get(rule.form)
+        if not rule.required or spec is None or (rule.procedures and procedure not in rule.procedures):
+            continue
+        stage = spec.stage
+        if stage not in c.snapshot.order or not c.reached(stage) or c.snapshot.records_of(rule.form):
+            continue
+        yield Finding(Code.RECORD_MISSING, c.severity(stage), stage,
+                      f"{stage.label}环节缺少已完成的“{spec.title}”", str(rule.source))
 
 
 def _day(value: Any) -> date | None:

@@ -345,7 +345,7 @@ PLAN: Mapping[Procedure, tuple[tuple[Stage, tuple[str, ...]], ...]] = {
     ),
     Procedure.PENALTY: (
         (Stage.INITIATION, ("case_approval",)),
-        (Stage.INVESTIGATION, ("inquiry_record", "rights_notice")),
+        (Stage.INVESTIGATION, ("inquiry_record", "rights_notice", "investigation_report")),
         (Stage.DECISION, ("decision_approval", "legal_review", "penalty_decision")),
         (Stage.SERVICE, ("service_return_receipt",)),
         (Stage.EXECUTION, ("performance_record",)),

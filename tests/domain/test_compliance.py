@@ -89,6 +89,10 @@ def complete(procedure: Procedure, stage: Stage = Stage.ARCHIVING, mode: StartMo
     base = CaseSnapshot(procedure, mode, stage, CaseStatus.OPEN, (), tuple(av(s) for s in reached), 2)
     records = tuple(record(r.forms[0], r.stage) for r in requirements_for(procedure, mode)
                     if r.stage in reached and r.when(base) is not None)
+    # and what an agency's own regulation requires of every such case (profile [[records]])
+    own = {r.form for p in PROFILES.values() for r in p.records
+           if r.required and (not r.procedures or procedure in r.procedures)}
+    records += tuple(record(f) for f in sorted(own) if FORMS[f].stage in reached)
     return replace(base, records=records, **changes)
 
 
@@ -480,3 +484,14 @@ def test_findings_come_case_wide_first_then_by_stage():
     messy = without(messy, "closing_approval", "case_approval", "penalty_decision")
     stages = [f.stage for f in run(messy, "bureau-002")]
     assert stages == [None, None, Stage.INITIATION, Stage.DECISION, Stage.ARCHIVING]
+
+
+def test_a_record_the_agencys_own_regulation_requires_is_found_missing():
+    """issue 16: seed 002 Art. 6 asks every penalty case for a 调查终结报告 (profile [[records]]); other
+    agencies' regulations do not, and a draft does not count."""
+    case = without(complete(Procedure.PENALTY), "investigation_report")
+    [found] = [f for f in run(case, "bureau-002") if f.code is Code.RECORD_MISSING]
+    assert (found.stage, found.severity, found.basis) == (Stage.INVESTIGATION, Severity.BLOCKING, "seed 002 Art. 6")
+    assert "案件调查终结报告" in found.message
+    assert not [f for f in run(case, "changli-dapuhe") if f.code is Code.RECORD_MISSING]
+    assert not [f for f in run(complete(Procedure.PENALTY), "bureau-002") if f.code is Code.RECORD_MISSING]
