@@ -1,8 +1,9 @@
-"""The disposal register (销毁清册, seed 002 Art. 17, seed 003 Art. 12-13): every recording disposed of
+"""The disposal register (销毁清册): every recording disposed of
 in the period with who recorded it, its size and hash, the rule it was kept under, who approved
 its disposal and when, and what became of its content — destroyed, or kept because another record
 still uses the same bytes. Totals, then the lines the approver (负责人) and the person carrying the
 disposal out sign. Landscape, page-numbered, the header row repeated on every page."""
+# 销毁清册: seed 002 Art. 17, seed 003 Art. 12-13
 from __future__ import annotations
 
 from dataclasses import dataclass

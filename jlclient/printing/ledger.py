@@ -1,8 +1,9 @@
-"""The spot-check ledger (检查台账, seed 002 Art. 19, seed 003 Art. 22): for every plan, how its sample
+"""The spot-check ledger (检查台账): for every plan, how its sample
 was drawn (scope, period, seed, population and sample size, on what ground the checker views it) and
 every sampled recording, checked or not, with its result, the issues at their times in the footage
 and the checker's written opinion; the pass rate of what was checked; signature lines for the
 checker and the responsible person. Page-numbered, the header row repeated on every page."""
+# 检查台账: seed 002 Art. 19, seed 003 Art. 22
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -16,9 +16,10 @@ from jlclient.domain import archiving
 from jlclient.domain.archiving import FILERS, Document
 from jlclient.domain.compliance import Code, Finding, Severity, blocking
 from jlclient.domain.model import CaseStatus, Procedure, Role, Stage
+from jlclient.domain.workdays import WorkCalendar
 from jlclient.printing import archive_docs, labels, page
 from jlclient.printing.render import NUMBER_FIELDS, chinese_date
-from jlclient.services import citations, compliance, deadlines, printing
+from jlclient.services import citations, compliance, deadlines, holidays, printing
 from jlclient.services.auth import CurrentUser
 from jlclient.services.cases import find_case
 from jlclient.services.context import AppContext, ServiceError
@@ -522,11 +523,12 @@ class QueueRow:
         return "已超期" if today > self.due else "即将到期" if (self.due - today).days <= 7 else "待立卷"
 
 
-def archiving_due(s: Session, case: Case) -> date | None:
+def archiving_due(s: Session, case: Case, cal: WorkCalendar | None = None) -> date | None:
     """The case's archiving deadline as every view shows it: the one of services.deadlines (seed
     000 Art. 28: 三十日内, a last day on a holiday moving to the next working day; seed 002 Art. 16:
     the year's end). None: the agency's rules name none."""
-    return next((v.due for v in deadlines.deadlines_of(s, case, clock_today()) if v.rule_code == "archiving"), None)
+    return next((v.due for v in deadlines.deadlines_of(s, case, clock_today(), cal) if v.rule_code == "archiving"),
+                None)
 
 
 def queue(ctx: AppContext, *, include_bound: bool = False) -> list[QueueRow]:
@@ -535,6 +537,7 @@ def queue(ctx: AppContext, *, include_bound: bool = False) -> list[QueueRow]:
         rows = s.execute(select(Case, CaseVolume.archive_year, CaseVolume.archive_seq)
                          .outerjoin(CaseVolume, CaseVolume.case_id == Case.id)
                          .where(Case.closed_at.is_not(None)).order_by(Case.closed_at)).all()
-        return [QueueRow(case.id, case.number, case.title, local(case.closed_at).date(), archiving_due(s, case),
-                         archiving.archive_number(year, seq) if year is not None else "")
+        cal = holidays.calendar(s)      # the arrangements read once for the whole list, not once per case
+        return [QueueRow(case.id, case.number, case.title, local(case.closed_at).date(),
+                         archiving_due(s, case, cal), archiving.archive_number(year, seq) if year is not None else "")
                 for case, year, seq in rows if year is None or include_bound]

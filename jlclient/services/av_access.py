@@ -64,15 +64,23 @@ def viewing_rules(s: Session, user: CurrentUser) -> ViewingRules:
         if user.officer_id is not None else frozenset()
     sampled = frozenset(i for sample in s.scalars(select(SpotCheckPlan.sample)) for i in json.loads(sample)) \
         if user.has(checker_role(s)) else frozenset()
+    disposed = frozenset(s.scalars(select(Disposal.av_record_id)))
+    return ViewingRules(user, agency_profile(s).restricted_access, own_cases, sampled, _grants(s, user), disposed)
+
+
+def _approved(s: Session, user: CurrentUser):
+    return select(AccessRequest).where(AccessRequest.requester == user.actor, AccessRequest.status == "APPROVED")
+
+
+def _grants(s: Session, user: CurrentUser, requests=None) -> dict[int, Grant]:
+    """The newest approved request covering each recording (expired or not: the rule says); of the
+    user's approved ``requests`` when given, else of all of them."""
     grants: dict[int, Grant] = {}
-    for row in s.scalars(select(AccessRequest).where(AccessRequest.requester == user.actor,
-                                                     AccessRequest.status == "APPROVED")
+    for row in s.scalars((requests if requests is not None else _approved(s, user))
                          .order_by(AccessRequest.decided_at.desc())):
         for av_id in json.loads(row.av_record_ids):
-            grants.setdefault(av_id, Grant(row.decided_by, row.expires_at,    # expired or not: the rule says
-                                           local(row.expires_at)))
-    disposed = frozenset(s.scalars(select(Disposal.av_record_id)))
-    return ViewingRules(user, agency_profile(s).restricted_access, own_cases, sampled, grants, disposed)
+            grants.setdefault(av_id, Grant(row.decided_by, row.expires_at, local(row.expires_at)))
+    return grants
 
 
 TO_EXPORT = "export"          # the purpose of a request to take recordings out: an export or an evidence copy
@@ -83,17 +91,14 @@ def export_rules(s: Session, user: CurrentUser) -> ViewingRules:
     """The rules for taking recordings out of the building (an export package, an evidence copy): as
     for playback, but an approval counts only when its request named the export — leave to watch a
     recording is not leave to hand it over."""
-    named = {int(entity_id) for entity_id, detail in s.execute(
+    approved = _approved(s, user)
+    mine = [str(i) for i in s.scalars(approved.with_only_columns(AccessRequest.id))]
+    named = {int(entity_id) for entity_id, detail in s.execute(     # the purpose is kept in the request's entry
         select(AuditEntry.entity_id, AuditEntry.detail).where(AuditEntry.entity_type == AccessRequest.__tablename__,
-                                                             AuditEntry.action == "access.request"))
+                                                             AuditEntry.action == "access.request",
+                                                             AuditEntry.entity_id.in_(mine)))
         if json.loads(detail or "{}").get("purpose") == TO_EXPORT}
-    grants: dict[int, Grant] = {}
-    for row in s.scalars(select(AccessRequest).where(AccessRequest.requester == user.actor,
-                                                     AccessRequest.status == "APPROVED", AccessRequest.id.in_(named))
-                         .order_by(AccessRequest.decided_at.desc())):
-        for av_id in json.loads(row.av_record_ids):
-            grants.setdefault(av_id, Grant(row.decided_by, row.expires_at, local(row.expires_at)))
-    return replace(viewing_rules(s, user), grants=grants)
+    return replace(viewing_rules(s, user), grants=_grants(s, user, approved.where(AccessRequest.id.in_(named))))
 
 
 def _verdict(s: Session, user: CurrentUser, av: AvRecord) -> Verdict:

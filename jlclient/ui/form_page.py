@@ -73,7 +73,7 @@ class FormPage(QScrollArea):
             self._watch(key, editor.widget)
 
     def words(self, text: str) -> str:
-        """A form's text as people read it: its short citations (seed 000 Art. 14) in words."""
+        """A form's text as people read it: its short citations (as the form files write them) in words."""
         return in_words(text, self.titles) if text else text
 
     def _watch(self, key: str, widget: QWidget) -> None:

@@ -14,12 +14,8 @@ from tests.support.cli import signed_in
 
 
 @pytest.fixture
-def home(tmp_path, monkeypatch, capsys):
-    monkeypatch.setenv("JL_HOME", str(tmp_path / "jl"))
-    monkeypatch.delenv("JL_DATABASE_URL", raising=False)
-    assert main(["init", "--demo"]) == 0
-    capsys.readouterr()
-    return tmp_path
+def home(demo_home):
+    return demo_home
 
 
 def _stdin(monkeypatch, text, tty=False):

@@ -16,10 +16,8 @@ PENALTY = "灵行审罚〔2026〕1号"
 
 
 @pytest.fixture
-def home(demo_ctx, monkeypatch):
-    monkeypatch.setenv("JL_HOME", str(demo_ctx.paths.home))
-    monkeypatch.delenv("JL_DATABASE_URL", raising=False)
-    return demo_ctx.paths.home
+def home(demo_home):
+    return demo_home
 
 
 def _document(demo_ctx) -> str:

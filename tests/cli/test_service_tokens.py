@@ -14,14 +14,9 @@ from tests.support.clips import write_clip
 
 
 @pytest.fixture
-def home(tmp_path, monkeypatch, capsys):
-    monkeypatch.setenv("JL_HOME", str(tmp_path / "jl"))
-    monkeypatch.delenv("JL_DATABASE_URL", raising=False)
-    monkeypatch.delenv("JL_TOKEN", raising=False)
-    assert main(["init", "--demo"]) == 0
-    write_clip(tmp_path / "nvr" / "ch01_20261120080000_20261120080002.mp4", seconds=2, size=(160, 120))
-    capsys.readouterr()
-    return tmp_path
+def home(demo_home):
+    write_clip(demo_home / "nvr" / "ch01_20261120080000_20261120080002.mp4", seconds=2, size=(160, 120))
+    return demo_home
 
 
 def _made(home, capsys, name="大厅监控导入", commands="import-cctv") -> str:

@@ -14,10 +14,8 @@ from tests.support.pdf import pdftotext, squash
 
 
 @pytest.fixture
-def home(demo_ctx, monkeypatch):
-    monkeypatch.setenv("JL_HOME", str(demo_ctx.paths.home))
-    monkeypatch.delenv("JL_DATABASE_URL", raising=False)
-    return demo_ctx.paths.home
+def home(demo_home):
+    return demo_home
 
 
 def test_the_ledger_is_saved_and_each_plan_told_in_words(home, demo_ctx, login_as, tmp_path, capsys):

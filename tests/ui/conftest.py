@@ -5,6 +5,14 @@ from PySide6.QtCore import QThreadPool
 from jlclient.ui.dock_watch import DockWatcher
 from jlclient.ui.docking_pane import DockingPane
 from jlclient.ui.main_window import MainWindow
+from tests.support.wizards import hide_opened
+
+
+@pytest.fixture(autouse=True)
+def _wizards_hidden_at_teardown(qtbot):
+    """Stage wizards opened with tests.support.wizards.open_wizard ask nobody at teardown."""
+    yield
+    hide_opened()
 
 
 @pytest.fixture
@@ -16,7 +24,8 @@ def window_for(qtbot, demo_ctx, login_as):
         window.activateWindow()
         qtbot.waitUntil(window.isActiveWindow)
         return window
-    return _open
+    yield _open
+    QThreadPool.globalInstance().waitForDone()     # the window's background work ends with the test
 
 
 @pytest.fixture

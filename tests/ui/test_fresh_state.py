@@ -1,8 +1,7 @@
 """Lists, figures and the status bar show what is true now: 统计 and the workbench after a case
 changes, the status bar after a profile change, the camera page's list after a pull in the pane,
 progress bars that start again for each pull, the link dialog's name after the stage."""
-import pytest
-from PySide6.QtCore import Qt, QThreadPool
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 from sqlalchemy import select
 
@@ -13,19 +12,7 @@ from jlclient.services.parties import ORGANISATION, PartyInput
 from jlclient.services.demo import credit_code
 from jlclient.store.models import Officer
 from jlclient.ui.footage_dialogs import LinkDialog
-from jlclient.ui.main_window import MainWindow
 from tests.support.keys import type_text
-
-
-@pytest.fixture
-def window_for(qtbot, demo_ctx, login_as):
-    def _open(username):
-        window = MainWindow(demo_ctx, login_as(username))
-        qtbot.addWidget(window)
-        window.show()
-        return window
-    yield _open
-    QThreadPool.globalInstance().waitForDone()
 
 
 def _new_penalty_case(ctx) -> None:

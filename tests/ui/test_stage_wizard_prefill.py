@@ -10,23 +10,9 @@ from jlclient.clock import local_date
 from jlclient.domain.model import Procedure, Stage
 from jlclient.services import records
 from jlclient.store.models import Case
-from jlclient.ui.stage_wizard import StageWizard
 from tests.support import case_builder as cb
 from tests.support.keys import Keys
-
-_OPENED: list[StageWizard] = []
-
-
-@pytest.fixture(autouse=True)
-def _hidden_at_teardown(qtbot):
-    """A failed test may leave a changed wizard open; hidden here, it asks nobody at teardown."""
-    yield
-    while _OPENED:
-        wizard = _OPENED.pop()
-        wizard.autosave.stop()
-        wizard.hide()
-        wizard.deleteLater()
-
+from tests.support.wizards import open_wizard
 
 @pytest.fixture
 def keys(qtbot):
@@ -43,15 +29,6 @@ def _in(ctx, procedure: Procedure, stage: Stage) -> int:
     case_id = cb.build_case(ctx, procedure, until=stages[stages.index(stage) - 1])
     cb.advance(ctx, case_id)
     return case_id
-
-
-def _open(qtbot, ctx, user, case_id) -> StageWizard:
-    wizard = StageWizard(ctx, user, case_id)
-    _OPENED.append(wizard)
-    wizard.show()
-    wizard.activateWindow()
-    qtbot.waitUntil(wizard.isActiveWindow)
-    return wizard
 
 
 def _to(keys, wizard, form: str):
@@ -77,7 +54,7 @@ def test_a_new_penalty_decision_shows_the_party_and_the_notified_facts_and_close
         qtbot, demo_ctx, login_as, keys, never_asked):
     case_id = _in(demo_ctx, Procedure.PENALTY, Stage.DECISION)
     notice = _final(demo_ctx, case_id, "rights_notice")
-    wizard = _open(qtbot, demo_ctx, login_as("officer"), case_id)
+    wizard = open_wizard(qtbot, demo_ctx, login_as("officer"), case_id)
     approval = _to(keys, wizard, "decision_approval")
     assert _text(approval, "proposal") == notice["proposed_penalty"]
     assert not approval.editors["legal_review_done"].widget.isChecked()
@@ -97,7 +74,7 @@ def test_a_new_permit_decision_shows_the_application_and_acceptance_dates(qtbot,
     case_id = _in(demo_ctx, Procedure.PERMIT, Stage.DECISION)
     with demo_ctx.db.read() as s:
         applied = local_date(s.get(Case, case_id).opened_at).isoformat()
-    wizard = _open(qtbot, demo_ctx, login_as("officer"), case_id)
+    wizard = open_wizard(qtbot, demo_ctx, login_as("officer"), case_id)
     page = _to(keys, wizard, "permit_decision")
     assert _text(page, "applied_on") == applied
     assert _text(page, "accepted_on") == _final(demo_ctx, case_id, "acceptance_notice")["accepted_on"]
@@ -109,7 +86,7 @@ def test_a_new_permit_decision_shows_the_application_and_acceptance_dates(qtbot,
 
 def test_the_clerks_correction_notice_shows_their_name_and_phone(qtbot, demo_ctx, login_as, keys, never_asked):
     case_id = _in(demo_ctx, Procedure.PERMIT, Stage.ACCEPTANCE)
-    wizard = _open(qtbot, demo_ctx, login_as("clerk"), case_id)
+    wizard = open_wizard(qtbot, demo_ctx, login_as("clerk"), case_id)
     page = _to(keys, wizard, "correction_notice")
     assert (_text(page, "handler"), _text(page, "handler_phone")) == ("张伟", "0311-82512345")
     keys.press("Escape", widget=wizard)
@@ -121,7 +98,7 @@ def test_a_saved_record_shows_what_it_says_not_the_starting_values(qtbot, demo_c
     party = str(records.form_context(demo_ctx, case_id).parties[0][0])
     records.save_form(demo_ctx, "user:officer", case_id, "penalty_decision",
                       {"party": party, "party_address": "灵寿县南寨乡南寨村 3 号"}, final=False)
-    wizard = _open(qtbot, demo_ctx, login_as("officer"), case_id)
+    wizard = open_wizard(qtbot, demo_ctx, login_as("officer"), case_id)
     page = _to(keys, wizard, "penalty_decision")
     assert _text(page, "party_address") == "灵寿县南寨乡南寨村 3 号"
     assert _text(page, "party_credit_code") == "" and _text(page, "facts") == ""   # left empty when saved

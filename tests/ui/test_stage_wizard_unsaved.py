@@ -18,26 +18,12 @@ from jlclient.ui.stage_wizard import HistoryDialog, StageWizard
 from tests.support import case_builder as cb
 from tests.support.dialogs import answer_dialog
 from tests.support.keys import Keys
+from tests.support.wizards import open_wizard
 
 
 @pytest.fixture
 def keys(qtbot):
     return Keys(qtbot)
-
-
-_OPENED: list[StageWizard] = []
-
-
-@pytest.fixture(autouse=True)
-def _no_question_at_teardown(qtbot):
-    """A failed test leaves a changed wizard open; qtbot would close it (which asks, modally) before
-    any fixture could step in, so these wizards are not given to qtbot: they are hidden here."""
-    yield
-    while _OPENED:
-        wizard = _OPENED.pop()
-        wizard.autosave.stop()
-        wizard.hide()
-        wizard.deleteLater()
 
 
 @pytest.fixture
@@ -46,15 +32,6 @@ def investigation(demo_ctx):
     case_id = cb.build_case(demo_ctx, Procedure.PENALTY, until=Stage.INITIATION)
     cb.advance(demo_ctx, case_id)
     return case_id
-
-
-def _open(qtbot, ctx, user, case_id, **kwargs) -> StageWizard:
-    wizard = StageWizard(ctx, user, case_id, **kwargs)
-    _OPENED.append(wizard)
-    wizard.show()
-    wizard.activateWindow()
-    qtbot.waitUntil(wizard.isActiveWindow)
-    return wizard
 
 
 def _back(qtbot, wizard) -> None:
@@ -94,7 +71,7 @@ def _answer_unsaved(*key_names):
 
 
 def test_escape_on_a_changed_page_asks_and_enter_saves_a_draft(qtbot, demo_ctx, login_as, investigation, keys):
-    wizard = _open(qtbot, demo_ctx, login_as("officer"), investigation)
+    wizard = open_wizard(qtbot, demo_ctx, login_as("officer"), investigation)
     _to_inquiry(keys, wizard)
     keys.type(wizard.page().editors["place"].widget, "灵寿县行政审批局询问室")
     _answer_unsaved("Enter")                       # the default: 保存草稿
@@ -107,7 +84,7 @@ def test_escape_on_a_changed_page_asks_and_enter_saves_a_draft(qtbot, demo_ctx, 
 
 
 def test_close_then_discard_keeps_nothing(qtbot, demo_ctx, login_as, investigation, keys):
-    wizard = _open(qtbot, demo_ctx, login_as("officer"), investigation, autosave_ms=20)
+    wizard = open_wizard(qtbot, demo_ctx, login_as("officer"), investigation, autosave_ms=20)
     _to_inquiry(keys, wizard)
     keys.type(wizard.page().editors["place"].widget, "询问室")
     qtbot.waitUntil(lambda: len(_buffers(demo_ctx)) == 1)     # buffered meanwhile
@@ -121,8 +98,8 @@ def test_close_then_discard_keeps_nothing(qtbot, demo_ctx, login_as, investigati
     assert _inquiry_record(demo_ctx, investigation) is None and _buffers(demo_ctx) == []
 
 
-def test_cancel_and_the_window_close_button_keep_the_wizard_open(qtbot, demo_ctx, login_as, investigation, keys):
-    wizard = _open(qtbot, demo_ctx, login_as("officer"), investigation)
+def test_cancel_and_the_window_close_button_keep_the_wizardopen_wizard(qtbot, demo_ctx, login_as, investigation, keys):
+    wizard = open_wizard(qtbot, demo_ctx, login_as("officer"), investigation)
     _to_inquiry(keys, wizard)
     place = wizard.page().editors["place"].widget
     keys.type(place, "询问室")
@@ -141,7 +118,7 @@ def test_cancel_and_the_window_close_button_keep_the_wizard_open(qtbot, demo_ctx
 
 def test_an_unchanged_wizard_closes_without_asking(qtbot, demo_ctx, login_as, investigation, keys, monkeypatch):
     monkeypatch.setattr(QMessageBox, "exec", lambda *a: pytest.fail("asked although nothing changed"))
-    wizard = _open(qtbot, demo_ctx, login_as("officer"), investigation)
+    wizard = open_wizard(qtbot, demo_ctx, login_as("officer"), investigation)
     _to_inquiry(keys, wizard)
     keys.press("Escape", widget=wizard)
     assert not wizard.isVisible()
@@ -149,7 +126,7 @@ def test_an_unchanged_wizard_closes_without_asking(qtbot, demo_ctx, login_as, in
 
 def test_after_a_crash_the_next_wizard_restores_the_buffered_page(qtbot, demo_ctx, login_as, investigation, keys):
     officer = login_as("officer")
-    crashed = _open(qtbot, demo_ctx, officer, investigation, autosave_ms=20)
+    crashed = open_wizard(qtbot, demo_ctx, officer, investigation, autosave_ms=20)
     _to_inquiry(keys, crashed)
     keys.type(crashed.page().editors["place"].widget, "灵寿县慈峪镇顺发超市")
     keys.type(crashed.page().editors["content"].widget, "问：你单位何时开始销售散装熟食？")
@@ -158,11 +135,11 @@ def test_after_a_crash_the_next_wizard_restores_the_buffered_page(qtbot, demo_ct
     crashed.hide()                                 # the program died here: nothing was saved
     assert _inquiry_record(demo_ctx, investigation) is None
 
-    wizard = _open(qtbot, demo_ctx, officer, investigation)
+    wizard = open_wizard(qtbot, demo_ctx, officer, investigation)
     assert wizard.page().spec.code == "inquiry_record"          # opens on the restored page
     assert wizard.page().editors["place"].widget.text() == "灵寿县慈峪镇顺发超市"
     assert re.search(r"已恢复上次未保存的内容（保存于 \d{4}-\d{2}-\d{2} \d{2}:\d{2}）：询问笔录", wizard.status.text())
-    other = _open(qtbot, demo_ctx, login_as("officer2"), investigation)   # another user's wizard: not theirs
+    other = open_wizard(qtbot, demo_ctx, login_as("officer2"), investigation)   # another user's wizard: not theirs
     assert other.page().spec.code != "inquiry_record" or not other.page().editors["place"].widget.text()
     other.hide()
     _back(qtbot, wizard)
@@ -173,7 +150,7 @@ def test_after_a_crash_the_next_wizard_restores_the_buffered_page(qtbot, demo_ct
 
 
 def test_autosave_on_lock_buffers_every_open_wizards_changed_pages(qtbot, demo_ctx, login_as, investigation, keys):
-    wizard = _open(qtbot, demo_ctx, login_as("officer"), investigation)    # the 30 s timer does not tick here
+    wizard = open_wizard(qtbot, demo_ctx, login_as("officer"), investigation)    # the 30 s timer does not tick here
     _to_inquiry(keys, wizard)
     assert stage_wizard.autosave_open_wizards() == 0
     keys.type(wizard.page().editors["place"].widget, "询问室")
@@ -187,7 +164,7 @@ def test_autosave_on_lock_buffers_every_open_wizards_changed_pages(qtbot, demo_c
 def test_correcting_a_finished_record_asks_the_reason_and_the_history_shows_it_in_words(
         qtbot, demo_ctx, login_as, keys):
     case_id = cb.build_case(demo_ctx, Procedure.PENALTY, until=Stage.INVESTIGATION)
-    wizard = _open(qtbot, demo_ctx, login_as("officer2"), case_id)
+    wizard = open_wizard(qtbot, demo_ctx, login_as("officer2"), case_id)
     _to_inquiry(keys, wizard)
     keys.replace(wizard.page().editors["place"].widget, "灵寿县行政审批局二楼询问室")
 
@@ -230,7 +207,7 @@ def test_correcting_a_finished_record_asks_the_reason_and_the_history_shows_it_i
 
 
 def test_a_fixed_field_loses_its_red_mark_at_once(qtbot, demo_ctx, login_as, investigation, keys):
-    wizard = _open(qtbot, demo_ctx, login_as("officer"), investigation)
+    wizard = open_wizard(qtbot, demo_ctx, login_as("officer"), investigation)
     _to_inquiry(keys, wizard)
     page = wizard.page()
     keys.press("Ctrl+Return", widget=wizard)
